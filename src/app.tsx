@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { can } from './domain/permissions.ts';
+import { ErrorPage } from './views/error-page.tsx';
+import { page, type AppEnv, type Deps } from './routes/env.ts';
+import { authRoutes } from './routes/auth.tsx';
+import { requireSession } from './routes/session.ts';
+import { submissionRoutes } from './routes/submissions.tsx';
+import { inboxRoutes } from './routes/inbox.tsx';
+import { staticRoutes } from './routes/static.ts';
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+    // Pages and fragments may carry health information: never cached, and a URL that can
+    // answer with either a page or a fragment says so to caches.
+    if (!c.req.path.startsWith('/static/')) {
+      c.header('Cache-Control', 'no-store');
+      c.header('Vary', 'HX-Request, HX-Request-Type');
+    }
+  });
+  app.use(secureHeaders());
+  // State changes need a same-origin request (Origin / Sec-Fetch-Site), htmx's included.
+  app.use(csrf());
+
+  app.route('/static', staticRoutes());
+  app.route('/', authRoutes);
+
+  app.use(requireSession);
+  app.get('/', (c) =>
+    c.redirect(can(c.var.scope, 'cii_cpar_settings') ? '/settings/cii-cpar/submissions' : '/inbox', 302),
+  );
+  app.route('/settings/cii-cpar', submissionRoutes);
+  app.route('/inbox', inboxRoutes);
+
+  app.notFound((c) =>
+    page(c, <ErrorPage status={404} message="There is nothing at this address." chrome={c.get('chrome')} />, 404),
+  );
+  app.onError((error, c) => {
+    const reference = crypto.randomUUID().slice(0, 8);
+    console.error(JSON.stringify({ level: 'error', reference, path: c.req.path, error: String(error.stack ?? error) }));
+    return page(c, <ErrorPage status={500} message={`Please try again. If it keeps happening, give this reference to support: ${reference}.`} />, 500);
+  });
+  return app;
+}

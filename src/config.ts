@@ -1,0 +1,69 @@
+// Configuration from the environment, validated once at start-up: a bad value stops the
+// process with a message naming the variable.
+export type Config = {
+  port: number;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  netcareUrl: string | undefined;
+  nodeEnv: 'development' | 'production' | 'test';
+  cookieSecure: boolean;
+};
+
+export class ConfigError extends Error {}
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
+  if (!NODE_ENVS.includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "${env.NODE_ENV}")`);
+  }
+  return {
+    port: parsePort(env.PORT),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
+    netcareUrl: parseHttpUrl('NETCARE_URL', env.NETCARE_URL),
+    nodeEnv,
+    cookieSecure: parseBoolean('COOKIE_SECURE', env.COOKIE_SECURE, nodeEnv === 'production'),
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 1 to 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(value: string | undefined): string {
+  if (value === undefined || value === '') return 'file:db/cpar.db';
+  if (!/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(value) && value !== ':memory:') {
+    throw new ConfigError(
+      `DATABASE_URL must start with file:, libsql://, http(s):// or ws(s):// (got "${value}")`,
+    );
+  }
+  return value;
+}
+
+function parseHttpUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL (got "${value}")`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}

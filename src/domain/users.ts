@@ -1,0 +1,89 @@
+import type { Db } from './db.ts';
+import type { Clock } from './clock.ts';
+import { hashPassword, verifyAgainstNothing, verifyPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { isPermission, type Permission, type Scope } from './permissions.ts';
+
+export type NewUser = {
+  username: string;
+  fullName: string;
+  password: string;
+  permissions: Permission[];
+};
+
+export type UserError = { field: 'username' | 'fullName' | 'password' | 'permission'; message: string };
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/i;
+
+export function checkNewUser(user: NewUser): UserError[] {
+  const errors: UserError[] = [];
+  if (!USERNAME.test(user.username)) {
+    errors.push({ field: 'username', message: 'Username must be 2–32 letters, digits, dots, dashes or underscores.' });
+  }
+  if (user.fullName.trim() === '') errors.push({ field: 'fullName', message: 'Full name is required.' });
+  if ([...user.password].length < MIN_PASSWORD_LENGTH) {
+    errors.push({ field: 'password', message: `Password must be at least ${MIN_PASSWORD_LENGTH} characters.` });
+  }
+  for (const p of user.permissions) {
+    if (!isPermission(p)) errors.push({ field: 'permission', message: `Unknown permission "${p}".` });
+  }
+  return errors;
+}
+
+export async function createUser(
+  db: Db,
+  clock: Clock,
+  user: NewUser,
+): Promise<{ ok: true; id: number } | { ok: false; errors: UserError[] }> {
+  const errors = checkNewUser(user);
+  if (errors.length) return { ok: false, errors };
+  const passwordHash = await hashPassword(user.password);
+  const taken = await db.execute({ sql: 'SELECT 1 FROM users WHERE username = ?', args: [user.username] });
+  if (taken.rows.length) {
+    return { ok: false, errors: [{ field: 'username', message: `The username "${user.username}" is taken.` }] };
+  }
+  const [inserted] = await db.batch(
+    [
+      {
+        sql: 'INSERT INTO users (username, full_name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+        args: [user.username, user.fullName.trim(), passwordHash, clock.now().getTime()],
+      },
+      ...user.permissions.map((permission) => ({
+        sql: 'INSERT INTO user_permissions (user_id, permission) VALUES (last_insert_rowid(), ?)',
+        args: [permission],
+      })),
+    ],
+    'write',
+  );
+  return { ok: true, id: Number(inserted.rows[0].id) };
+}
+
+/** Checks a username and password; unknown users and wrong passwords look the same. */
+export async function authenticate(db: Db, username: string, password: string): Promise<number | null> {
+  const result = await db.execute({
+    sql: 'SELECT id, password_hash FROM users WHERE username = ? AND disabled_at IS NULL',
+    args: [username],
+  });
+  const row = result.rows[0];
+  if (!row) return verifyAgainstNothing(password).then(() => null);
+  return (await verifyPassword(String(row.password_hash), password)) ? Number(row.id) : null;
+}
+
+/** Loads the acting user with the permissions they hold now (read on every request). */
+export async function loadScope(db: Db, userId: number): Promise<Scope | null> {
+  const result = await db.execute({
+    sql: `SELECT u.id, u.username, u.full_name, group_concat(p.permission) AS permissions
+            FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
+           WHERE u.id = ? AND u.disabled_at IS NULL
+           GROUP BY u.id`,
+    args: [userId],
+  });
+  const row = result.rows[0];
+  if (!row) return null;
+  const permissions = String(row.permissions ?? '').split(',').filter(isPermission);
+  return {
+    userId: Number(row.id),
+    username: String(row.username),
+    fullName: String(row.full_name),
+    permissions: new Set(permissions),
+  };
+}

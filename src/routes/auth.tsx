@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { authenticate } from '../domain/users.ts';
+import { createSession, deleteSession } from '../domain/sessions.ts';
+import { LoginPage } from '../views/login-page.tsx';
+import { page, type AppEnv } from './env.ts';
+import { clearSessionCookie, cookieName, setSessionCookie } from './session.ts';
+
+const BAD_SIGN_IN = 'The username or password is not correct.';
+
+/** Only a path on this site: never an absolute or protocol-relative URL. */
+function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .get('/login', (c) => page(c, <LoginPage next={c.req.query('next')} />))
+  .post('/login', async (c) => {
+    const { db, clock, config } = c.var.deps;
+    const form = await c.req.parseBody();
+    const username = typeof form.username === 'string' ? form.username.trim() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(form.next);
+    const userId = username && password ? await authenticate(db, username, password) : null;
+    if (userId === null) {
+      return page(c, <LoginPage username={username} error={BAD_SIGN_IN} next={next === '/' ? undefined : next} />, 401);
+    }
+    // A session planted before sign-in is dropped: the user gets a brand-new token.
+    const planted = getCookie(c, cookieName(config));
+    if (planted) await deleteSession(db, planted.split('.')[0]);
+    const { token, session } = await createSession(db, clock, userId);
+    setSessionCookie(c, config, token, session);
+    return c.redirect(next, 303);
+  })
+  .post('/logout', async (c) => {
+    const { db, config } = c.var.deps;
+    const token = getCookie(c, cookieName(config));
+    if (token) await deleteSession(db, token.split('.')[0]);
+    clearSessionCookie(c, config);
+    return c.redirect('/login', 303);
+  });

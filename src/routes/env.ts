@@ -1,0 +1,31 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import type { Config } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Db } from '../domain/db.ts';
+import type { Scope } from '../domain/permissions.ts';
+import type { Session } from '../domain/sessions.ts';
+import type { Chrome } from '../views/layout.tsx';
+
+export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string };
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    session: Session;
+    scope: Scope;
+    chrome: Chrome;
+  };
+};
+
+export type AppContext = Context<AppEnv>;
+
+/** True for an htmx request that wants a fragment (a history restore wants a whole page). */
+export function wantsFragment(c: Context): boolean {
+  return c.req.header('HX-Request') === 'true' && c.req.header('HX-Request-Type') !== 'full';
+}
+
+/** A whole page with its doctype. */
+export function page(c: Context, node: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 500 = 200) {
+  return c.html(html`<!DOCTYPE html>${node}`, status);
+}

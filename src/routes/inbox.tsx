@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { countUnread, listInbox, openMessage } from '../domain/inbox.ts';
+import { InboxPage, MessagePage } from '../views/inbox-page.tsx';
+import { UnreadCount } from '../views/layout.tsx';
+import { ErrorPage } from '../views/error-page.tsx';
+import { page, type AppEnv } from './env.ts';
+
+export const inboxRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const messages = await listInbox(c.var.deps.db, c.var.scope);
+    return page(c, <InboxPage messages={messages} chrome={c.var.chrome} />);
+  })
+  .get('/unread-count', async (c) => {
+    return c.html(<UnreadCount count={await countUnread(c.var.deps.db, c.var.scope)} />);
+  })
+  .get('/:id{[0-9]+}', async (c) => {
+    const { db, clock } = c.var.deps;
+    const message = await openMessage(db, clock, c.var.scope, Number(c.req.param('id')));
+    // Someone else's message is answered exactly like a missing one.
+    if (!message) {
+      return page(c, <ErrorPage status={404} message="There is no such message in your inbox." chrome={c.var.chrome} />, 404);
+    }
+    const chrome = { ...c.var.chrome, unread: await countUnread(db, c.var.scope) };
+    return page(c, <MessagePage message={message} chrome={chrome} />);
+  });

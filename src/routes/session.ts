@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { loadScope } from '../domain/users.ts';
+import { countUnread } from '../domain/inbox.ts';
+import { validateSession, ABSOLUTE_LIFETIME_MS, type Session } from '../domain/sessions.ts';
+import type { AppEnv } from './env.ts';
+import type { Config } from '../config.ts';
+
+export function cookieName(config: Config): string {
+  return config.cookieSecure ? '__Host-session' : 'session';
+}
+
+export function setSessionCookie(c: Context, config: Config, token: string, session: Session): void {
+  setCookie(c, cookieName(config), token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: config.cookieSecure,
+    path: '/',
+    // The server enforces the idle timeout; the cookie only needs to outlive the session.
+    expires: new Date(session.createdAt + ABSOLUTE_LIFETIME_MS),
+  });
+}
+
+export function clearSessionCookie(c: Context, config: Config): void {
+  deleteCookie(c, cookieName(config), { path: '/', secure: config.cookieSecure });
+}
+
+/**
+ * Every route behind this needs a live session of an enabled user. Without one: a redirect
+ * to /login (HX-Redirect for htmx). The user's permissions are read afresh on each request,
+ * so a change takes effect on the next one.
+ */
+export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
+  const { db, clock, config } = c.var.deps;
+  const token = getCookie(c, cookieName(config));
+  const session = token ? await validateSession(db, clock, token) : null;
+  const scope = session ? await loadScope(db, session.userId) : null;
+  if (!session || !scope) {
+    if (token) clearSessionCookie(c, config);
+    if (c.req.header('HX-Request') === 'true') {
+      c.header('HX-Redirect', '/login');
+      return c.body(null, 401);
+    }
+    const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(new URL(c.req.url).pathname)}` : '';
+    return c.redirect(`/login${next}`, 302);
+  }
+  c.set('session', session);
+  c.set('scope', scope);
+  c.set('chrome', { scope, unread: await countUnread(db, scope), netcare: c.var.deps.netcareLabel });
+  await next();
+});

@@ -1,0 +1,43 @@
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { systemClock } from './domain/clock.ts';
+import { openDatabase } from './domain/db.ts';
+import { migrate } from './domain/migrate.ts';
+import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
+import { formatDemoUsers } from './demo-users.ts';
+import { createApp } from './app.tsx';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = configOrExit();
+const clock = systemClock;
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+await migrate(db);
+
+if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
+  const users = await seedDemo(db, clock);
+  console.log(formatDemoUsers(users));
+}
+
+const app = createApp({ db, clock, config });
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl})`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    db.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,70 @@
+import type { Child } from 'hono/jsx';
+import type { Scope } from '../domain/permissions.ts';
+import { can } from '../domain/permissions.ts';
+
+export type Chrome = { scope: Scope; unread: number; netcare?: string };
+
+export function UnreadCount({ count }: { count: number }) {
+  return (
+    <span id="unread-count" class={count > 0 ? 'count unread' : 'count'}
+      hx-get="/inbox/unread-count" hx-trigger="every 60s" hx-swap="outerHTML">
+      {count > 0 ? <>{count}<span class="visually-hidden"> unread</span></> : null}
+    </span>
+  );
+}
+
+function Navigation({ scope, unread }: Chrome) {
+  return (
+    <nav aria-label="Main">
+      <ul class="menu">
+        {can(scope, 'cii_cpar_settings') ? (
+          <li>
+            <span class="menu-path" aria-hidden="true">Settings › CII/CPAR ›</span>{' '}
+            <a href="/settings/cii-cpar/submissions">Submissions</a>
+          </li>
+        ) : null}
+        <li>
+          <a href="/inbox" id="inbox-link">Inbox</a> <UnreadCount count={unread} />
+        </li>
+      </ul>
+      <div class="who">
+        <span>Signed in as <strong>{scope.fullName}</strong></span>
+        <form method="post" action="/logout" class="inline">
+          <button type="submit" class="link">Sign out</button>
+        </form>
+      </div>
+    </nav>
+  );
+}
+
+export function Document({ title, children }: { title: string; children: Child }) {
+  return (
+    <html lang="en-CA">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"defaultSwap":"outerHTML"}' />
+        <title>{title} — CPAR portal</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+      </head>
+      <body>{children}</body>
+    </html>
+  );
+}
+
+export function Layout({ title, chrome, children }: { title: string; chrome: Chrome; children: Child }) {
+  return (
+    <Document title={title}>
+      <header class="top">
+        <a class="brand" href="/">CPAR portal</a>
+        <Navigation {...chrome} />
+      </header>
+      <main id="main">
+        <div id="flash" aria-live="polite"></div>
+        {children}
+      </main>
+      {chrome.netcare ? <footer class="bottom">Netcare: {chrome.netcare}</footer> : null}
+    </Document>
+  );
+}

@@ -1,0 +1,69 @@
+import type { SubmissionRow } from '../domain/submissions.ts';
+import { canSubmit, isOpen } from '../domain/submissions.ts';
+import { nextSendTime } from '../domain/send-time.ts';
+import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+
+export const POLL_INTERVAL = 'every 10s';
+const NAME_SHOWN = 120;
+
+export const rowUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/submission`;
+export const submitUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/submissions`;
+
+function PanelName({ name, number }: { name: string; number: string }) {
+  const chars = [...name];
+  const shown = chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
+  return (
+    <>
+      <span class="panel-name" title={shown === name ? undefined : name}>{shown}</span>
+      <span class="panel-number">{number}</span>
+    </>
+  );
+}
+
+function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message?: string }) {
+  const status = row.last?.status;
+  return (
+    <td class="actions">
+      {message ? <p class="error" role="alert">{message}</p> : null}
+      {canSubmit(row) ? (
+        <form method="post" action={submitUrl(row.panelId)} hx-post={submitUrl(row.panelId)}
+          hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML">
+          <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
+        </form>
+      ) : status === 'Queued' ? (
+        <span class="when">Will be sent {nextSendTime(now).label}</span>
+      ) : status === 'Pending' ? (
+        <span class="when">Sent; awaiting Netcare’s confirmation</span>
+      ) : null}
+    </td>
+  );
+}
+
+/** One panel's line of the Submissions table; the swap target of Submit and of polling. */
+export function SubmissionRowView({ row, now, message }: { row: SubmissionRow; now: Date; message?: string }) {
+  const last = row.last;
+  const polling = last && isOpen(last.status)
+    ? { 'hx-get': rowUrl(row.panelId), 'hx-trigger': POLL_INTERVAL, 'hx-swap': 'outerHTML' }
+    : {};
+  return (
+    <tr id={`panel-${row.panelId}`} {...polling}>
+      <th scope="row" class="panel"><PanelName name={row.panelName} number={row.panelNumber} /></th>
+      <td class="created">
+        {last ? <time datetime={last.createdAt.toISOString()}>{formatEdmontonDateTime(last.createdAt)}</time> : null}
+      </td>
+      <td class="patients num">{last?.patientCount ?? null}</td>
+      <td class="status">
+        {last ? <span class={`badge badge-${last.status.toLowerCase()}`}>{last.status}</span> : null}
+      </td>
+      <td class="error-cell">
+        {last?.status === 'Failed' ? (
+          <>
+            {last.briefError}
+            {last.recipientNotified === false ? <span class="not-notified"> No one was notified: the panel has no failure notification recipient.</span> : null}
+          </>
+        ) : null}
+      </td>
+      <Actions row={row} now={now} message={message} />
+    </tr>
+  );
+}

@@ -1,0 +1,38 @@
+import type { SubmissionRow } from '../domain/submissions.ts';
+import { Layout, type Chrome } from './layout.tsx';
+import { SubmissionRowView } from './submission-row.tsx';
+
+export function SubmissionsPage({ rows, now, chrome, message }: {
+  rows: SubmissionRow[]; now: Date; chrome: Chrome; message?: { panelId: number; text: string };
+}) {
+  return (
+    <Layout title="Submissions" chrome={chrome}>
+      <p class="breadcrumb">Settings › CII/CPAR</p>
+      <h1>Submissions</h1>
+      <p class="lead">
+        Every CPAR panel is sent to Alberta Netcare on the 15th of each month at 21:00 Mountain Time.
+        When a submission fails, correct the errors before you resubmit it.
+      </p>
+      <table id="submissions">
+        <caption class="visually-hidden">Last submission of each CPAR panel</caption>
+        <thead>
+          <tr>
+            <th scope="col">Panel</th>
+            <th scope="col">Created</th>
+            <th scope="col" class="num">Patients</th>
+            <th scope="col">Status</th>
+            <th scope="col">Error</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <SubmissionRowView row={row} now={now}
+              message={message?.panelId === row.panelId ? message.text : undefined} />
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 ? <p class="empty">No panel is CPAR-enabled yet.</p> : null}
+    </Layout>
+  );
+}
