@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { HTTPException } from 'hono/http-exception';
 import { can } from './domain/permissions.ts';
 import { ErrorPage } from './views/error-page.tsx';
 import { page, type AppEnv, type Deps } from './routes/env.ts';
@@ -41,6 +42,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     page(c, <ErrorPage status={404} message="There is nothing at this address." chrome={c.get('chrome')} />, 404),
   );
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status === 403) {
+      // Hono's csrf(): an unsafe request whose Origin / Sec-Fetch-Site is not this site.
+      return page(c, <ErrorPage status={403} message="The request did not come from this portal's own pages, so nothing was changed." />, 403);
+    }
+    if (error instanceof HTTPException) return error.getResponse();
     const reference = crypto.randomUUID().slice(0, 8);
     console.error(JSON.stringify({ level: 'error', reference, path: c.req.path, error: String(error.stack ?? error) }));
     return page(c, <ErrorPage status={500} message={`Please try again. If it keeps happening, give this reference to support: ${reference}.`} />, 500);
