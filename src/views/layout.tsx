@@ -45,6 +45,8 @@ export function Document({ title, children }: { title: string; children: Child }
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"defaultSwap":"outerHTML"}' />
         <title>{title} — CPAR portal</title>
+        {/* No icon yet: an empty one stops browsers asking for /favicon.ico (a 404). */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
       </head>
