@@ -1,0 +1,123 @@
+import type { Db } from './db.ts';
+import type { Clock } from './clock.ts';
+import type { Netcare } from './netcare.ts';
+import { extractPanel } from './extraction.ts';
+import { validatePanel } from './validation.ts';
+import { failSubmission, type Problem } from './failures.ts';
+
+export type PipelineDeps = {
+  db: Db;
+  clock: Clock;
+  netcare: Netcare;
+  /** who holds a claim: one id per process */
+  workerId: string;
+  /** how long a claim holds; longer than a send with all its retries */
+  claimMs?: number;
+};
+
+export const UNREACHABLE = 'Netcare could not be reached.';
+export const UNCONFIRMED = 'No confirmation from Netcare within 24 hours.';
+export const CONFIRMATION_WINDOW_MS = 24 * 3600_000;
+const DEFAULT_CLAIM_MS = 5 * 60_000;
+
+export type Outcome = 'skipped' | 'invalid' | 'pending' | 'rejected' | 'unreachable';
+
+/**
+ * Takes one Queued submission through extraction, validation and sending. The claim is a
+ * compare-and-set: a submission another worker holds is skipped, so none is sent twice.
+ * `runAt` is the run's instant: the snapshot is the panel as it stood then.
+ */
+export async function processSubmission(deps: PipelineDeps, submissionId: number, runAt: Date): Promise<Outcome> {
+  const { db, clock, netcare, workerId } = deps;
+  const now = clock.now().getTime();
+  const claimed = await db.execute({
+    sql: `UPDATE submissions SET claimed_by = ?, claimed_until = ?
+           WHERE id = ? AND status = 'Queued' AND (claimed_until IS NULL OR claimed_until <= ?)
+       RETURNING panel_id`,
+    args: [workerId, now + (deps.claimMs ?? DEFAULT_CLAIM_MS), submissionId, now],
+  });
+  if (!claimed.rows[0]) return 'skipped';
+  const expected = { status: 'Queued', claimedBy: workerId } as const;
+  const snapshot = await extractPanel(db, Number(claimed.rows[0].panel_id), runAt);
+  if (!snapshot) throw new Error(`submission ${submissionId} has no panel`);
+  const patientCount = snapshot.patients.length;
+
+  const validation = validatePanel(snapshot);
+  if (!validation.ok) {
+    const problems = validation.failures.flatMap((f): Problem[] =>
+      f.patientIds.length
+        ? f.patientIds.map((patientId) => ({ reason: f.reason, patientId, detail: null }))
+        : [{ reason: f.reason, patientId: null, detail: f.message }],
+    );
+    await failSubmission(db, clock, submissionId, expected, { briefError: validation.briefError!, problems, patientCount });
+    return 'invalid';
+  }
+
+  const sent = await netcare.send(snapshot, submissionId);
+  if (sent.kind === 'accepted') {
+    const at = clock.now().getTime();
+    await db.execute({
+      sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
+                   claimed_by = NULL, claimed_until = NULL
+             WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
+      args: [at, sent.reference, patientCount, submissionId, workerId],
+    });
+    return 'pending';
+  }
+  const rejected = sent.kind === 'rejected';
+  const briefError = rejected ? `Netcare rejected the submission: ${sent.reason}` : UNREACHABLE;
+  await failSubmission(db, clock, submissionId, expected, {
+    briefError,
+    patientCount,
+    problems: [{ reason: rejected ? 'netcare_rejected' : 'netcare_unreachable', patientId: null, detail: rejected ? sent.reason : sent.detail }],
+  });
+  return rejected ? 'rejected' : 'unreachable';
+}
+
+/** Every Queued submission, oldest first. Returns how each ended. */
+export async function processQueued(deps: PipelineDeps, runAt: Date): Promise<Record<Outcome, number>> {
+  const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, rejected: 0, unreachable: 0 };
+  const queued = await deps.db.execute("SELECT id FROM submissions WHERE status = 'Queued' ORDER BY id");
+  for (const row of queued.rows) tally[await processSubmission(deps, Number(row.id), runAt)]++;
+  return tally;
+}
+
+export type PollTally = { submitted: number; rejected: number; unconfirmed: number; waiting: number };
+
+/**
+ * Asks Netcare about every Pending submission: confirmed → Submitted, rejected → Failed
+ * with Netcare's reason; still unconfirmed 24 hours after sending → Failed.
+ */
+export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
+  const { db, clock, netcare } = deps;
+  const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
+  const pending = await db.execute("SELECT id, netcare_reference, pending_at FROM submissions WHERE status = 'Pending' ORDER BY id");
+  for (const row of pending.rows) {
+    const id = Number(row.id);
+    const status = await netcare.status(String(row.netcare_reference));
+    const now = clock.now().getTime();
+    if (status.kind === 'confirmed') {
+      const done = await db.execute({
+        sql: "UPDATE submissions SET status = 'Submitted', submitted_at = ?, last_polled_at = ? WHERE id = ? AND status = 'Pending'",
+        args: [now, now, id],
+      });
+      tally.submitted += done.rowsAffected;
+    } else if (status.kind === 'rejected') {
+      const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
+        briefError: `Netcare rejected the submission: ${status.reason}`,
+        problems: [{ reason: 'netcare_rejected', patientId: null, detail: status.reason }],
+      });
+      if (failed) tally.rejected++;
+    } else if (now - Number(row.pending_at) >= CONFIRMATION_WINDOW_MS) {
+      const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
+        briefError: UNCONFIRMED,
+        problems: [{ reason: 'netcare_unconfirmed', patientId: null, detail: status.kind === 'unreachable' ? status.detail : null }],
+      });
+      if (failed) tally.unconfirmed++;
+    } else {
+      await db.execute({ sql: 'UPDATE submissions SET last_polled_at = ? WHERE id = ?', args: [now, id] });
+      tally.waiting++;
+    }
+  }
+  return tally;
+}
