@@ -7,6 +7,11 @@ export type Config = {
   netcareUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
   cookieSecure: boolean;
+  /** how often Pending submissions are checked with Netcare (and missed runs caught up) */
+  pollIntervalMs: number;
+  /** the embedded simulator's storage and how long it takes to confirm */
+  netcareSimDatabaseUrl: string;
+  netcareSimConfirmDelayMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -25,6 +30,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     netcareUrl: parseHttpUrl('NETCARE_URL', env.NETCARE_URL),
     nodeEnv,
     cookieSecure: parseBoolean('COOKIE_SECURE', env.COOKIE_SECURE, nodeEnv === 'production'),
+    pollIntervalMs: parseMs('NETCARE_POLL_INTERVAL_MS', env.NETCARE_POLL_INTERVAL_MS, 30_000, 100),
+    netcareSimDatabaseUrl: env.NETCARE_SIM_DATABASE_URL
+      ? parseDatabaseUrl(env.NETCARE_SIM_DATABASE_URL, 'NETCARE_SIM_DATABASE_URL')
+      : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
+    netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
   };
 }
 
@@ -37,14 +47,29 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-function parseDatabaseUrl(value: string | undefined): string {
+function parseDatabaseUrl(value: string | undefined, name = 'DATABASE_URL'): string {
   if (value === undefined || value === '') return 'file:db/cpar.db';
   if (!/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(value) && value !== ':memory:') {
-    throw new ConfigError(
-      `DATABASE_URL must start with file:, libsql://, http(s):// or ws(s):// (got "${value}")`,
-    );
+    throw new ConfigError(`${name} must start with file:, libsql://, http(s):// or ws(s):// (got "${value}")`);
   }
   return value;
+}
+
+/** The simulator's own file next to the portal's database (or in db/ for a remote one). */
+function besideDatabase(databaseUrl: string): string {
+  if (!databaseUrl.startsWith('file:')) return 'file:db/netcare-sim.db';
+  const path = databaseUrl.slice('file:'.length);
+  const slash = path.lastIndexOf('/');
+  return `file:${slash >= 0 ? path.slice(0, slash + 1) : ''}netcare-sim.db`;
+}
+
+function parseMs(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < min) {
+    throw new ConfigError(`${name} must be a whole number of milliseconds, at least ${min} (got "${value}")`);
+  }
+  return ms;
 }
 
 function parseHttpUrl(name: string, value: string | undefined): string | undefined {

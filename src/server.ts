@@ -4,7 +4,11 @@ import { systemClock } from './domain/clock.ts';
 import { openDatabase } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
+import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import { formatDemoUsers } from './demo-users.ts';
+import { connectNetcare } from './netcare-connection.ts';
+import { describeTick, startScheduler } from './scheduler/scheduler.ts';
+import { workerId } from './worker-id.ts';
 import { createApp } from './app.tsx';
 
 function configOrExit(): Config {
@@ -24,19 +28,33 @@ const clock = systemClock;
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
+const connection = await connectNetcare(config, clock);
+const pipeline: PipelineDeps = { db, clock, netcare: connection.netcare, workerId: workerId() };
+
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
-  const users = await seedDemo(db, clock);
-  console.log(formatDemoUsers(users));
+  const demo = await seedDemo(db, clock);
+  console.log(formatDemoUsers(demo.users));
+  for (const id of demo.sendNow) await processSubmission(pipeline, id, clock.now());
 }
 
-const app = createApp({ db, clock, config });
+const scheduler = startScheduler(pipeline, {
+  pollIntervalMs: config.pollIntervalMs,
+  log: (report) => {
+    const line = describeTick(report);
+    if (line) console.log(line);
+  },
+});
+
+const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label });
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl})`);
+  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
+  process.on(signal, async () => {
     server.close();
+    await scheduler.stop();
+    await connection.close();
     db.close();
     process.exit(0);
   });
