@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Netcare } from './domain/netcare.ts';
-import { createNetcareClient } from './netcare/client.ts';
+import { createNetcareClient, type NetcareClientOptions } from './netcare/client.ts';
 import { buildCparGroup } from './netcare/payload.ts';
 import { startSimulator } from './netcare-sim/embed.ts';
 
@@ -12,22 +12,38 @@ export type NetcareConnection = { netcare: Netcare; close(): Promise<void> };
  * on a loopback port — real HTTP either way. The embedded simulator shares the portal's
  * clock, so `tick --at` sees confirmations at the simulated time.
  */
-export async function connectNetcare(config: Config, clock: Clock): Promise<NetcareConnection> {
-  if (config.netcareUrl) return { netcare: adapt(config.netcareUrl, `Netcare at ${config.netcareUrl}`), close: async () => {} };
+export async function connectNetcare(config: Config, clock: Clock, installation: string): Promise<NetcareConnection> {
+  if (config.netcareUrl) {
+    return { netcare: adapt(config.netcareUrl, `Netcare at ${config.netcareUrl}`, installation), close: async () => {} };
+  }
   const simulator = await startSimulator({
     databaseUrl: config.netcareSimDatabaseUrl,
     port: 0,
     confirmDelayMs: config.netcareSimConfirmDelayMs,
     clock,
   });
-  return { netcare: adapt(simulator.url, `embedded Netcare simulator at ${simulator.url}`), close: () => simulator.close() };
+  return {
+    netcare: adapt(simulator.url, `embedded Netcare simulator at ${simulator.url}`, installation),
+    close: () => simulator.close(),
+  };
 }
 
-function adapt(baseUrl: string, label: string): Netcare {
-  const client = createNetcareClient({ baseUrl });
+// A status check is repeated on every poll anyway: it gives up sooner than a send, so one
+// unreachable Netcare does not hold the poll of every other Pending submission for a minute.
+const STATUS_RETRY_BUDGET_MS = 15_000;
+
+/**
+ * The domain's view of a Netcare endpoint: snapshots in, outcomes out. The Idempotency-Key
+ * is the submission's id within this installation.
+ */
+export function adapt(baseUrl: string, label: string, installation: string,
+  options: Omit<NetcareClientOptions, 'baseUrl'> = {}): Netcare {
+  const sender = createNetcareClient({ ...options, baseUrl });
+  const checker = createNetcareClient({ retryBudgetMs: STATUS_RETRY_BUDGET_MS, ...options, baseUrl });
   return {
     label,
-    send: (snapshot, submissionId) => client.submit(buildCparGroup(snapshot, submissionId), String(submissionId)),
-    status: (reference) => client.status(reference),
+    send: (snapshot, submissionId) =>
+      sender.submit(buildCparGroup(snapshot, submissionId), `${installation}-${submissionId}`),
+    status: (reference) => checker.status(reference),
   };
 }

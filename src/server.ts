@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { openDatabase } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
+import { installationId } from './domain/installation.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import { formatDemoUsers } from './demo-users.ts';
@@ -28,7 +29,7 @@ const clock = systemClock;
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
-const connection = await connectNetcare(config, clock);
+const connection = await connectNetcare(config, clock, await installationId(db));
 const pipeline: PipelineDeps = { db, clock, netcare: connection.netcare, workerId: workerId() };
 
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {

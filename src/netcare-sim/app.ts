@@ -1,0 +1,113 @@
+// A stand-in for Alberta Netcare's CPAR endpoint, speaking the wire format of
+// src/netcare/README.md over real HTTP, with switchable faults for tests and demos.
+import { setTimeout as pause } from 'node:timers/promises';
+import { Hono } from 'hono';
+import type { Clock } from '../domain/clock.ts';
+import type { Db } from '../domain/db.ts';
+import { PANEL_NUMBER_SYSTEM, summarizeProblems, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
+import { parseFault, type Fault, type FaultMode } from './fault.ts';
+import { findSubmission, listRequests, listSubmissions, recordRequest, storeOnce, type StoredSubmission } from './store.ts';
+
+export type SimulatorOptions = {
+  db: Db;
+  clock: Clock;
+  /** how long after receipt a submission stays pending */
+  confirmDelayMs: number;
+  fault?: Fault;
+  /** aborted when the server shuts down, so slow and hanging requests end */
+  closing?: AbortSignal;
+};
+
+const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
+
+export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
+  let fault: Fault = initialFault ?? { mode: 'none' };
+  let faultUses = 0;
+  const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
+
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  app.put('/_sim/fault', async (c) => {
+    const parsed = parseFault(await c.req.json().catch(() => null));
+    if (!parsed.ok) return c.json({ reason: parsed.problem }, 400);
+    fault = parsed.fault;
+    faultUses = 0;
+    return c.json(fault);
+  });
+
+  app.get('/_sim/submissions', async (c) => {
+    const now = clock.now().getTime();
+    const submissions = (await listSubmissions(db)).map((s) => ({
+      idempotencyKey: s.idempotencyKey, reference: s.reference, panelNumber: s.panelNumber,
+      patientCount: s.patientCount, receivedCount: s.receivedCount, ...statusOf(s, now),
+    }));
+    return c.json({ submissions });
+  });
+
+  app.get('/_sim/requests', async (c) => c.json({ requests: await listRequests(db) }));
+
+  app.use('/cpar/*', async (c, next) => {
+    const current = fault;
+    if (current.count !== undefined && ++faultUses >= current.count) fault = { mode: 'none' };
+    await recordRequest(db, {
+      method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? null,
+      fault: current.mode, at: clock.now().getTime(),
+    });
+    if (current.mode === '500') return c.json({ reason: 'Netcare is unavailable (simulated)' }, 500);
+    if (current.mode === '429') {
+      c.header('Retry-After', '1');
+      return c.json({ reason: 'Too many requests (simulated)' }, 429);
+    }
+    if (current.mode === 'hang' || current.mode === 'slow') {
+      const waitMs = current.mode === 'hang' ? 2 ** 31 - 1 : (current.slowMs ?? 15_000);
+      const finished = await pause(waitMs, true, { signal: closing }).catch(() => false);
+      if (!finished || current.mode === 'hang') return c.body(null, 503);
+    }
+    c.set('faultMode', current.mode);
+    await next();
+  });
+
+  app.post('/cpar/submissions', async (c) => {
+    const idempotencyKey = c.req.header('Idempotency-Key');
+    if (!idempotencyKey) return c.json({ reason: 'The Idempotency-Key header is required' }, 400);
+    if (!/^application\/(fhir\+)?json\b/.test(c.req.header('Content-Type') ?? '')) {
+      return c.json({ reason: 'Content-Type must be application/fhir+json' }, 415);
+    }
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const problems = validateCparGroup(body);
+    if (problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(problems)}` }, 422);
+
+    const group = body as CparGroup;
+    const payload = JSON.stringify(group);
+    const rejected = c.get('faultMode') === 'reject';
+    const { stored, submission } = await storeOnce(db, {
+      idempotencyKey,
+      panelNumber: group.identifier.find((i) => i.system === PANEL_NUMBER_SYSTEM)?.value ?? '',
+      patientCount: group.member.length,
+      receivedAt: clock.now().getTime(),
+      verdict: rejected ? 'rejected' : 'confirmed',
+      reason: rejected ? REJECTION : null,
+      payload,
+    });
+    if (stored) return c.json({ reference: submission.reference }, 202);
+    // A replay must be the same message: reusing a key for another one is a sender's bug.
+    if (submission.payload !== payload) {
+      return c.json({ reason: 'This Idempotency-Key was already used for a different panel message' }, 422);
+    }
+    return c.json({ reference: submission.reference }, 200);
+  });
+
+  app.get('/cpar/submissions/:reference', async (c) => {
+    const submission = await findSubmission(db, c.req.param('reference'));
+    if (!submission) return c.json({ reason: 'No submission has this reference' }, 404);
+    return c.json(statusOf(submission, clock.now().getTime()));
+  });
+
+  function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason'>, now: number) {
+    if (now < s.receivedAt + confirmDelayMs) return { status: 'pending' as const };
+    if (s.verdict === 'confirmed') return { status: 'confirmed' as const };
+    return { status: 'rejected' as const, reason: s.reason ?? REJECTION };
+  }
+
+  return app;
+}

@@ -1,0 +1,65 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { createNetcareClient, type NetcareClient } from '../../src/netcare/client.ts';
+import { buildCparGroup } from '../../src/netcare/payload.ts';
+import type { RunningSimulator } from '../../src/netcare-sim/embed.ts';
+import { panelSnapshot, setFault, simSubmissions, startTestSimulator } from './support/simulator.ts';
+
+const fast = (url: string) => createNetcareClient({ baseUrl: url, timeoutMs: 500, retryBudgetMs: 1000, baseDelayMs: 10 });
+
+async function accepted(client: NetcareClient, key: string): Promise<string> {
+  const outcome = await client.submit(buildCparGroup(panelSnapshot(), 1), key);
+  if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(outcome)}`);
+  return outcome.reference;
+}
+
+const delayed = suite('confirmation after a delay');
+let sim: RunningSimulator;
+let client: NetcareClient;
+const clock = new ManualClock('2026-11-16T04:00:00Z');
+delayed.before(async () => {
+  sim = await startTestSimulator({ clock, confirmDelayMs: 60_000 });
+  client = fast(sim.url);
+});
+delayed.after(() => sim.close());
+
+delayed('a submission is pending until the delay has passed, then confirmed', async () => {
+  const reference = await accepted(client, 'key-delay');
+  assert.equal(await client.status(reference), { kind: 'pending' });
+  clock.advance(59_999);
+  assert.equal(await client.status(reference), { kind: 'pending' });
+  clock.advance(1);
+  assert.equal(await client.status(reference), { kind: 'confirmed' });
+  assert.is((await simSubmissions(sim.url))[0].status, 'confirmed');
+});
+
+delayed('a reference Netcare never issued is rejected as unknown', async () => {
+  assert.equal(await client.status('NC-000000000000'), { kind: 'rejected', reason: 'Netcare does not know this submission' });
+});
+
+delayed.run();
+
+const immediate = suite('confirmation without delay, and rejection');
+let quick: RunningSimulator;
+immediate.before(async () => {
+  quick = await startTestSimulator({ confirmDelayMs: 0 });
+});
+immediate.after(() => quick.close());
+
+immediate('with no delay a submission is confirmed at the first poll', async () => {
+  const client = fast(quick.url);
+  assert.equal(await client.status(await accepted(client, 'key-now')), { kind: 'confirmed' });
+});
+
+immediate('in reject mode Netcare accepts the panel, then reports it rejected with a reason', async () => {
+  await setFault(quick.url, { mode: 'reject' });
+  const client = fast(quick.url);
+  const reference = await accepted(client, 'key-reject');
+  assert.equal(await client.status(reference), {
+    kind: 'rejected', reason: 'Netcare rejected the panel: demographic mismatch with the provincial client registry',
+  });
+  await setFault(quick.url, { mode: 'none' });
+});
+
+immediate.run();
