@@ -74,10 +74,17 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
   return rejected ? 'rejected' : 'unreachable';
 }
 
-/** Every Queued submission, oldest first. Returns how each ended. */
-export async function processQueued(deps: PipelineDeps, runAt: Date): Promise<Record<Outcome, number>> {
+/**
+ * Every submission a run sends, oldest first: those Queued by its instant and those the run
+ * queued itself. One queued after the instant waits for the next run, even when this run
+ * is done late. Returns how each ended.
+ */
+export async function processQueued(deps: PipelineDeps, runAt: Date, runId: number | null = null): Promise<Record<Outcome, number>> {
   const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, rejected: 0, unreachable: 0 };
-  const queued = await deps.db.execute("SELECT id FROM submissions WHERE status = 'Queued' ORDER BY id");
+  const queued = await deps.db.execute({
+    sql: "SELECT id FROM submissions WHERE status = 'Queued' AND (created_at <= ? OR run_id = ?) ORDER BY id",
+    args: [runAt.getTime(), runId],
+  });
   for (const row of queued.rows) tally[await processSubmission(deps, Number(row.id), runAt)]++;
   return tally;
 }

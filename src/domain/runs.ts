@@ -61,8 +61,8 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now()): Pro
 }
 
 async function doRun(deps: PipelineDeps, runId: number, due: DueRun, late: boolean, resumed: boolean): Promise<RunReport> {
-  const queuedByRun = due.job === MONTHLY_JOB ? await queueMonthlySubmissions(deps, runId) : 0;
-  const outcomes = await processQueued(deps, due.scheduledFor);
+  const queuedByRun = due.job === MONTHLY_JOB ? await queueMonthlySubmissions(deps, runId, due.scheduledFor) : 0;
+  const outcomes = await processQueued(deps, due.scheduledFor, runId);
   const report: RunReport = { job: due.job, scheduledFor: due.scheduledFor, late, resumed, queuedByRun, outcomes };
   await deps.db.execute({
     sql: 'UPDATE scheduled_runs SET finished_at = ?, summary = ? WHERE id = ?',
@@ -77,10 +77,13 @@ async function doRun(deps: PipelineDeps, runId: number, due: DueRun, late: boole
  * open per panel. Safe to repeat when a crashed run is resumed: a panel that already has a
  * submission in this run gets no second one.
  */
-async function queueMonthlySubmissions(deps: PipelineDeps, runId: number): Promise<number> {
+async function queueMonthlySubmissions(deps: PipelineDeps, runId: number, scheduledFor: Date): Promise<number> {
   const [, inserted] = await deps.db.batch(
     [
-      { sql: "UPDATE submissions SET run_id = ? WHERE status = 'Queued' AND run_id IS NULL", args: [runId] },
+      {
+        sql: "UPDATE submissions SET run_id = ? WHERE status = 'Queued' AND run_id IS NULL AND created_at <= ?",
+        args: [runId, scheduledFor.getTime()],
+      },
       {
         sql: `INSERT INTO submissions (panel_id, status, created_at, trigger, run_id)
               SELECT p.id, 'Queued', ?, 'scheduled', ?

@@ -1,0 +1,172 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Db } from '../../src/domain/db.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { tick } from '../../src/domain/runs.ts';
+import { processSubmission, type PipelineDeps } from '../../src/domain/pipeline.ts';
+import { extractPanel } from '../../src/domain/extraction.ts';
+import { adapt } from '../../src/netcare-connection.ts';
+import type { Fault } from '../../src/netcare-sim/fault.ts';
+import { startTestSimulator, setFault, simSubmissions } from '../netcare/support/simulator.ts';
+import { freshDb, addUser, count } from '../support/app.ts';
+import { addClinicPanel } from '../support/clinic.ts';
+
+const RUN = '2027-03-15T21:00:00-06:00';
+const HOUR = 3600_000;
+
+async function world(confirmDelayMs = 30_000) {
+  const db = await freshDb();
+  const clock = new ManualClock(RUN);
+  const simulator = await startTestSimulator({ clock, confirmDelayMs });
+  const netcare = adapt(simulator.url, 'test simulator', 'faults', { retryBudgetMs: 800, timeoutMs: 300, baseDelayMs: 20 });
+  const deps: PipelineDeps = { db, clock, netcare, workerId: 'worker-a' };
+  const recipient = await addUser(db, 'jsmith');
+  const panel = await addClinicPanel(db, { name: 'Faulty', patients: 3, recipient });
+  return { db, clock, simulator, deps, recipient, panel, close: async () => { await simulator.close(); db.close(); } };
+}
+
+async function only(db: Db) {
+  const rows = (await db.execute('SELECT * FROM submissions')).rows;
+  assert.is(rows.length, 1);
+  return rows[0];
+}
+
+async function messageCount(db: Db) {
+  return count(db, 'SELECT count(*) FROM inbox_messages');
+}
+
+const faults = suite('pipeline under Netcare faults');
+
+const UNREACHABLE_MODES: [string, Fault][] = [
+  ['500 on every request', { mode: '500' }],
+  ['429 on every request', { mode: '429' }],
+  ['slow beyond the timeout', { mode: 'slow', slowMs: 2_000 }],
+  ['hanging', { mode: 'hang' }],
+];
+
+for (const [title, fault] of UNREACHABLE_MODES) {
+  faults(`Netcare ${title}: Failed "could not be reached", one message`, async () => {
+    const w = await world();
+    try {
+      await setFault(w.simulator.url, fault);
+      const started = Date.now();
+      await tick(w.deps);
+      assert.ok(Date.now() - started < 5_000, 'gave up within the retry budget');
+      const s = await only(w.db);
+      assert.is(s.status, 'Failed');
+      assert.is(s.brief_error, 'Netcare could not be reached.');
+      assert.is(await messageCount(w.db), 1);
+      await tick(w.deps);
+      assert.is(await messageCount(w.db), 1);
+    } finally {
+      await w.close();
+    }
+  });
+}
+
+faults('Netcare down (nothing listening): Failed "could not be reached", one message', async () => {
+  const w = await world();
+  try {
+    await w.simulator.close();
+    await tick(w.deps);
+    const s = await only(w.db);
+    assert.is(s.status, 'Failed');
+    assert.is(s.brief_error, 'Netcare could not be reached.');
+    assert.is(await messageCount(w.db), 1);
+  } finally {
+    w.db.close();
+  }
+});
+
+faults('a 500 that clears within the retry budget still sends the panel', async () => {
+  const w = await world();
+  try {
+    await setFault(w.simulator.url, { mode: '500', count: 2 });
+    await tick(w.deps);
+    assert.is((await only(w.db)).status, 'Pending');
+    assert.is(await messageCount(w.db), 0);
+  } finally {
+    await w.close();
+  }
+});
+
+faults('Netcare rejects the panel: Failed with Netcare’s reason, one message', async () => {
+  const w = await world(0);
+  try {
+    await setFault(w.simulator.url, { mode: 'reject' });
+    await tick(w.deps); // sent, then the first poll sees the rejection
+    const s = await only(w.db);
+    assert.is(s.status, 'Failed');
+    assert.match(String(s.brief_error), /^Netcare rejected the submission: /);
+    assert.is(await count(w.db, "SELECT count(*) FROM submission_problems WHERE reason = 'netcare_rejected'"), 1);
+    assert.is(await messageCount(w.db), 1);
+    w.clock.advance(60_000);
+    await tick(w.deps);
+    assert.is(await messageCount(w.db), 1);
+  } finally {
+    await w.close();
+  }
+});
+
+faults('no confirmation within 24 hours: Failed, one message', async () => {
+  const w = await world(48 * HOUR);
+  try {
+    await tick(w.deps);
+    assert.is((await only(w.db)).status, 'Pending');
+    w.clock.advance(23 * HOUR);
+    await tick(w.deps);
+    assert.is((await only(w.db)).status, 'Pending');
+    w.clock.advance(HOUR);
+    await tick(w.deps);
+    const s = await only(w.db);
+    assert.is(s.status, 'Failed');
+    assert.is(s.brief_error, 'No confirmation from Netcare within 24 hours.');
+    assert.is(await messageCount(w.db), 1);
+  } finally {
+    await w.close();
+  }
+});
+
+faults('no failure recipient: no message, and the submission says no one was notified', async () => {
+  const w = await world();
+  try {
+    await w.db.execute('UPDATE panels SET failure_recipient_id = NULL');
+    await setFault(w.simulator.url, { mode: '500' });
+    await tick(w.deps);
+    const s = await only(w.db);
+    assert.is(s.status, 'Failed');
+    assert.is(s.recipient_notified, 0);
+    assert.is(await messageCount(w.db), 0);
+  } finally {
+    await w.close();
+  }
+});
+
+faults('a crash between sending and recording: the retry reuses the Idempotency-Key, Netcare keeps one', async () => {
+  const w = await world();
+  try {
+    const created = await w.db.execute({ sql: "INSERT INTO submissions (panel_id, status, created_at, trigger, triggered_by) VALUES (?, 'Queued', ?, 'manual', ?) RETURNING id", args: [w.panel.panelId, w.clock.now().getTime() - HOUR, w.recipient] });
+    const id = Number(created.rows[0].id);
+    // Worker A claims the submission and sends it, then dies before recording the reference.
+    await w.db.execute({ sql: 'UPDATE submissions SET claimed_by = ?, claimed_until = ? WHERE id = ?', args: ['worker-a', w.clock.now().getTime() + 5 * 60_000, id] });
+    const snapshot = (await extractPanel(w.db, w.panel.panelId, w.clock.now()))!;
+    const first = await w.deps.netcare.send(snapshot, id);
+    assert.is(first.kind, 'accepted');
+    // Worker B cannot take it while A's claim holds…
+    const b: PipelineDeps = { ...w.deps, workerId: 'worker-b' };
+    assert.is(await processSubmission(b, id, w.clock.now()), 'skipped');
+    // …and takes it once the claim lapses, sending the same message with the same key.
+    w.clock.advance(6 * 60_000);
+    assert.is(await processSubmission(b, id, new Date(w.clock.now().getTime() - 6 * 60_000)), 'pending');
+    const s = await only(w.db);
+    assert.is(s.status, 'Pending');
+    assert.is(s.netcare_reference, (first as { reference: string }).reference);
+    const stored = await simSubmissions(w.simulator.url);
+    assert.is(stored.length, 1);
+    assert.is(stored[0].receivedCount, 2);
+  } finally {
+    await w.close();
+  }
+});
+
+faults.run();
