@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from './config.ts';
-import { systemClock } from './domain/clock.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ManualClock, systemClock } from './domain/clock.ts';
 import { openDatabase, type Db } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { createUser } from './domain/users.ts';
+import { importClinicalRecord } from './domain/import.ts';
 import { isPermission, PERMISSIONS, type Permission } from './domain/permissions.ts';
+import { tick } from './domain/runs.ts';
 import { formatDemoUsers } from './demo-users.ts';
+import { formatTickReport, openPipeline, sendDemoSubmissions } from './run-pipeline.ts';
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -17,6 +21,11 @@ Commands:
   user add <username> --name "<full name>" [--permission <name>]...
                                 add a user; the password is the first line of standard input
                                 permissions: ${PERMISSIONS.join(', ')}
+  import <file.json>            load a clinical-record extract (practitioners, patients,
+                                visits, panels): all or nothing; re-importing changes nothing
+  tick [--at <ISO-8601 instant>]
+                                do the scheduler's work due at that instant (default: now):
+                                the monthly run, queued submissions, confirmations, catch-up
   help                          show this message
 
 The database is DATABASE_URL (default file:db/cpar.db), as for the server.`;
@@ -43,7 +52,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (!commandFn) throw new UsageError(`Unknown command "${command}".`);
     const config = loadConfig(io.env);
     db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-    return await commandFn(db, rest, io);
+    return await commandFn(db, rest, io, config);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${USAGE}`);
@@ -59,7 +68,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-type Command = (db: Db, args: string[], io: Io) => Promise<number>;
+type Command = (db: Db, args: string[], io: Io, config: Config) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   async migrate(db, args, io) {
@@ -68,14 +77,34 @@ const COMMANDS: Record<string, Command> = {
     io.out(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
     return 0;
   },
-  async 'seed-demo'(db, args, io) {
+  async 'seed-demo'(db, args, io, config) {
     if (args.length) throw new UsageError('seed-demo takes no arguments.');
     await migrate(db);
     if (!(await isEmptyClinic(db))) {
       io.err('The database already has users or panels: the demo clinic goes only into an empty one.');
       return 1;
     }
-    io.out(formatDemoUsers(await seedDemo(db, systemClock)));
+    const demo = await seedDemo(db, systemClock);
+    io.out(formatDemoUsers(demo.users));
+    const { pipeline, connection } = await openPipeline(db, systemClock, config);
+    try {
+      await sendDemoSubmissions(pipeline, demo.sendNow);
+    } finally {
+      await connection.close();
+    }
+    return 0;
+  },
+  async tick(db, args, io, config) {
+    const at = parseAt(args);
+    await migrate(db);
+    const clock = at ? new ManualClock(at) : systemClock;
+    const { pipeline, connection } = await openPipeline(db, clock, config);
+    try {
+      const now = clock.now();
+      for (const line of formatTickReport(await tick(pipeline, now), now)) io.out(line);
+    } finally {
+      await connection.close();
+    }
     return 0;
   },
   async user(db, args, io) {
@@ -102,7 +131,50 @@ const COMMANDS: Record<string, Command> = {
     io.out(`Added user ${positionals[0]} (id ${result.id})${permissions.length ? ` with ${permissions.join(', ')}` : ''}.`);
     return 0;
   },
+  async import(db, args, io) {
+    if (args.length !== 1) throw new UsageError('import needs exactly one <file.json>.');
+    const [file] = args;
+    let input: unknown;
+    try {
+      input = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      // Only the position of a JSON syntax error is shown: V8's message quotes the file's text.
+      const position = /position (\d+)/.exec((error as Error).message)?.[1];
+      io.err(error instanceof SyntaxError
+        ? `${file} is not valid JSON${position ? ` (at character ${position})` : ''}.`
+        : `Cannot read ${file}: ${(error as Error).message}`);
+      return 1;
+    }
+    await migrate(db);
+    const result = await importClinicalRecord(db, systemClock, input);
+    if (!result.ok) {
+      for (const p of result.problems) io.err(`${p.path}: ${p.message}`);
+      io.err(`Nothing was imported: ${result.problems.length} problem(s) in ${file}.`);
+      return 1;
+    }
+    io.out(`Imported ${file}:`);
+    for (const [kind, counts] of Object.entries(result.counts)) {
+      io.out(`  ${kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}: ${Object.entries(counts).map(([what, n]) => `${n} ${what}`).join(', ')}`);
+    }
+    return 0;
+  },
 };
+
+/** `--at` takes an ISO-8601 instant with its offset (or Z): a local time would be ambiguous. */
+function parseAt(args: string[]): Date | null {
+  let values;
+  try {
+    values = parseArgs({ args, options: { at: { type: 'string' } } }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.at === undefined) return null;
+  const at = new Date(values.at);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.at) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--at needs an ISO-8601 instant with an offset, like 2027-03-15T21:00:00-06:00 (got "${values.at}").`);
+  }
+  return at;
+}
 
 function parseUserAdd(args: string[]) {
   try {

@@ -3,13 +3,10 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { openDatabase } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
-import { installationId } from './domain/installation.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
-import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import { formatDemoUsers } from './demo-users.ts';
-import { connectNetcare } from './netcare-connection.ts';
+import { openPipeline, sendDemoSubmissions } from './run-pipeline.ts';
 import { describeTick, startScheduler } from './scheduler/scheduler.ts';
-import { workerId } from './worker-id.ts';
 import { createApp } from './app.tsx';
 
 function configOrExit(): Config {
@@ -29,13 +26,12 @@ const clock = systemClock;
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
-const connection = await connectNetcare(config, clock, await installationId(db));
-const pipeline: PipelineDeps = { db, clock, netcare: connection.netcare, workerId: workerId() };
+const { pipeline, connection } = await openPipeline(db, clock, config);
 
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
   const demo = await seedDemo(db, clock);
   console.log(formatDemoUsers(demo.users));
-  for (const id of demo.sendNow) await processSubmission(pipeline, id, clock.now());
+  await sendDemoSubmissions(pipeline, demo.sendNow);
 }
 
 const scheduler = startScheduler(pipeline, {

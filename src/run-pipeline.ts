@@ -1,0 +1,34 @@
+import type { Config } from './config.ts';
+import type { Clock } from './domain/clock.ts';
+import type { Db } from './domain/db.ts';
+import { installationId } from './domain/installation.ts';
+import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
+import type { TickReport } from './domain/runs.ts';
+import { connectNetcare, type NetcareConnection } from './netcare-connection.ts';
+import { workerId } from './worker-id.ts';
+
+/** The pipeline's dependencies for this process, with its Netcare connection to close. */
+export async function openPipeline(db: Db, clock: Clock, config: Config): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
+  const connection = await connectNetcare(config, clock, await installationId(db));
+  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId() }, connection };
+}
+
+/** The demo's in-flight submission goes through the real pipeline, so it is truly Pending. */
+export async function sendDemoSubmissions(pipeline: PipelineDeps, ids: number[]): Promise<void> {
+  for (const id of ids) await processSubmission(pipeline, id, pipeline.clock.now());
+}
+
+/** What `tick` did, in lines a person reads: counts only. */
+export function formatTickReport(report: TickReport, at: Date): string[] {
+  const lines = [`Tick at ${at.toISOString()}:`];
+  if (!report.runs.length) lines.push('  no run due (or already done)');
+  for (const run of report.runs) {
+    const o = run.outcomes;
+    lines.push(`  ${run.job} of ${run.scheduledFor.toISOString()}${run.late ? ' (late)' : ''}${run.resumed ? ' (resumed)' : ''}: `
+      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.invalid} failed validation, `
+      + `${o.rejected} rejected by Netcare, ${o.unreachable} Netcare unreachable, ${o.skipped} held by another worker`);
+  }
+  const p = report.polled;
+  lines.push(`  confirmations: ${p.submitted} Submitted, ${p.rejected} rejected, ${p.unconfirmed} unconfirmed after 24 h, ${p.waiting} still Pending`);
+  return lines;
+}
