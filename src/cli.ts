@@ -170,7 +170,9 @@ function parseAt(args: string[]): Date | null {
   }
   if (values.at === undefined) return null;
   const at = new Date(values.at);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.at) || Number.isNaN(at.getTime())) {
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(values.at) ?? [];
+  const realDay = y !== undefined && new Date(Date.UTC(+y, +m - 1, +d)).getUTCDate() === +d;
+  if (!realDay || Number.isNaN(at.getTime())) {
     throw new UsageError(`--at needs an ISO-8601 instant with an offset, like 2027-03-15T21:00:00-06:00 (got "${values.at}").`);
   }
   return at;

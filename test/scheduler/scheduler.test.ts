@@ -1,0 +1,51 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ManualClock } from '../../src/domain/clock.ts';
+import type { TickReport } from '../../src/domain/runs.ts';
+import { startScheduler, describeTick } from '../../src/scheduler/scheduler.ts';
+import { adapt } from '../../src/netcare-connection.ts';
+import { startTestSimulator } from '../netcare/support/simulator.ts';
+import { freshDb, addUser, count } from '../support/app.ts';
+import { addClinicPanel } from '../support/clinic.ts';
+
+const scheduler = suite('scheduler');
+
+async function until(check: () => Promise<boolean>, ms = 5_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+scheduler('on its own, it does the monthly run at 21:00 on the 15th and then collects the confirmations', async () => {
+  const db = await freshDb();
+  const clock = new ManualClock('2027-03-15T20:59:00-06:00');
+  const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
+  const netcare = adapt(simulator.url, 'sim', 'scheduler-test', { retryBudgetMs: 500, timeoutMs: 300 });
+  const recipient = await addUser(db, 'jsmith');
+  const good = await addClinicPanel(db, { name: 'Good', recipient });
+  await addClinicPanel(db, { name: 'Bad', withoutConfirmation: 2, recipient });
+  const reports: TickReport[] = [];
+  const running = startScheduler({ db, clock, netcare, workerId: 'scheduler-test' }, { pollIntervalMs: 25, log: (r) => reports.push(r) });
+  try {
+    await until(async () => reports.length >= 2);
+    assert.is(await count(db, 'SELECT count(*) FROM submissions'), 0, 'nothing before 21:00');
+    clock.set('2027-03-15T21:00:00-06:00');
+    await until(async () => (await count(db, "SELECT count(*) FROM submissions WHERE status = 'Pending'")) === 1);
+    assert.is(await count(db, "SELECT count(*) FROM submissions WHERE status = 'Failed'"), 1);
+    clock.set('2027-03-15T21:01:00-06:00');
+    await until(async () => (await count(db, "SELECT count(*) FROM submissions WHERE status = 'Submitted' AND panel_id = ?", [good.panelId])) === 1);
+    assert.is(await count(db, "SELECT count(*) FROM scheduled_runs WHERE job = 'monthly-run'"), 1);
+    assert.is(await count(db, 'SELECT count(*) FROM inbox_messages'), 1);
+    const line = describeTick(reports.find((r) => r.runs.length)!)!;
+    assert.match(line, '"job":"monthly-run"');
+    assert.not.match(line, 'Testperson');
+  } finally {
+    await running.stop();
+    await simulator.close();
+    db.close();
+  }
+});
+
+scheduler.run();
