@@ -10,12 +10,18 @@ import { requireSession } from './routes/session.ts';
 import { submissionRoutes } from './routes/submissions.tsx';
 import { inboxRoutes } from './routes/inbox.tsx';
 import { staticRoutes } from './routes/static.ts';
+import { panelsRoutes } from './routes/panels.tsx';
+import { panelMembersRoutes } from './routes/panel-members.tsx';
+import { submissionHistoryRoutes } from './routes/submission-history.tsx';
+import { practitionersRoutes } from './routes/practitioners.tsx';
+import { usersRoutes } from './routes/users.tsx';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
     c.set('deps', deps);
+    c.set('requestId', crypto.randomUUID());
     await next();
     // Pages and fragments may carry health information: never cached, and a URL that can
     // answer with either a page or a fragment says so to caches.
@@ -36,6 +42,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.redirect(can(c.var.scope, 'cii_cpar_settings') ? '/settings/cii-cpar/submissions' : '/inbox', 302),
   );
   app.route('/settings/cii-cpar', submissionRoutes);
+  app.route('/settings/cii-cpar', panelsRoutes);
+  app.route('/settings/cii-cpar', panelMembersRoutes);
+  app.route('/settings/cii-cpar', submissionHistoryRoutes);
+  app.route('/settings/practitioners', practitionersRoutes);
+  app.route('/settings/users', usersRoutes);
   app.route('/inbox', inboxRoutes);
 
   app.notFound((c) =>

@@ -15,6 +15,7 @@ export type AppEnv = {
     session: Session;
     scope: Scope;
     chrome: Chrome;
+    requestId: string;
   };
 };
 

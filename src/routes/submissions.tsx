@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { listSubmissionRows, getSubmissionRow, queueSubmission } from '../domain/submissions.ts';
+import { listSubmissionRows, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
+import { panelReadiness, readinessOfCparPanels } from '../domain/readiness.ts';
 import { SubmissionsPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -15,6 +16,21 @@ function panelId(c: AppContext): number | null {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
+/** One row with its readiness now: the swap target of Submit and of polling. */
+async function rowView(c: AppContext, row: SubmissionRow, message?: string) {
+  const { db, clock } = c.var.deps;
+  const now = clock.now();
+  const readiness = (await panelReadiness(db, row.panelId, now))!;
+  return <SubmissionRowView row={row} now={now} readiness={readiness} message={message} />;
+}
+
+async function fullPage(c: AppContext, message?: { panelId: number; text: string }) {
+  const { db, clock } = c.var.deps;
+  const now = clock.now();
+  const [rows, readiness] = [await listSubmissionRows(db), await readinessOfCparPanels(db, now)];
+  return <SubmissionsPage rows={rows} readiness={readiness} now={now} chrome={c.var.chrome} message={message} />;
+}
+
 function notFound(c: AppContext) {
   return page(c, <ErrorPage status={404} message={NOT_FOUND} chrome={c.var.chrome} />, 404);
 }
@@ -22,17 +38,15 @@ function notFound(c: AppContext) {
 export const submissionRoutes = new Hono<AppEnv>()
   .use(requirePermission('cii_cpar_settings'))
   .get('/submissions', async (c) => {
-    const { db, clock } = c.var.deps;
-    return page(c, <SubmissionsPage rows={await listSubmissionRows(db)} now={clock.now()} chrome={c.var.chrome} />);
+    return page(c, await fullPage(c));
   })
   // The row of one panel: what a Queued or Pending row polls.
   .get('/panels/:panelId/submission', async (c) => {
-    const { db, clock } = c.var.deps;
     const id = panelId(c);
-    const row = id === null ? null : await getSubmissionRow(db, id);
+    const row = id === null ? null : await getSubmissionRow(c.var.deps.db, id);
     if (!row) return notFound(c);
     if (!wantsFragment(c)) return c.redirect('/settings/cii-cpar/submissions', 303);
-    return c.html(<SubmissionRowView row={row} now={clock.now()} />);
+    return c.html(await rowView(c, row));
   })
   .post('/panels/:panelId/submissions', async (c) => {
     const { db, clock } = c.var.deps;
@@ -40,14 +54,11 @@ export const submissionRoutes = new Hono<AppEnv>()
     if (id === null) return notFound(c);
     const result = await queueSubmission(db, clock, c.var.scope, id);
     if (!result.ok && result.reason === 'not_found') return notFound(c);
-    const now = clock.now();
     if (!result.ok) {
       const message = ALREADY_OPEN(result.row.last?.status ?? 'queued');
-      if (wantsFragment(c)) return c.html(<SubmissionRowView row={result.row} now={now} message={message} />, 409);
-      const rows = await listSubmissionRows(db);
-      return page(c, <SubmissionsPage rows={rows} now={now} chrome={c.var.chrome}
-        message={{ panelId: id, text: message }} />, 409);
+      if (wantsFragment(c)) return c.html(await rowView(c, result.row, message), 409);
+      return page(c, await fullPage(c, { panelId: id, text: message }), 409);
     }
-    if (wantsFragment(c)) return c.html(<SubmissionRowView row={result.row} now={now} />);
+    if (wantsFragment(c)) return c.html(await rowView(c, result.row));
     return c.redirect(`/settings/cii-cpar/submissions#panel-${id}`, 303);
   });

@@ -20,7 +20,15 @@ function Navigation({ scope, unread }: Chrome) {
         {can(scope, 'cii_cpar_settings') ? (
           <li>
             <span class="menu-path" aria-hidden="true">Settings › CII/CPAR ›</span>{' '}
-            <a href="/settings/cii-cpar/submissions">Submissions</a>
+            <a href="/settings/cii-cpar/submissions">Submissions</a>{' '}
+            <a href="/settings/cii-cpar/panels">Panels</a>
+          </li>
+        ) : null}
+        {can(scope, 'manage_users') ? (
+          <li>
+            <span class="menu-path" aria-hidden="true">Settings ›</span>{' '}
+            <a href="/settings/users">Users</a>{' '}
+            <a href="/settings/practitioners">Practitioners</a>
           </li>
         ) : null}
         <li>

@@ -2,19 +2,22 @@ import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
 import { nextSendTime } from '../domain/send-time.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import type { Validation } from '../domain/validation.ts';
+import { Readiness } from './readiness.tsx';
 
 export const POLL_INTERVAL = 'every 10s';
 const NAME_SHOWN = 120;
 
 export const rowUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/submission`;
 export const submitUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/submissions`;
+export const historyUrl = submitUrl;
 
-function PanelName({ name, number }: { name: string; number: string }) {
+function PanelName({ id, name, number }: { id: number; name: string; number: string }) {
   const chars = [...name];
   const shown = chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
   return (
     <>
-      <span class="panel-name" title={shown === name ? undefined : name}>{shown}</span>
+      <a class="panel-name" href={historyUrl(id)} title={shown === name ? undefined : name}>{shown}</a>
       <span class="panel-number">{number}</span>
     </>
   );
@@ -40,14 +43,16 @@ function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message
 }
 
 /** One panel's line of the Submissions table; the swap target of Submit and of polling. */
-export function SubmissionRowView({ row, now, message }: { row: SubmissionRow; now: Date; message?: string }) {
+export function SubmissionRowView({ row, now, readiness, message }: {
+  row: SubmissionRow; now: Date; readiness: Validation; message?: string;
+}) {
   const last = row.last;
   const polling = last && isOpen(last.status)
     ? { 'hx-get': rowUrl(row.panelId), 'hx-trigger': POLL_INTERVAL, 'hx-swap': 'outerHTML' }
     : {};
   return (
     <tr id={`panel-${row.panelId}`} {...polling}>
-      <th scope="row" class="panel"><PanelName name={row.panelName} number={row.panelNumber} /></th>
+      <th scope="row" class="panel"><PanelName id={row.panelId} name={row.panelName} number={row.panelNumber} /></th>
       <td class="created">
         {last ? <time datetime={last.createdAt.toISOString()}>{formatEdmontonDateTime(last.createdAt)}</time> : null}
       </td>
@@ -64,6 +69,7 @@ export function SubmissionRowView({ row, now, message }: { row: SubmissionRow; n
         ) : null}
       </td>
       <Actions row={row} now={now} message={message} />
+      <td class="readiness-cell"><Readiness panelId={row.panelId} validation={readiness} /></td>
     </tr>
   );
 }

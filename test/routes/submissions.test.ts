@@ -53,10 +53,10 @@ page('a line above the table says to correct errors before resubmitting', async 
   assert.match(doc.querySelector('.lead')?.textContent ?? '', /correct the errors before you resubmit/);
 });
 
-page('cells in order: panel and number, created (Edmonton), patients, status, error, actions', async () => {
+page('cells in order: panel and number, created (Edmonton), patients, status, error, actions, readiness', async () => {
   const doc = await submissionsDoc();
   const failed = cells(doc.querySelector(`#panel-${ids.failed}`)!);
-  assert.is(failed.length, 6);
+  assert.is(failed.length, 7);
   assert.match(failed[0], 'Delta clinic');
   assert.match(failed[0], 'PNL-4');
   assert.is(failed[1], '2026-10-15 21:00'); // 03:00Z on the 16th, shown as the Edmonton 15th
@@ -194,6 +194,18 @@ page('a cross-origin Submit is refused and queues nothing', async () => {
   const cross = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.silent}/submissions`, { cookie, origin: null, headers: { 'Sec-Fetch-Site': 'cross-site' } });
   assert.is(cross.status, 403);
   assert.is(await count(db, 'SELECT count(*) FROM submissions'), before);
+});
+
+page('each row says whether the panel would pass now, linking each reason to its fix', async () => {
+  const doc = await submissionsDoc();
+  const reason = doc.querySelector(`#panel-${ids.never} #readiness-${ids.never} [data-reason=no_patients] a`);
+  assert.is(reason?.textContent, 'The panel has no patients assigned.');
+  assert.is(reason?.getAttribute('href'), `/settings/cii-cpar/panels/${ids.never}/members`);
+});
+
+page('each panel links to its submission history', async () => {
+  const doc = await submissionsDoc();
+  assert.is(doc.querySelector(`#panel-${ids.failed} a.panel-name`)?.getAttribute('href'), `/settings/cii-cpar/panels/${ids.failed}/submissions`);
 });
 
 page.run();

@@ -1,0 +1,6 @@
+import { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+import { requirePermission } from './guard.tsx';
+
+export const panelsRoutes = new Hono<AppEnv>()
+  .use(requirePermission('cii_cpar_settings'));

@@ -1,0 +1,6 @@
+import { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+import { requirePermission } from './guard.tsx';
+
+export const practitionersRoutes = new Hono<AppEnv>()
+  .use(requirePermission('manage_users'));

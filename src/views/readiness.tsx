@@ -1,0 +1,27 @@
+import type { RuleReason, Validation } from '../domain/validation.ts';
+
+/** Where a clerk fixes each reason. */
+export function fixUrl(panelId: number, reason: RuleReason): string {
+  switch (reason) {
+    case 'name_too_long': return `/settings/cii-cpar/panels/${panelId}/edit`;
+    case 'practitioner_without_id': return '/settings/practitioners';
+    case 'no_patients': return `/settings/cii-cpar/panels/${panelId}/members`;
+    case 'no_last_visit':
+    case 'no_confirmation_date': return `/settings/cii-cpar/panels/${panelId}/members?problem=${reason}`;
+  }
+}
+
+/** "Ready", or each reason the panel would fail now, with a link to fix it. */
+export function Readiness({ panelId, validation }: { panelId: number; validation: Validation }) {
+  if (validation.ok) return <span class="readiness ready" id={`readiness-${panelId}`}><span class="badge badge-ready">Ready</span></span>;
+  return (
+    <div class="readiness not-ready" id={`readiness-${panelId}`}>
+      <span class="badge badge-not-ready">Not ready</span>
+      <ul class="reasons">
+        {validation.failures.map((f) => (
+          <li data-reason={f.reason}><a href={fixUrl(panelId, f.reason)}>{f.message}</a></li>
+        ))}
+      </ul>
+    </div>
+  );
+}
