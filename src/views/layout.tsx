@@ -51,7 +51,7 @@ export function Document({ title, children }: { title: string; children: Child }
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="htmx-config" content='{"defaultSwap":"outerHTML"}' />
+        <meta name="htmx-config" content='{"defaultSwap":"outerHTML","includeIndicatorCSS":false}' />
         <title>{title} — CPAR portal</title>
         {/* No icon yet: an empty one stops browsers asking for /favicon.ico (a 404). */}
         <link rel="icon" href="data:," />

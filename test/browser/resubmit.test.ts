@@ -57,6 +57,12 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
       if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
     });
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    // Every Content-Security-Policy violation, on every page this test opens.
+    await page.exposeFunction('reportCspViolation', (v: string) => errors.push(`csp: ${v}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+    });
 
     await page.goto(`${base}/login`);
     await page.fill('[name=username]', 'clerk');

@@ -1,0 +1,43 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { freshDb, addUser, testApp, request, signIn } from '../support/app.ts';
+
+const headers = suite('security headers');
+
+headers('pages carry a CSP with a fresh nonce each time, no inline script or eval allowed', async () => {
+  const db = await freshDb();
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const { app } = testApp(db);
+  const cookie = await signIn(app, 'clerk');
+  const nonces = new Set<string>();
+  for (const path of ['/login', '/inbox', '/settings/cii-cpar/submissions']) {
+    const res = await request(app, 'GET', path, { cookie });
+    const csp = res.headers.get('Content-Security-Policy') ?? '';
+    for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      assert.match(csp, directive, `${path}: ${directive}`);
+    }
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    assert.ok(nonce, `${path} has a script nonce`);
+    nonces.add(nonce!);
+    assert.not.match(csp, 'unsafe-eval');
+    assert.not.match(csp, 'unsafe-inline');
+    assert.is(res.headers.get('X-Content-Type-Options'), 'nosniff');
+    assert.match(res.headers.get('Strict-Transport-Security') ?? '', 'max-age=');
+    assert.ok(res.headers.get('Referrer-Policy'));
+    assert.is(res.headers.get('Cache-Control'), 'no-store');
+    assert.match(res.headers.get('Vary') ?? '', 'HX-Request, HX-Request-Type');
+  }
+  assert.is(nonces.size, 3);
+});
+
+headers('static assets are cacheable; htmx comes from its package', async () => {
+  const db = await freshDb();
+  const { app } = testApp(db);
+  const res = await request(app, 'GET', '/static/htmx.min.js');
+  assert.is(res.status, 200);
+  assert.match(res.headers.get('Cache-Control') ?? '', 'max-age');
+  assert.match(await res.text(), 'htmx');
+  assert.is((await request(app, 'GET', '/static/nope.js')).status, 404);
+});
+
+headers.run();
