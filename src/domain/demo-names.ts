@@ -4,7 +4,7 @@ import type { Permission } from './permissions.ts';
 // fictional; any likeness to a real person is the chance of combining common names.
 
 export const DEMO_STAFF: { username: string; fullName: string; role: string; permissions: Permission[] }[] = [
-  { username: 'admin', fullName: 'Dana Whitcombe', role: 'Administrator', permissions: ['cii_cpar_settings', 'manage_users'] },
+  { username: 'admin', fullName: 'Dana Whitcombe', role: 'Administrator', permissions: ['cii_cpar_settings', 'manage_users', 'view_audit_log'] },
   { username: 'clerk', fullName: 'Jordan Pelletier', role: 'Clinic clerk', permissions: ['cii_cpar_settings'] },
   { username: 'drokafor', fullName: 'Dr. Amara Okafor', role: 'Physician, failure notification recipient', permissions: [] },
 ];

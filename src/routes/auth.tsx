@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { authenticate } from '../domain/users.ts';
+import { authenticate, loadScope } from '../domain/users.ts';
+import { recordAudit } from '../domain/audit.ts';
+import { isSignInThrottled, recordSignInAttempt } from '../domain/sign-in-throttle.ts';
+import { clientAddress } from './client-address.ts';
 import { createSession, deleteSession } from '../domain/sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 import { page, type AppEnv } from './env.ts';
@@ -21,7 +24,17 @@ export const authRoutes = new Hono<AppEnv>()
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(form.next);
-    const userId = username && password ? await authenticate(db, username, password) : null;
+    const address = clientAddress(c);
+    // Throttled attempts get the same answer as wrong passwords, and the password is not
+    // even checked, so guessing gains nothing while the limit holds.
+    const throttled = await isSignInThrottled(db, clock, username, address);
+    const userId = !throttled && username && password ? await authenticate(db, username, password) : null;
+    const scope = userId === null ? null : await loadScope(db, userId);
+    await recordSignInAttempt(db, clock, username, address, scope !== null);
+    await recordAudit(db, clock, scope, {
+      action: scope ? 'sign-in' : 'sign-in failed', route: 'POST /login', requestId: c.var.requestId,
+      objectType: throttled ? 'throttled' : undefined,
+    }, username.slice(0, 64));
     if (userId === null) {
       return page(c, <LoginPage username={username} error={BAD_SIGN_IN} next={next === '/' ? undefined : next} />, 401);
     }

@@ -3,11 +3,13 @@ import { createMiddleware } from 'hono/factory';
 import { can, PERMISSION_LABELS, type Permission } from '../domain/permissions.ts';
 import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv } from './env.ts';
+import { audit } from './audit.ts';
 
 /** A signed-in user without the permission gets a 403, on pages, fragments and POSTs alike. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (can(c.var.scope, permission)) return next();
+    await audit(c, { action: 'denied', objectType: 'permission', objectId: permission });
     const message = `This needs the “${PERMISSION_LABELS[permission]}” permission. Ask an administrator if you need it.`;
     if (wantsFragment(c)) {
       c.header('HX-Retarget', '#flash');
