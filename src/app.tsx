@@ -15,6 +15,7 @@ import { panelMembersRoutes } from './routes/panel-members.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
 import { usersRoutes } from './routes/users.tsx';
+import { auditLogRoutes } from './routes/audit-log.tsx';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -60,6 +61,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);
+  app.route('/settings/audit-log', auditLogRoutes);
   app.route('/inbox', inboxRoutes);
 
   app.notFound((c) =>

@@ -31,6 +31,9 @@ function Navigation({ scope, unread }: Chrome) {
             <a href="/settings/practitioners">Practitioners</a>
           </li>
         ) : null}
+        {can(scope, 'view_audit_log') ? (
+          <li><a href="/settings/audit-log">Audit log</a></li>
+        ) : null}
         <li>
           <a href="/inbox" id="inbox-link">Inbox</a> <UnreadCount count={unread} />
         </li>

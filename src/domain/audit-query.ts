@@ -1,0 +1,92 @@
+import type { Db } from './db.ts';
+import { edmontonInstant } from './edmonton.ts';
+import type { AuditAction } from './audit.ts';
+
+export const AUDIT_ACTIONS: AuditAction[] = ['view', 'create', 'edit', 'delete', 'export', 'submit', 'sign-in', 'sign-in failed', 'denied'];
+export const AUDIT_PAGE_SIZE = 50;
+
+export type AuditFilter = {
+  username?: string;
+  uli?: string;
+  action?: AuditAction;
+  /** Edmonton calendar days, inclusive */
+  from?: string;
+  to?: string;
+  page: number;
+};
+
+export type AuditRow = {
+  id: number; at: Date; atEdmonton: string; username: string | null; permissions: string; action: string;
+  route: string; objectType: string | null; objectId: string | null;
+  patients: { uli: string; name: string }[] | null; patientCount: number | null; requestId: string | null;
+};
+
+const dayStart = (day: string) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return edmontonInstant(y, m, d).getTime();
+};
+const nextDay = (day: string) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return edmontonInstant(y, m, d + 1).getTime();
+};
+
+/** One page of the audit trail, newest first, filtered; and whether there is a next page. */
+export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; hasNext: boolean }> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (filter.username) { where.push('username = ? COLLATE NOCASE'); args.push(filter.username); }
+  if (filter.action) { where.push('action = ?'); args.push(filter.action); }
+  if (filter.uli) {
+    where.push("EXISTS (SELECT 1 FROM json_each(audit_log.patients) WHERE json_extract(value, '$.uli') = ?)");
+    args.push(filter.uli);
+  }
+  if (filter.from) { where.push('at >= ?'); args.push(dayStart(filter.from)); }
+  if (filter.to) { where.push('at < ?'); args.push(nextDay(filter.to)); }
+  const result = await db.execute({
+    sql: `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
+    args: [...args, AUDIT_PAGE_SIZE + 1, (filter.page - 1) * AUDIT_PAGE_SIZE],
+  });
+  const rows = result.rows.slice(0, AUDIT_PAGE_SIZE).map((r): AuditRow => ({
+    id: Number(r.id), at: new Date(Number(r.at)), atEdmonton: String(r.at_edmonton),
+    username: r.username === null ? null : String(r.username), permissions: String(r.permissions),
+    action: String(r.action), route: String(r.route),
+    objectType: r.object_type === null ? null : String(r.object_type),
+    objectId: r.object_id === null ? null : String(r.object_id),
+    patients: r.patients === null ? null : JSON.parse(String(r.patients)),
+    patientCount: r.patient_count === null ? null : Number(r.patient_count),
+    requestId: r.request_id === null ? null : String(r.request_id),
+  }));
+  return { rows, hasNext: result.rows.length > AUDIT_PAGE_SIZE };
+}
+
+export type FilterProblem = { field: keyof AuditFilter; message: string };
+
+/** Reads the filter form; every bad value is named, none is guessed at. */
+export function parseAuditFilter(query: Record<string, string | undefined>): { filter: AuditFilter; problems: FilterProblem[] } {
+  const problems: FilterProblem[] = [];
+  const value = (k: string) => query[k]?.trim() || undefined;
+  const filter: AuditFilter = { page: 1, username: value('user') };
+  const uli = value('uli');
+  if (uli !== undefined) {
+    if (/^\d{9}$/.test(uli)) filter.uli = uli;
+    else problems.push({ field: 'uli', message: 'A ULI is 9 digits.' });
+  }
+  const action = value('action');
+  if (action !== undefined) {
+    if ((AUDIT_ACTIONS as string[]).includes(action)) filter.action = action as AuditAction;
+    else problems.push({ field: 'action', message: 'Choose an action from the list.' });
+  }
+  for (const field of ['from', 'to'] as const) {
+    const day = value(field);
+    if (day === undefined) continue;
+    const [y, m, d] = day.split('-').map(Number);
+    const real = /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+    if (real) filter[field] = day;
+    else problems.push({ field, message: 'Enter a date as YYYY-MM-DD.' });
+  }
+  if (filter.from && filter.to && filter.from > filter.to) problems.push({ field: 'to', message: 'The end date is before the start date.' });
+  const page = Number(value('page') ?? 1);
+  filter.page = Number.isSafeInteger(page) && page >= 1 ? page : 1;
+  return { filter, problems };
+}

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { parseAuditFilter, searchAudit } from '../domain/audit-query.ts';
+import { AuditPage } from '../views/audit-page.tsx';
+import { page, type AppContext, type AppEnv } from './env.ts';
+import { requirePermission } from './guard.tsx';
+import { audit } from './audit.ts';
+
+async function show(c: AppContext, query: Record<string, string | undefined>) {
+  const { filter, problems } = parseAuditFilter(query);
+  const { rows, hasNext } = problems.length ? { rows: [], hasNext: false } : await searchAudit(c.var.deps.db, filter);
+  // The trail names patients: reading it is itself an access to health information.
+  const patientCount = rows.reduce((n, r) => n + (r.patients?.length ?? 0), 0);
+  await audit(c, { action: 'view', objectType: 'audit_log', patientCount });
+  return page(c, <AuditPage rows={rows} hasNext={hasNext} filter={filter} problems={problems} chrome={c.var.chrome} />,
+    problems.length ? 422 : 200);
+}
+
+export const auditLogRoutes = new Hono<AppEnv>()
+  .use(requirePermission('view_audit_log'))
+  .get('/', (c) => show(c, {}))
+  // Filtering is a POST so that a patient's ULI never travels in a URL.
+  .post('/', async (c) => {
+    const form = await c.req.parseBody();
+    const query = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+    return show(c, query);
+  });

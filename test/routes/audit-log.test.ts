@@ -1,0 +1,82 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { recordAudit } from '../../src/domain/audit.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import type { Db } from '../../src/domain/db.ts';
+import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
+
+const auditLog = suite('audit log');
+let db: Db;
+let app: ReturnType<typeof testApp>['app'];
+
+auditLog.before(async () => {
+  db = await freshDb();
+  await addUser(db, 'auditor', ['view_audit_log']);
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const scope = { userId: 2, username: 'clerk', fullName: 'Test clerk', permissions: new Set(['cii_cpar_settings'] as const) };
+  const at = (iso: string) => new ManualClock(iso);
+  await recordAudit(db, at('2026-11-01T09:00:00-06:00'), scope, { action: 'view', route: 'GET /x', objectType: 'panel_members', objectId: 1, patientCount: 40 });
+  await recordAudit(db, at('2026-11-02T23:30:00-07:00'), scope, { action: 'edit', route: 'POST /y', objectType: 'panel_member', objectId: 1, patients: [{ uli: '123456789', name: 'Doe, Jan' }] });
+  await recordAudit(db, at('2026-11-03T10:00:00-07:00'), scope, { action: 'export', route: 'GET /z.csv', patientCount: 812 });
+  for (let i = 0; i < 60; i++) await recordAudit(db, at('2026-10-01T10:00:00-06:00'), null, { action: 'sign-in failed', route: 'POST /login' }, `guess${i}`);
+  ({ app } = testApp(db));
+});
+
+const ids = (doc: Document) => [...doc.querySelectorAll('#audit tbody tr td:nth-child(4)')].map((td) => td.textContent);
+
+auditLog('the database refuses to change or remove an entry', async () => {
+  for (const sql of ['UPDATE audit_log SET action = \'view\'', 'DELETE FROM audit_log']) {
+    try {
+      await db.execute(sql);
+      assert.unreachable(sql);
+    } catch (error) {
+      assert.match(String(error), 'append-only');
+    }
+  }
+});
+
+auditLog('newest first, 50 a page, with an older page', async () => {
+  const cookie = await signIn(app, 'auditor');
+  const doc = await dom(await request(app, 'GET', '/settings/audit-log', { cookie }));
+  const actions = ids(doc);
+  assert.is(actions.length, 50);
+  assert.equal(actions.slice(0, 3), ['sign-in', 'export', 'edit']);
+  const older = await dom(await request(app, 'POST', '/settings/audit-log', { cookie, form: { page: '2' } }));
+  assert.ok(ids(older).length > 0);
+  assert.ok(ids(older).every((a) => a === 'sign-in failed'));
+});
+
+auditLog('filters by user, action, patient ULI and Edmonton date range', async () => {
+  const cookie = await signIn(app, 'auditor');
+  const post = async (form: Record<string, string>) => ids(await dom(await request(app, 'POST', '/settings/audit-log', { cookie, form })));
+  assert.equal(await post({ user: 'CLERK' }), ['export', 'edit', 'view']);
+  assert.equal(await post({ action: 'export' }), ['export']);
+  assert.equal(await post({ uli: '123456789' }), ['edit']);
+  // 23:30 on the 2nd in Edmonton is the 3rd in UTC: it belongs to the 2nd.
+  assert.equal(await post({ from: '2026-11-02', to: '2026-11-02' }), ['edit']);
+  const doc = await dom(await request(app, 'POST', '/settings/audit-log', { cookie, form: { uli: '123456789' } }));
+  assert.match(doc.querySelector('#audit tbody')?.textContent ?? '', 'Doe, Jan');
+});
+
+auditLog('bad filter values are named and nothing is searched', async () => {
+  const cookie = await signIn(app, 'auditor');
+  const res = await request(app, 'POST', '/settings/audit-log', { cookie, form: { uli: '12345', from: '2026-02-30', user: 'clerk' } });
+  assert.is(res.status, 422);
+  const doc = await dom(res);
+  assert.match(doc.querySelector('#audit-uli-error')?.textContent ?? '', '9 digits');
+  assert.match(doc.querySelector('#audit-from-error')?.textContent ?? '', 'YYYY-MM-DD');
+  assert.is((doc.querySelector('#audit-user') as HTMLInputElement | null)?.getAttribute('value'), 'clerk');
+});
+
+auditLog('reading the trail is itself recorded; others get 403 and a denial entry', async () => {
+  const before = await count(db, "SELECT count(*) FROM audit_log WHERE object_type = 'audit_log'");
+  await request(app, 'GET', '/settings/audit-log', { cookie: await signIn(app, 'auditor') });
+  assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE object_type = 'audit_log'"), before + 1);
+  const clerk = await signIn(app, 'clerk');
+  for (const method of ['GET', 'POST'] as const) {
+    assert.is((await request(app, method, '/settings/audit-log', { cookie: clerk })).status, 403);
+  }
+  assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE action = 'denied' AND username = 'clerk'"), 2);
+});
+
+auditLog.run();
