@@ -4,6 +4,7 @@ import type { Netcare } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel } from './validation.ts';
 import { failSubmission, type Problem } from './failures.ts';
+import { recordAudit } from './audit.ts';
 
 export type PipelineDeps = {
   db: Db;
@@ -54,6 +55,11 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
   }
 
   const sent = await netcare.send(snapshot, submissionId);
+  // What left the clinic: the panel and how many patients, whatever Netcare answered.
+  await recordAudit(db, clock, null, {
+    action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: snapshot.panelId,
+    patientCount, requestId: `submission-${submissionId}`,
+  }, 'CPAR scheduler');
   if (sent.kind === 'accepted') {
     const at = clock.now().getTime();
     await db.execute({

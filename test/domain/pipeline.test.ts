@@ -65,6 +65,8 @@ pipeline('valid panels go Pending then Submitted; invalid ones Failed with the b
     assert.not.match(String(messages[0].body), 'Testperson');
     assert.is(await count(w.db, 'SELECT count(*) FROM submissions WHERE panel_id = ?', [regular.panelId]), 0);
     assert.is((await simSubmissions(w.simulator.url)).length, 1, 'a failed submission sends nothing to Netcare');
+    const disclosed = (await w.db.execute("SELECT object_type, object_id, patient_count, username FROM audit_log WHERE action = 'submit'")).rows;
+    assert.equal(disclosed.map((r) => [r.object_type, r.object_id, r.patient_count, r.username]), [['panel', String(good.panelId), 4, 'CPAR scheduler']]);
 
     w.clock.advance(MINUTE);
     const second = await tick(w.deps);
