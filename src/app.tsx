@@ -73,8 +73,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       return page(c, <ErrorPage status={403} message="The request did not come from this portal's own pages, so nothing was changed." />, 403);
     }
     if (error instanceof HTTPException) return error.getResponse();
-    const reference = crypto.randomUUID().slice(0, 8);
-    console.error(JSON.stringify({ level: 'error', reference, path: c.req.path, error: String(error.stack ?? error) }));
+    // The browser gets a reference only; the log gets the error under the same reference.
+    const reference = (c.get('requestId') ?? crypto.randomUUID()).slice(0, 8);
+    console.error(JSON.stringify({ level: 'error', reference, method: c.req.method, path: c.req.path, error: String(error.stack ?? error) }));
     return page(c, <ErrorPage status={500} message={`Please try again. If it keeps happening, give this reference to support: ${reference}.`} />, 500);
   });
   return app;

@@ -40,4 +40,30 @@ headers('static assets are cacheable; htmx comes from its package', async () => 
   assert.is((await request(app, 'GET', '/static/nope.js')).status, 404);
 });
 
+headers('a crash shows a reference that is in the server log, never the error or SQL', async () => {
+  const db = await freshDb();
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const { app } = testApp(db);
+  app.get('/boom', () => {
+    throw new Error('SQLITE_ERROR: no such column: secret_thing in SELECT secret_thing FROM patients');
+  });
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => logged.push(line);
+  try {
+    const res = await request(app, 'GET', '/boom', { cookie: await signIn(app, 'clerk') });
+    assert.is(res.status, 500);
+    const html = await res.text();
+    assert.not.match(html, 'SELECT');
+    assert.not.match(html, 'secret_thing');
+    assert.not.match(html, 'at ');
+    const reference = /reference to support: ([0-9a-f]{8})/.exec(html)?.[1];
+    assert.ok(reference, html);
+    assert.is(logged.length, 1);
+    assert.is(JSON.parse(logged[0]).reference, reference);
+  } finally {
+    console.error = original;
+  }
+});
+
 headers.run();
