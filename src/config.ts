@@ -12,7 +12,11 @@ export type Config = {
   /** the embedded simulator's storage and how long it takes to confirm */
   netcareSimDatabaseUrl: string;
   netcareSimConfirmDelayMs: number;
+  /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
+  testKillAt: Checkpoint | undefined;
 };
+
+import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
 
 export class ConfigError extends Error {}
 
@@ -35,6 +39,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? parseDatabaseUrl(env.NETCARE_SIM_DATABASE_URL, 'NETCARE_SIM_DATABASE_URL')
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
+    testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
   };
 }
 
@@ -61,6 +66,15 @@ function besideDatabase(databaseUrl: string): string {
   const path = databaseUrl.slice('file:'.length);
   const slash = path.lastIndexOf('/');
   return `file:${slash >= 0 ? path.slice(0, slash + 1) : ''}netcare-sim.db`;
+}
+
+function parseKillAt(value: string | undefined, nodeEnv: Config['nodeEnv']): Checkpoint | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (nodeEnv === 'production') throw new ConfigError('CPAR_TEST_KILL_AT is for fault tests and is refused in production');
+  if (!(CHECKPOINTS as string[]).includes(value)) {
+    throw new ConfigError(`CPAR_TEST_KILL_AT must be one of ${CHECKPOINTS.join(', ')} (got "${value}")`);
+  }
+  return value as Checkpoint;
 }
 
 function parseMs(name: string, value: string | undefined, fallback: number, min: number): number {

@@ -10,7 +10,10 @@ import { workerId } from './worker-id.ts';
 /** The pipeline's dependencies for this process, with its Netcare connection to close. */
 export async function openPipeline(db: Db, clock: Clock, config: Config): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
   const connection = await connectNetcare(config, clock, await installationId(db));
-  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId() }, connection };
+  const checkpoint = config.testKillAt === undefined ? undefined : (step: string) => {
+    if (step === config.testKillAt) process.kill(process.pid, 'SIGKILL');
+  };
+  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId(), checkpoint }, connection };
 }
 
 /** The demo's in-flight submission goes through the real pipeline, so it is truly Pending. */

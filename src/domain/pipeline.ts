@@ -14,7 +14,12 @@ export type PipelineDeps = {
   workerId: string;
   /** how long a claim holds; longer than a send with all its retries */
   claimMs?: number;
+  /** called at the steps where a crash is most harmful; the fault tests kill the process there */
+  checkpoint?: (step: Checkpoint) => void;
 };
+
+export type Checkpoint = 'run-claimed' | 'sent' | 'polled';
+export const CHECKPOINTS: Checkpoint[] = ['run-claimed', 'sent', 'polled'];
 
 export const UNREACHABLE = 'Netcare could not be reached.';
 export const UNCONFIRMED = 'No confirmation from Netcare within 24 hours.';
@@ -55,6 +60,7 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
   }
 
   const sent = await netcare.send(snapshot, submissionId);
+  deps.checkpoint?.('sent');
   // What left the clinic: the panel and how many patients, whatever Netcare answered.
   await recordAudit(db, clock, null, {
     action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: snapshot.panelId,
@@ -108,6 +114,7 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   for (const row of pending.rows) {
     const id = Number(row.id);
     const status = await netcare.status(String(row.netcare_reference));
+    deps.checkpoint?.('polled');
     const now = clock.now().getTime();
     if (status.kind === 'confirmed') {
       const done = await db.execute({

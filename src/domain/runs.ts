@@ -54,7 +54,9 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now()): Pro
             ON CONFLICT (job, scheduled_for) DO NOTHING RETURNING id`,
       args: [due.job, due.scheduledFor.getTime(), deps.clock.now().getTime(), late ? 1 : 0],
     });
-    if (claimed.rows[0]) runs.push(await doRun(deps, Number(claimed.rows[0].id), due, late, false));
+    if (!claimed.rows[0]) continue;
+    deps.checkpoint?.('run-claimed');
+    runs.push(await doRun(deps, Number(claimed.rows[0].id), due, late, false));
   }
   for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
   return { runs, polled: await pollPending(deps) };

@@ -26,6 +26,7 @@ export function run(command: string, args: string[], env: Record<string, string>
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));
   child.stderr!.on('data', (c) => (stderr += c));
+  // A process ended by a signal reports 128, as a shell would (without the signal's number).
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   return { child, exited, out: () => stdout, err: () => stderr };
 }
