@@ -7,6 +7,8 @@ import { ErrorPage } from './views/error-page.tsx';
 import { page, type AppEnv, type Deps } from './routes/env.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { requireSession } from './routes/session.ts';
+import { requirePermission } from './routes/guard.tsx';
+import { ROUTE_ACCESS } from './routes/manifest.ts';
 import { submissionRoutes } from './routes/submissions.tsx';
 import { inboxRoutes } from './routes/inbox.tsx';
 import { staticRoutes } from './routes/static.ts';
@@ -52,6 +54,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', authRoutes);
 
   app.use(requireSession);
+  // The permission of every gated area comes from the route manifest, so a route added under
+  // it is guarded even before its own module says so.
+  for (const { pattern, access } of ROUTE_ACCESS) {
+    if (access !== 'public' && access !== 'signed-in') app.use(pattern, requirePermission(access));
+  }
   app.get('/', (c) =>
     c.redirect(can(c.var.scope, 'cii_cpar_settings') ? '/settings/cii-cpar/submissions' : '/inbox', 302),
   );
