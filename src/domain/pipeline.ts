@@ -39,6 +39,9 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
   const claimed = await db.execute({
     sql: `UPDATE submissions SET claimed_by = ?, claimed_until = ?
            WHERE id = ? AND status = 'Queued' AND (claimed_until IS NULL OR claimed_until <= ?)
+             -- a panel deactivated or taken off CPAR since it was queued is not sent; its
+             -- submission waits, Queued, in case the panel comes back
+             AND EXISTS (SELECT 1 FROM panels p WHERE p.id = submissions.panel_id AND p.active = 1 AND p.cpar_enabled = 1)
        RETURNING panel_id`,
     args: [workerId, now + (deps.claimMs ?? DEFAULT_CLAIM_MS), submissionId, now],
   });

@@ -165,4 +165,24 @@ pipeline('queued panels go out at 21:00 on the allowed days and wait after the 2
   }
 });
 
+pipeline('a panel deactivated or taken off CPAR after it was queued is not sent', async () => {
+  const w = await world();
+  try {
+    const off = await addClinicPanel(w.db, { name: 'Retired' });
+    const plain = await addClinicPanel(w.db, { name: 'No longer CPAR' });
+    for (const id of [off.panelId, plain.panelId]) {
+      await w.db.execute({ sql: "INSERT INTO submissions (panel_id, status, created_at, trigger, triggered_by) VALUES (?, 'Queued', ?, 'manual', ?)", args: [id, new Date('2027-04-01T10:00:00-06:00').getTime(), w.recipient] });
+    }
+    await w.db.execute({ sql: 'UPDATE panels SET active = 0 WHERE id = ?', args: [off.panelId] });
+    await w.db.execute({ sql: 'UPDATE panels SET cpar_enabled = 0 WHERE id = ?', args: [plain.panelId] });
+    w.clock.set('2027-04-02T21:00:00-06:00');
+    await tick(w.deps);
+    assert.is((await latest(w.db, off.panelId)).status, 'Queued');
+    assert.is((await latest(w.db, plain.panelId)).status, 'Queued');
+    assert.is((await simSubmissions(w.simulator.url)).length, 0);
+  } finally {
+    await w.close();
+  }
+});
+
 pipeline.run();

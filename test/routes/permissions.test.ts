@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from '../../src/domain/db.ts';
+import { PERMISSION_LABELS, type Permission } from '../../src/domain/permissions.ts';
+import { accessFor } from '../../src/routes/manifest.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const permissions = suite('permissions');
@@ -48,7 +50,7 @@ permissions('a user without the permission gets 403 on every settings page, frag
       const res = await request(app, method, path, { cookie, htmx });
       assert.is(res.status, 403, `${method} ${path} htmx=${htmx}`);
       const text = await res.text();
-      const needed = path.startsWith('/settings/cii-cpar') ? 'CII/CPAR settings' : 'Modify user permissions';
+      const needed = PERMISSION_LABELS[accessFor(path) as Permission];
       assert.match(text, needed, `${method} ${path} names the missing permission`);
     }
   }
