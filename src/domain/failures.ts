@@ -20,57 +20,57 @@ export type Expected = { status: 'Queued'; claimedBy: string } | { status: 'Pend
 
 /**
  * Fails a submission — only if it is still in the expected state, so two workers cannot
- * both fail it — and, in the same transaction, records its problems and puts exactly one
- * message in the failure recipient's inbox. Returns false when the state had moved on.
+ * both fail it — and, atomically with it, records its problems and puts exactly one message
+ * in the failure recipient's inbox. Returns false when the state had moved on.
+ *
+ * One batch, not an interactive transaction: a transaction held across awaits would make
+ * every other write of this process wait on it, and libSQL waits by blocking the thread.
  */
 export async function failSubmission(db: Db, clock: Clock, submissionId: number, expected: Expected, failure: Failure): Promise<boolean> {
   const now = clock.now().getTime();
-  const tx = await db.transaction('write');
-  try {
-    const updated = await tx.execute({
-      sql: `UPDATE submissions
-               SET status = 'Failed', failed_at = ?, brief_error = ?,
-                   patient_count = coalesce(?, patient_count), claimed_by = NULL, claimed_until = NULL,
-                   recipient_notified = (SELECT failure_recipient_id IS NOT NULL FROM panels WHERE panels.id = submissions.panel_id)
-             WHERE id = ? AND status = ? AND (? IS NULL OR claimed_by = ?)
-         RETURNING panel_id, created_at, patient_count`,
-      args: [now, failure.briefError, failure.patientCount ?? null, submissionId, expected.status,
-        'claimedBy' in expected ? expected.claimedBy : null, 'claimedBy' in expected ? expected.claimedBy : null],
-    });
-    const row = updated.rows[0];
-    if (!row) {
-      await tx.rollback();
-      return false;
-    }
-    await tx.execute({
-      sql: `INSERT INTO submission_problems (submission_id, reason, patient_id, detail)
-            SELECT ?, json_extract(value, '$.reason'), json_extract(value, '$.patientId'), json_extract(value, '$.detail')
-              FROM json_each(?)`,
-      args: [submissionId, JSON.stringify(failure.problems)],
-    });
-    const panel = (await tx.execute({
-      sql: 'SELECT name, panel_number, failure_recipient_id FROM panels WHERE id = ?',
-      args: [Number(row.panel_id)],
-    })).rows[0];
-    if (panel.failure_recipient_id !== null) {
-      const patientsToFix = new Set(failure.problems.filter((p) => p.patientId !== null).map((p) => p.patientId)).size;
-      const message = failureMessage({
-        panelName: String(panel.name),
-        panelNumber: String(panel.panel_number ?? ''),
-        createdAt: new Date(Number(row.created_at)),
-        briefError: failure.briefError,
-        patientCount: row.patient_count === null ? null : Number(row.patient_count),
-        patientsToFix,
-      });
-      await tx.execute({
+  const facts = (await db.execute({
+    sql: `SELECT s.panel_id, s.created_at, s.patient_count, p.name, p.panel_number, p.failure_recipient_id
+            FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = ?`,
+    args: [submissionId],
+  })).rows[0];
+  if (!facts) return false;
+  const patientCount = failure.patientCount ?? (facts.patient_count === null ? null : Number(facts.patient_count));
+  const recipient = facts.failure_recipient_id === null ? null : Number(facts.failure_recipient_id);
+  const message = failureMessage({
+    panelName: String(facts.name),
+    panelNumber: String(facts.panel_number ?? ''),
+    createdAt: new Date(Number(facts.created_at)),
+    briefError: failure.briefError,
+    patientCount,
+    patientsToFix: new Set(failure.problems.filter((p) => p.patientId !== null).map((p) => p.patientId)).size,
+  });
+  const token = crypto.randomUUID();
+  const won = 'EXISTS (SELECT 1 FROM submissions WHERE id = ? AND outcome_token = ?)';
+  const claimedBy = 'claimedBy' in expected ? expected.claimedBy : null;
+  const [updated] = await db.batch(
+    [
+      {
+        sql: `UPDATE submissions
+                 SET status = 'Failed', failed_at = ?, brief_error = ?, patient_count = ?, outcome_token = ?,
+                     claimed_by = NULL, claimed_until = NULL, recipient_notified = ?
+               WHERE id = ? AND status = ? AND (? IS NULL OR claimed_by = ?)`,
+        args: [now, failure.briefError, patientCount, token, recipient === null ? 0 : 1,
+          submissionId, expected.status, claimedBy, claimedBy],
+      },
+      {
+        sql: `INSERT INTO submission_problems (submission_id, reason, patient_id, detail)
+              SELECT ?, json_extract(value, '$.reason'), json_extract(value, '$.patientId'), json_extract(value, '$.detail')
+                FROM json_each(?) WHERE ${won}`,
+        args: [submissionId, JSON.stringify(failure.problems), submissionId, token],
+      },
+      {
         sql: `INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id)
-              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        args: [Number(panel.failure_recipient_id), message.subject, message.body, now, Number(row.panel_id), submissionId],
-      });
-    }
-    await tx.commit();
-    return true;
-  } finally {
-    tx.close();
-  }
+              SELECT ?, ?, ?, ?, ?, ? WHERE ? IS NOT NULL AND ${won}
+              ON CONFLICT DO NOTHING`,
+        args: [recipient, message.subject, message.body, now, Number(facts.panel_id), submissionId, recipient, submissionId, token],
+      },
+    ],
+    'write',
+  );
+  return updated.rowsAffected === 1;
 }

@@ -185,4 +185,20 @@ pipeline('a panel deactivated or taken off CPAR after it was queued is not sent'
   }
 });
 
+pipeline('a run and other writes of the same process interleave without lock waits', async () => {
+  const w = await world();
+  try {
+    for (let i = 0; i < 8; i++) await addClinicPanel(w.db, { name: `Invalid ${i}`, withoutConfirmation: 2, recipient: w.recipient });
+    const started = Date.now();
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      w.db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at) VALUES (?, 'other', 'write', ?)", args: [w.recipient, i] }));
+    const [report] = await Promise.all([tick(w.deps), ...writes]);
+    assert.is(report.runs[0].outcomes.invalid, 8);
+    assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+    assert.is(await count(w.db, 'SELECT count(*) FROM inbox_messages WHERE submission_id IS NOT NULL'), 8);
+  } finally {
+    await w.close();
+  }
+});
+
 pipeline.run();
