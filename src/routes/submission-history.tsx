@@ -1,6 +1,63 @@
 import { Hono } from 'hono';
-import type { AppEnv } from './env.ts';
+import {
+  getPanelOverview, getSubmission, listPanelSubmissions, listSubmissionProblems, monthlyPatientCounts, offersSubmit,
+} from '../domain/submission-history.ts';
+import { panelReadiness } from '../domain/readiness.ts';
+import { PanelPage } from '../views/panel-page.tsx';
+import { HistoryPage } from '../views/history-page.tsx';
+import { SubmissionPage } from '../views/submission-page.tsx';
+import { ErrorPage } from '../views/error-page.tsx';
+import { page, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
+import { audit } from './audit.ts';
+
+/** A path id, or null when it is too big to be one (the pattern already allows digits only). */
+function id(c: AppContext, name: string): number | null {
+  const value = Number(c.req.param(name));
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
+/** `?page=N`; anything else is the first page (the domain clamps a page past the end). */
+function pageParam(c: AppContext): number {
+  const value = Number(c.req.query('page') ?? '1');
+  return Number.isSafeInteger(value) ? value : 1;
+}
+
+function notFound(c: AppContext, what: 'panel' | 'submission') {
+  return page(c, <ErrorPage status={404} message={`There is no ${what} with that number.`} chrome={c.var.chrome} />, 404);
+}
 
 export const submissionHistoryRoutes = new Hono<AppEnv>()
-  .use(requirePermission('cii_cpar_settings'));
+  .use(requirePermission('cii_cpar_settings'))
+  .get('/panels/:panelId{[0-9]+}', async (c) => {
+    const { db, clock } = c.var.deps;
+    const panelId = id(c, 'panelId');
+    const panel = panelId === null ? null : await getPanelOverview(db, panelId);
+    if (!panel) return notFound(c, 'panel');
+    const now = clock.now();
+    const [readiness, months] = [await panelReadiness(db, panel.id, now), await monthlyPatientCounts(db, panel.id, now)];
+    if (!readiness) return notFound(c, 'panel');
+    return page(c, <PanelPage panel={panel} readiness={readiness} months={months} chrome={c.var.chrome} />);
+  })
+  .get('/panels/:panelId{[0-9]+}/submissions', async (c) => {
+    const { db } = c.var.deps;
+    const panelId = id(c, 'panelId');
+    const panel = panelId === null ? null : await getPanelOverview(db, panelId);
+    if (!panel) return notFound(c, 'panel');
+    const submissions = await listPanelSubmissions(db, panel.id, { page: pageParam(c) });
+    // The first page holds the latest submission; on later pages it has to be looked up.
+    const latest = submissions.page === 1 ? submissions.items[0] : (await listPanelSubmissions(db, panel.id)).items[0];
+    return page(c, <HistoryPage panel={panel} submissions={submissions} offerSubmit={offersSubmit(panel, latest)} chrome={c.var.chrome} />);
+  })
+  .get('/submissions/:submissionId{[0-9]+}', async (c) => {
+    const { db } = c.var.deps;
+    const submissionId = id(c, 'submissionId');
+    const submission = submissionId === null ? null : await getSubmission(db, submissionId);
+    if (!submission) return notFound(c, 'submission');
+    const problems = await listSubmissionProblems(db, submission.id, { page: pageParam(c) });
+    // Names and ULIs are health information: every page of them shown is in the trail.
+    if (problems.patients.items.length > 0) {
+      await audit(c, { action: 'view', objectType: 'submission_problems', objectId: submission.id, patientCount: problems.patients.items.length });
+    }
+    return page(c, <SubmissionPage submission={submission} problems={problems} chrome={c.var.chrome} />);
+  });

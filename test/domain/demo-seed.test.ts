@@ -56,7 +56,7 @@ test('three staff with the right permissions, who can sign in with the returned 
   const rows = await all(`SELECT u.username, group_concat(p.permission) AS permissions
     FROM users u LEFT JOIN (SELECT * FROM user_permissions ORDER BY permission) p ON p.user_id = u.id GROUP BY u.id ORDER BY u.username`);
   assert.equal(rows.map((r) => [r.username, r.permissions]), [
-    ['admin', 'cii_cpar_settings,manage_users'],
+    ['admin', 'cii_cpar_settings,manage_users,view_audit_log'],
     ['clerk', 'cii_cpar_settings'],
     ['drokafor', null],
   ]);
