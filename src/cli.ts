@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { createUser } from './domain/users.ts';
+import { checkPassword } from './domain/user-admin.ts';
 import { importClinicalRecord } from './domain/import.ts';
 import { isPermission, PERMISSIONS, type Permission } from './domain/permissions.ts';
 import { tick } from './domain/runs.ts';
@@ -117,6 +118,11 @@ const COMMANDS: Record<string, Command> = {
     const unknown = permissions.filter((p) => !isPermission(p));
     if (unknown.length) throw new UsageError(`Unknown permission: ${unknown.join(', ')}.`);
     const password = (await io.readStdin()).split(/\r?\n/)[0] ?? '';
+    const weak = checkPassword(password, positionals[0]);
+    if (weak) {
+      io.err(weak);
+      return 1;
+    }
     await migrate(db);
     const result = await createUser(db, systemClock, {
       username: positionals[0],

@@ -87,7 +87,13 @@ cli('a short password is refused with the policy, nothing added', async () => {
 cli('an empty standard input is refused', async () => {
   const result = await run(['user', 'add', 'nopass', '--name', 'No Pass'], '');
   assert.is(result.code, 1);
-  assert.match(result.err, 'Password');
+  assert.match(result.err, /password/i);
+});
+
+cli('a common password is refused, whatever its case', async () => {
+  const result = await run(['user', 'add', 'commoner', '--name', 'Common'], 'PASSWORD1234\n');
+  assert.is(result.code, 1);
+  assert.equal(await query("SELECT id FROM users WHERE username = 'commoner'"), []);
 });
 
 cli('a taken username is refused', async () => {

@@ -1,6 +1,8 @@
 import type { InboxMessage } from '../domain/inbox.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
+import { can } from '../domain/permissions.ts';
+import { submissionUrl } from './submission-page.tsx';
 
 export function InboxPage({ messages, chrome }: { messages: InboxMessage[]; chrome: Chrome }) {
   return (
@@ -26,6 +28,16 @@ export function InboxPage({ messages, chrome }: { messages: InboxMessage[]; chro
   );
 }
 
+/** Where a failure message leads: the failed submission's problems, for those allowed to see them. */
+function FixLink({ message, canFix }: { message: InboxMessage; canFix: boolean }) {
+  if (message.submissionId === null && message.panelId === null) return null;
+  if (!canFix) {
+    return <p class="meta" id="fix-link">Ask a colleague with the CII/CPAR settings permission to fix and resubmit the panel.</p>;
+  }
+  const href = message.submissionId !== null ? submissionUrl(message.submissionId) : '/settings/cii-cpar/submissions';
+  return <p><a href={href} id="fix-link">See what failed and fix it</a></p>;
+}
+
 export function MessagePage({ message, chrome }: { message: InboxMessage; chrome: Chrome }) {
   return (
     <Layout title={message.subject} chrome={chrome}>
@@ -36,9 +48,7 @@ export function MessagePage({ message, chrome }: { message: InboxMessage; chrome
         <div class="body">
           {message.body.split('\n').map((line) => <p>{line}</p>)}
         </div>
-        {message.panelId !== null ? (
-          <p><a href="/settings/cii-cpar/submissions" id="fix-link">Open the Submissions page to fix and resubmit</a></p>
-        ) : null}
+        <FixLink message={message} canFix={can(chrome.scope, 'cii_cpar_settings')} />
       </article>
     </Layout>
   );

@@ -69,4 +69,23 @@ inbox('a user with no messages sees an empty inbox', async () => {
   assert.is(doc.querySelector('#unread-count')?.textContent, '');
 });
 
+inbox('a failure message links to the failed submission for a clerk, and tells others whom to ask', async () => {
+  const clerkId = Number((await db.execute("SELECT id FROM users WHERE username = 'clerk'")).rows[0].id);
+  await db.execute("INSERT INTO practitioners (name, practitioner_id) VALUES ('Dr. X', '123456')");
+  const panel = Number((await db.execute("INSERT INTO panels (name, panel_number, cpar_enabled, created_at) VALUES ('P', 'PNL-X', 1, 0) RETURNING id")).rows[0].id);
+  const sub = Number((await db.execute({ sql: "INSERT INTO submissions (panel_id, status, created_at, trigger, brief_error, failed_at) VALUES (?, 'Failed', 0, 'scheduled', 'x', 0) RETURNING id", args: [panel] })).rows[0].id);
+  const physicianId = Number((await db.execute("SELECT id FROM users WHERE username = 'physician'")).rows[0].id);
+  const ids: number[] = [];
+  for (const recipient of [clerkId, physicianId]) {
+    const r = await db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id) VALUES (?, 'failed', 'b', 1, ?, ?) RETURNING id", args: [recipient, panel, sub] });
+    ids.push(Number(r.rows[0].id));
+  }
+  await db.execute({ sql: "INSERT INTO user_permissions (user_id, permission) VALUES (?, 'cii_cpar_settings') ON CONFLICT DO NOTHING", args: [clerkId] });
+  const clerk = await dom(await request(app, 'GET', `/inbox/${ids[0]}`, { cookie: await signIn(app, 'clerk') }));
+  assert.is(clerk.querySelector('a#fix-link')?.getAttribute('href'), `/settings/cii-cpar/submissions/${sub}`);
+  const physician = await dom(await request(app, 'GET', `/inbox/${ids[1]}`, { cookie: await signIn(app, 'physician') }));
+  assert.not.ok(physician.querySelector('a#fix-link'));
+  assert.match(physician.querySelector('#fix-link')?.textContent ?? '', 'CII/CPAR settings permission');
+});
+
 inbox.run();
