@@ -1,0 +1,45 @@
+import type { MemberProblem, MembersPanel } from '../domain/panel-members.ts';
+import { flaggedIds } from '../domain/panel-members.ts';
+import type { Validation } from '../domain/validation.ts';
+import { Readiness } from './readiness.tsx';
+import { membersUrl } from './member-row.tsx';
+
+export type SummaryCounts = { memberCount: number; eligibleCount: number };
+
+const FILTERS: { problem: MemberProblem | null; label: string }[] = [
+  { problem: null, label: 'All members' },
+  { problem: 'no_confirmation_date', label: 'No confirmation date' },
+  { problem: 'no_last_visit', label: 'No last visit' },
+];
+
+const n = (count: number) => count.toLocaleString('en-CA');
+
+/**
+ * The panel's readiness (the pipeline's validation run now), its counts and the problem
+ * filters: swapped in again after every change to the members.
+ */
+export function MembersSummary({ panel, validation, counts, problem }: {
+  panel: MembersPanel; validation: Validation; counts: SummaryCounts; problem: MemberProblem | null;
+}) {
+  return (
+    <section id="members-summary" aria-label="Readiness of this panel">
+      <p class="counts">
+        <strong>{n(counts.memberCount)}</strong> {counts.memberCount === 1 ? 'member' : 'members'}, {n(counts.eligibleCount)} active
+        (only active patients are sent to CPAR).
+      </p>
+      {panel.cparEnabled ? null : <p class="meta">This panel is not CPAR-enabled, so it is not sent; the check shows what would fail if it were.</p>}
+      <Readiness panelId={panel.id} validation={validation} />
+      <nav aria-label="Filter members" class="filters">
+        {FILTERS.map((f) => {
+          const count = f.problem ? flaggedIds(validation, f.problem).length : counts.memberCount;
+          return (
+            <a href={membersUrl(panel.id, { problem: f.problem })} aria-current={f.problem === problem ? 'page' : undefined}
+              data-problem={f.problem ?? 'all'}>
+              {f.label} ({n(count)})
+            </a>
+          );
+        })}
+      </nav>
+    </section>
+  );
+}
