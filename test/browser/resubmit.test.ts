@@ -1,40 +1,15 @@
 // One real-browser test (Debian's chromium driven by playwright-core): a clerk resubmits a
 // Failed panel and htmx swaps that panel's row in place, without reloading the page.
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { addPanel, addSubmission, addUser, count, freshDb, PASSWORD, testApp } from '../support/app.ts';
+import { addPanel, addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
+import { close, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SUBMISSIONS = '/settings/cii-cpar/submissions';
 
-function listen(app: ReturnType<typeof testApp>['app']): Promise<{ server: ServerType; base: string }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
-      resolve({ server, base: `http://127.0.0.1:${info.port}` });
-    });
-    server.once('error', reject);
-  });
-}
-
-function close(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    // Drop keep-alive connections the browser may still hold, or close() waits for them.
-    if ('closeAllConnections' in server) server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
-
 test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload', async () => {
-  assert.ok(existsSync(CHROMIUM),
-    `No Chromium at ${CHROMIUM}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-
   const db = await freshDb();
   await addUser(db, 'clerk', ['cii_cpar_settings']);
   const failed = await addPanel(db, 'Failing Clinic', { number: 'PNL-FAIL' });
@@ -48,32 +23,12 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
   const { app } = testApp(db, new ManualClock(new Date()));
   const { server, base } = await listen(app);
   let browser: Browser | undefined;
-  const errors: string[] = [];
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    // Every Content-Security-Policy violation, on every page this test opens.
-    await page.exposeFunction('reportCspViolation', (v: string) => errors.push(`csp: ${v}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) =>
-        (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-
-    await page.goto(`${base}/login`);
-    await page.fill('[name=username]', 'clerk');
-    await page.fill('[name=password]', PASSWORD);
-    await Promise.all([
-      page.waitForURL(`${base}${SUBMISSIONS}`),
-      page.click('form[action="/login"] button[type=submit]'),
-    ]);
+    const opened = await openBrowser();
+    browser = opened.browser;
+    const { page, errors } = opened;
+    await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
     assert.is(page.url(), `${base}${SUBMISSIONS}`);
-    // htmx has to be loaded and have processed the page before the click means anything.
-    await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
 
     const row = page.locator(`#panel-${failed}`);
     assert.is((await row.locator('td.status').innerText()).trim(), 'Failed');

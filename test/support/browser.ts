@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as assert from 'uvu/assert';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PASSWORD, type testApp } from './app.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function listen(app: ReturnType<typeof testApp>['app']): Promise<{ server: ServerType; base: string }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+      resolve({ server, base: `http://127.0.0.1:${info.port}` });
+    });
+    server.once('error', reject);
+  });
+}
+
+export function close(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    // Drop keep-alive connections the browser may still hold, or close() waits for them.
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** Debian's Chromium, and a page that collects console errors, page errors and CSP violations. */
+export async function openBrowser(): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  assert.ok(existsSync(CHROMIUM), `No Chromium at ${CHROMIUM}. Install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  await page.exposeFunction('reportCspViolation', (v: string) => errors.push(`csp: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { browser, page, errors };
+}
+
+export async function signInThroughForm(page: Page, base: string, username: string, landsOn: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('[name=username]', username);
+  await page.fill('[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(`${base}${landsOn}`), page.click('form[action="/login"] button[type=submit]')]);
+  // htmx has to be loaded and have processed the page before a click means anything.
+  await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
+}
