@@ -9,6 +9,9 @@ export type Config = {
   cookieSecure: boolean;
   /** how often Pending submissions are checked with Netcare (and missed runs caught up) */
   pollIntervalMs: number;
+  /** one request to Netcare, and all the retries of one send */
+  netcareTimeoutMs: number;
+  netcareRetryBudgetMs: number;
   /** the embedded simulator's storage and how long it takes to confirm */
   netcareSimDatabaseUrl: string;
   netcareSimConfirmDelayMs: number;
@@ -35,6 +38,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv,
     cookieSecure: parseBoolean('COOKIE_SECURE', env.COOKIE_SECURE, nodeEnv === 'production'),
     pollIntervalMs: parseMs('NETCARE_POLL_INTERVAL_MS', env.NETCARE_POLL_INTERVAL_MS, 30_000, 100),
+    netcareTimeoutMs: parseMs('NETCARE_TIMEOUT_MS', env.NETCARE_TIMEOUT_MS, 10_000, 100),
+    netcareRetryBudgetMs: parseMs('NETCARE_RETRY_BUDGET_MS', env.NETCARE_RETRY_BUDGET_MS, 60_000, 100),
     netcareSimDatabaseUrl: env.NETCARE_SIM_DATABASE_URL
       ? parseDatabaseUrl(env.NETCARE_SIM_DATABASE_URL, 'NETCARE_SIM_DATABASE_URL')
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),

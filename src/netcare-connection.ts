@@ -13,8 +13,9 @@ export type NetcareConnection = { netcare: Netcare; close(): Promise<void> };
  * clock, so `tick --at` sees confirmations at the simulated time.
  */
 export async function connectNetcare(config: Config, clock: Clock, installation: string): Promise<NetcareConnection> {
+  const options = { timeoutMs: config.netcareTimeoutMs, retryBudgetMs: config.netcareRetryBudgetMs };
   if (config.netcareUrl) {
-    return { netcare: adapt(config.netcareUrl, `Netcare at ${config.netcareUrl}`, installation), close: async () => {} };
+    return { netcare: adapt(config.netcareUrl, `Netcare at ${config.netcareUrl}`, installation, options), close: async () => {} };
   }
   const simulator = await startSimulator({
     databaseUrl: config.netcareSimDatabaseUrl,
@@ -23,7 +24,7 @@ export async function connectNetcare(config: Config, clock: Clock, installation:
     clock,
   });
   return {
-    netcare: adapt(simulator.url, `embedded Netcare simulator at ${simulator.url}`, installation),
+    netcare: adapt(simulator.url, `embedded Netcare simulator at ${simulator.url}`, installation, options),
     close: () => simulator.close(),
   };
 }
@@ -39,7 +40,9 @@ const STATUS_RETRY_BUDGET_MS = 15_000;
 export function adapt(baseUrl: string, label: string, installation: string,
   options: Omit<NetcareClientOptions, 'baseUrl'> = {}): Netcare {
   const sender = createNetcareClient({ ...options, baseUrl });
-  const checker = createNetcareClient({ retryBudgetMs: STATUS_RETRY_BUDGET_MS, ...options, baseUrl });
+  const checker = createNetcareClient({
+    ...options, baseUrl, retryBudgetMs: Math.min(options.retryBudgetMs ?? STATUS_RETRY_BUDGET_MS, STATUS_RETRY_BUDGET_MS),
+  });
   return {
     label,
     send: (snapshot, submissionId) =>
