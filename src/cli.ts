@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { ManualClock, systemClock } from './domain/clock.ts';
 import { openDatabase, type Db } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
+import { backupDatabase } from './domain/backup.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { createUser } from './domain/users.ts';
 import { checkPassword } from './domain/user-admin.ts';
@@ -27,6 +28,8 @@ Commands:
   tick [--at <ISO-8601 instant>]
                                 do the scheduler's work due at that instant (default: now):
                                 the monthly run, queued submissions, confirmations, catch-up
+  backup <file>                 a consistent copy of a file database, made while the portal
+                                runs, and checked with PRAGMA integrity_check
   help                          show this message
 
 The database is DATABASE_URL (default file:db/cpar.db), as for the server.`;
@@ -93,6 +96,17 @@ const COMMANDS: Record<string, Command> = {
     } finally {
       await connection.close();
     }
+    return 0;
+  },
+  async backup(db, args, io, config) {
+    if (args.length !== 1) throw new UsageError('backup needs exactly one <file>.');
+    const result = await backupDatabase(db, config.databaseUrl, args[0]);
+    if (!result.ok) {
+      io.err(`No backup: ${result.message}.`);
+      return 1;
+    }
+    io.out(`Backed up to ${result.path} (integrity ${result.integrity}):`);
+    for (const [table, rows] of Object.entries(result.tables)) io.out(`  ${table}: ${rows}`);
     return 0;
   },
   async tick(db, args, io, config) {
