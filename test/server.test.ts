@@ -70,6 +70,24 @@ server('first start seeds the demo clinic, prints working credentials once, and 
     assert.is(page.status, 200);
     const html = await page.text();
     for (const status of ['Queued', 'Pending', 'Submitted', 'Failed']) assert.match(html, `badge-${status.toLowerCase()}`);
+    // A failed sign-in, a patient-level page and a crash-free minute of scheduler work later,
+    // the log holds no patient's ULI or name, no password and no session token.
+    await fetch(`${base}/login`, { method: 'POST', headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'admin', password: 'wrong password here' }) });
+    const panels = await fetch(`${base}/settings/cii-cpar/panels`, { headers: { Cookie: cookie } });
+    const firstPanel = /href="\/settings\/cii-cpar\/panels\/(\d+)"/.exec(await panels.text())?.[1];
+    assert.is((await fetch(`${base}/settings/cii-cpar/panels/${firstPanel}/members`, { headers: { Cookie: cookie } })).status, 200);
+    const logged = run.out().slice(run.out().indexOf('CPAR portal on')) + run.err();
+    const { createClient } = await import('@libsql/client');
+    const db = createClient({ url: env.DATABASE_URL });
+    const people = (await db.execute('SELECT uli, first_name, last_name FROM patients')).rows;
+    db.close();
+    for (const p of people) {
+      assert.not.match(logged, String(p.uli), 'no ULI in the log');
+      assert.not.match(logged, `${p.first_name} ${p.last_name}`, 'no patient name in the log');
+      assert.not.match(logged, `${p.last_name}, ${p.first_name}`, 'no patient name in the log');
+    }
+    for (const secret of [admin![1], 'wrong password here', cookie.split('=')[1]]) assert.not.match(logged, secret);
     const htmx = await fetch(`${base}/static/htmx.min.js`);
     assert.is(htmx.status, 200);
     assert.match(htmx.headers.get('content-type') ?? '', 'javascript');
