@@ -115,4 +115,18 @@ auth('a cross-origin POST is refused and changes nothing', async () => {
   assert.is(noOrigin.status, 403);
 });
 
+auth('behind TLS the cookie is Secure with the __Host- prefix', async () => {
+  const { loadConfig } = await import('../../src/config.ts');
+  const { createApp } = await import('../../src/app.tsx');
+  const secure = createApp({ db, clock, config: loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'true' }) });
+  const res = await request(secure, 'POST', '/login', { form: { username: 'clerk', password: PASSWORD } });
+  const cookie = res.headers.get('Set-Cookie') ?? '';
+  assert.match(cookie, /^__Host-session=/);
+  assert.match(cookie, /; Secure/);
+  assert.match(cookie, /Path=\//);
+  assert.not.match(cookie, /Domain=/);
+  const page = await request(secure, 'GET', '/inbox', { cookie: cookie.split(';')[0] });
+  assert.is(page.status, 200);
+});
+
 auth.run();
