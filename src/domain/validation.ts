@@ -1,4 +1,4 @@
-import type { PanelSnapshot } from './snapshot.ts';
+import type { PanelSnapshot, SnapshotPractitioner } from './snapshot.ts';
 
 export const MAX_PANEL_NAME_LENGTH = 255;
 
@@ -15,11 +15,36 @@ function listNames(names: string[]): string {
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
+/** What the rules look at: a snapshot reduced to the facts that decide them. */
+export type PanelFacts = {
+  panelName: string;
+  practitioners: SnapshotPractitioner[];
+  patientCount: number;
+  /** eligible patients with no visit up to the run's day */
+  withoutVisit: number[];
+  /** eligible patients with no confirmation date for this panel */
+  withoutConfirmation: number[];
+};
+
+export function factsOf(snapshot: PanelSnapshot): PanelFacts {
+  return {
+    panelName: snapshot.panelName,
+    practitioners: snapshot.practitioners,
+    patientCount: snapshot.patients.length,
+    withoutVisit: snapshot.patients.filter((p) => p.lastVisitOn === null).map((p) => p.patientId),
+    withoutConfirmation: snapshot.patients.filter((p) => p.confirmedOn === null).map((p) => p.patientId),
+  };
+}
+
 /**
  * The five CPAR rules, all evaluated: any failure fails the submission before anything is
  * sent. The same function answers "is this panel ready?" before the 15th.
  */
 export function validatePanel(snapshot: PanelSnapshot): Validation {
+  return validateFacts(factsOf(snapshot));
+}
+
+export function validateFacts(snapshot: PanelFacts): Validation {
   const failures: RuleFailure[] = [];
   const nameLength = [...snapshot.panelName].length; // characters, not UTF-16 units or bytes
   if (nameLength > MAX_PANEL_NAME_LENGTH) {
@@ -33,15 +58,15 @@ export function validatePanel(snapshot: PanelSnapshot): Validation {
     failures.push({ reason: 'practitioner_without_id', patientIds: [],
       message: `${listNames(withoutId)} ${withoutId.length === 1 ? 'has' : 'have'} no Practitioner ID recorded.` });
   }
-  if (snapshot.patients.length === 0) {
+  if (snapshot.patientCount === 0) {
     failures.push({ reason: 'no_patients', patientIds: [], message: 'The panel has no patients assigned.' });
   }
-  const noVisit = snapshot.patients.filter((p) => p.lastVisitOn === null).map((p) => p.patientId);
+  const noVisit = snapshot.withoutVisit;
   if (noVisit.length) {
     failures.push({ reason: 'no_last_visit', patientIds: noVisit,
       message: `${patients(noVisit.length, 'has', 'have')} no last visit date.` });
   }
-  const unconfirmed = snapshot.patients.filter((p) => p.confirmedOn === null).map((p) => p.patientId);
+  const unconfirmed = snapshot.withoutConfirmation;
   if (unconfirmed.length) {
     failures.push({ reason: 'no_confirmation_date', patientIds: unconfirmed,
       message: `${patients(unconfirmed.length, 'has', 'have')} no confirmation date for this panel.` });
