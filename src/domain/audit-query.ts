@@ -81,7 +81,7 @@ export function parseAuditFilter(query: Record<string, string | undefined>): { f
     const day = value(field);
     if (day === undefined) continue;
     const [y, m, d] = day.split('-').map(Number);
-    const real = /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+    const real = /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) === day;
     if (real) filter[field] = day;
     else problems.push({ field, message: 'Enter a date as YYYY-MM-DD.' });
   }

@@ -2,6 +2,8 @@
 // holds comes in as `Existing`. Problems name a JSON path and never echo a patient's name,
 // ULI or key — a path points at the value well enough.
 
+import { lineProblem } from './text.ts';
+
 export type Problem = { path: string; message: string };
 
 export type Gender = 'F' | 'M' | 'X' | 'U';
@@ -66,6 +68,8 @@ class Fields {
     const value = this.obj[name];
     if (value === undefined || value === null) return nullable ? null : this.problem(name, 'required');
     if (typeof value !== 'string') return this.problem(name, nullable ? 'must be a string or null' : 'must be a string');
+    const trouble = lineProblem(value);
+    if (trouble) return this.problem(name, trouble);
     return value.trim() === '' ? this.problem(name, 'must not be blank') : value;
   }
   date(name: string, nullable = false): string | null {
@@ -174,7 +178,8 @@ export function checkImport(input: unknown, existing: Existing): { ok: true; rec
       if (cparEnabled && panelNumber === null) f.problem('panelNumber', 'required when cparEnabled is true');
       const failureRecipient = f.text('failureRecipient', true);
       if (failureRecipient && !existing.usernames.has(failureRecipient.toLowerCase())) {
-        f.problem('failureRecipient', `no active user "${failureRecipient}"`);
+        // The value is not repeated: a misplaced column could put a patient's data here.
+        f.problem('failureRecipient', 'no active user has this username');
       }
       const practitionersPath = at(f.path, 'practitioners');
       const linked = new Map<string, string>();

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { lineProblem } from './text.ts';
 import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
 
@@ -116,12 +117,16 @@ export function nameLength(name: string): number {
 export function checkPanelInput(input: PanelInput): PanelErrors {
   const errors: PanelErrors = {};
   const name = input.name.trim();
+  const nameTrouble = lineProblem(input.name);
+  const numberTrouble = lineProblem(input.panelNumber);
   if (name === '') errors.name = 'Enter the panel’s name.';
+  else if (nameTrouble) errors.name = `The name ${nameTrouble}.`;
   else if (nameLength(name) > MAX_STORED_NAME_LENGTH) errors.name = `The name cannot be longer than ${MAX_STORED_NAME_LENGTH} characters.`;
   if (input.practitionerIds.length === 0) errors.practitionerIds = 'Choose at least one practitioner.';
   else if (!input.practitionerIds.every((id) => Number.isSafeInteger(id) && id > 0)) errors.practitionerIds = 'Choose practitioners from the list.';
   const number = input.panelNumber.trim();
-  if ([...number].length > MAX_PANEL_NUMBER_LENGTH) errors.panelNumber = `A panel number cannot be longer than ${MAX_PANEL_NUMBER_LENGTH} characters.`;
+  if (numberTrouble) errors.panelNumber = `The panel number ${numberTrouble}.`;
+  else if ([...number].length > MAX_PANEL_NUMBER_LENGTH) errors.panelNumber = `A panel number cannot be longer than ${MAX_PANEL_NUMBER_LENGTH} characters.`;
   if (input.cparEnabled && number === '') {
     errors.cparEnabled = 'A CPAR-enabled panel needs its CPAR panel number: enter the number CPAR issued, or leave CPAR off.';
   }

@@ -12,54 +12,62 @@ export async function panelReadiness(db: Db, panelId: number, at: Date): Promise
   return snapshot ? validatePanel(snapshot) : null;
 }
 
+// The facts of many panels in one statement, written as it reads them: triggers delete a
+// panel's row when anything the rules look at changes, so a stored row is never older than
+// the data. "No last visit" is extraction's "latest visit up to the day is null", asked as
+// "no visit up to the day", which stops at the first one found.
+const GATHER = (only: string) => `
+  INSERT OR REPLACE INTO panel_readiness (panel_id, as_of_day, computed_at, facts)
+  SELECT p.id, ?1, ?2, json_object(
+           'panelName', p.name,
+           'practitioners', (SELECT json_group_array(json_object('name', x.name, 'practitionerId', x.practitioner_id))
+                               FROM (SELECT pr.name, pr.practitioner_id FROM panel_practitioners pp
+                                       JOIN practitioners pr ON pr.id = pp.practitioner_id
+                                      WHERE pp.panel_id = p.id ORDER BY pr.name, pr.id) x),
+           'patientCount', coalesce(m.patients, 0),
+           'withoutVisit', json(coalesce(m.without_visit, '[]')),
+           'withoutConfirmation', json(coalesce(m.without_confirmation, '[]')))
+    FROM panels p
+    LEFT JOIN (
+      SELECT m.panel_id, count(*) AS patients,
+             json_group_array(m.patient_id) FILTER (WHERE NOT EXISTS (
+               SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
+             json_group_array(m.patient_id) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation
+        FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
+       WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
+       GROUP BY m.panel_id) m ON m.panel_id = p.id
+   WHERE p.active = 1 AND p.cpar_enabled = 1 ${only}`;
+
+function toValidation(json: string): Validation {
+  const facts = JSON.parse(json) as PanelFacts;
+  facts.withoutVisit.sort((a, b) => a - b);
+  facts.withoutConfirmation.sort((a, b) => a - b);
+  return validateFacts(facts);
+}
+
 /**
- * Readiness of every active CPAR panel (or of the ones given), by panel id: the facts the
- * rules need, gathered for all panels in three statements instead of one extraction each,
- * then the pipeline's own rules. "No last visit" is extraction's "latest visit up to the
- * day is null", asked as "no visit up to the day", which stops at the first one found.
+ * Readiness of the given active CPAR panels (all of them when none are given), by panel id:
+ * today's stored facts where they are still there, gathered afresh where not, judged by the
+ * pipeline's own rules.
  */
-export async function readinessOfCparPanels(db: Db, at: Date, panelIds?: number[]): Promise<Map<number, Validation>> {
-  const only = panelIds ? 'AND p.id IN (SELECT value FROM json_each(?))' : '';
-  const args = panelIds ? [JSON.stringify(panelIds)] : [];
-  const [panels, practitioners, members] = await db.batch(
-    [
-      { sql: `SELECT p.id, p.name FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only}`, args },
-      {
-        sql: `SELECT pp.panel_id, pr.name, pr.practitioner_id
-                FROM panels p JOIN panel_practitioners pp ON pp.panel_id = p.id
-                JOIN practitioners pr ON pr.id = pp.practitioner_id
-               WHERE p.active = 1 AND p.cpar_enabled = 1 ${only} ORDER BY pr.name, pr.id`,
-        args,
-      },
-      {
-        sql: `SELECT m.panel_id, count(*) AS patients,
-                     json_group_array(m.patient_id) FILTER (WHERE NOT EXISTS (
-                       SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?)) AS without_visit,
-                     json_group_array(m.patient_id) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation
-                FROM panels p JOIN panel_members m ON m.panel_id = p.id
-                JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
-               WHERE p.active = 1 AND p.cpar_enabled = 1 ${only}
-               GROUP BY m.panel_id`,
-        args: [edmontonDate(at), ...args],
-      },
-    ],
-    'read',
-  );
-  const facts = new Map<number, PanelFacts>();
-  for (const p of panels.rows) {
-    facts.set(Number(p.id), { panelName: String(p.name), practitioners: [], patientCount: 0, withoutVisit: [], withoutConfirmation: [] });
+export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number[]): Promise<Map<number, Validation>> {
+  const day = edmontonDate(now);
+  const only = panelIds ? 'AND p.id IN (SELECT value FROM json_each(?3))' : '';
+  const ids = panelIds ? [JSON.stringify(panelIds)] : [];
+  const read = { sql: `SELECT r.panel_id, r.facts FROM panel_readiness r JOIN panels p ON p.id = r.panel_id
+                        WHERE r.as_of_day = ?1 AND p.active = 1 AND p.cpar_enabled = 1 ${only}`, args: panelIds ? [day, 0, ...ids] : [day] };
+  let stored = (await db.execute(read)).rows;
+  const expected = panelIds ? new Set(panelIds).size : null;
+  if (expected === null || stored.length < expected) {
+    // Gather only what is missing: the stored rows of today are as good as new ones.
+    const missing = panelIds
+      ? JSON.stringify(panelIds.filter((id) => !stored.some((r) => Number(r.panel_id) === id)))
+      : null;
+    const gather = missing
+      ? { sql: GATHER('AND p.id IN (SELECT value FROM json_each(?3))'), args: [day, now.getTime(), missing] }
+      : { sql: `${GATHER('AND p.id NOT IN (SELECT panel_id FROM panel_readiness WHERE as_of_day = ?1)')}`, args: [day, now.getTime()] };
+    const [, again] = await db.batch([gather, read], 'write');
+    stored = again.rows;
   }
-  for (const p of practitioners.rows) {
-    facts.get(Number(p.panel_id))?.practitioners.push({
-      name: String(p.name), practitionerId: p.practitioner_id === null ? null : String(p.practitioner_id),
-    });
-  }
-  for (const m of members.rows) {
-    const f = facts.get(Number(m.panel_id));
-    if (!f) continue;
-    f.patientCount = Number(m.patients);
-    f.withoutVisit = (JSON.parse(String(m.without_visit)) as number[]).sort((a, b) => a - b);
-    f.withoutConfirmation = (JSON.parse(String(m.without_confirmation)) as number[]).sort((a, b) => a - b);
-  }
-  return new Map([...facts].map(([id, f]) => [id, validateFacts(f)]));
+  return new Map(stored.map((r) => [Number(r.panel_id), toValidation(String(r.facts))]));
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { lineProblem } from './text.ts';
 import type { Clock } from './clock.ts';
 import { hashPassword, verifyAgainstNothing, verifyPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
 import { isPermission, type Permission, type Scope } from './permissions.ts';
@@ -19,7 +20,9 @@ export function checkNewUser(user: NewUser): UserError[] {
   if (!USERNAME.test(user.username)) {
     errors.push({ field: 'username', message: 'Username must be 2–32 letters, digits, dots, dashes or underscores.' });
   }
+  const nameTrouble = lineProblem(user.fullName);
   if (user.fullName.trim() === '') errors.push({ field: 'fullName', message: 'Full name is required.' });
+  else if (nameTrouble) errors.push({ field: 'fullName', message: `The full name ${nameTrouble}.` });
   if ([...user.password].length < MIN_PASSWORD_LENGTH) {
     errors.push({ field: 'password', message: `Password must be at least ${MIN_PASSWORD_LENGTH} characters.` });
   }
@@ -47,7 +50,7 @@ export async function createUser(
         sql: 'INSERT INTO users (username, full_name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
         args: [user.username, user.fullName.trim(), passwordHash, clock.now().getTime()],
       },
-      ...user.permissions.map((permission) => ({
+      ...[...new Set(user.permissions)].map((permission) => ({
         sql: 'INSERT INTO user_permissions (user_id, permission) VALUES (last_insert_rowid(), ?)',
         args: [permission],
       })),

@@ -13,7 +13,8 @@ export const inboxRoutes = new Hono<AppEnv>()
   .get('/unread-count', async (c) => {
     return c.html(<UnreadCount count={await countUnread(c.var.deps.db, c.var.scope)} />);
   })
-  .get('/:id{[0-9]+}', async (c) => {
+  // At most 15 digits: a longer id is Infinity to JavaScript, which SQL refuses (a 500, not a 404).
+  .get('/:id{[0-9]{1,15}}', async (c) => {
     const { db, clock } = c.var.deps;
     const message = await openMessage(db, clock, c.var.scope, Number(c.req.param('id')));
     // Someone else's message is answered exactly like a missing one.

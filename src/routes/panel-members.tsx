@@ -18,7 +18,8 @@ import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
 
 const PANEL = '/panels/:panelId{[0-9]+}';
-const MEMBER = `${PANEL}/members/:patientId{[0-9]+}`;
+// At most 15 digits, as for ticked ids: a longer one is Infinity to JavaScript, which SQL refuses.
+const MEMBER = `${PANEL}/members/:patientId{[0-9]{1,15}}`;
 const NO_PANEL = 'There is no active panel with that number.';
 const NO_MEMBER = 'That patient is not on this panel.';
 

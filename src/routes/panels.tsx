@@ -16,7 +16,8 @@ const NOT_FOUND = 'There is no active panel with that number.';
 const HAS_SUBMISSIONS = (name: string) =>
   `“${name}” has submissions, so it cannot be deleted: deactivate it instead. Its submission history is kept.`;
 
-const idOf = (c: AppContext) => Number(c.req.param('panelId'));
+// An id too long for a number (Infinity) would reach SQL and throw: 0 is no panel, so a 404.
+const idOf = (c: AppContext) => { const id = Number(c.req.param('panelId')); return Number.isSafeInteger(id) ? id : 0; };
 
 function notFound(c: AppContext) {
   return page(c, <ErrorPage status={404} message={NOT_FOUND} chrome={c.var.chrome} />, 404);

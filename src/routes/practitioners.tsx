@@ -7,7 +7,8 @@ import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
 
-const idOf = (c: AppContext) => Number(c.req.param('practitionerId'));
+// An id too long for a number (Infinity) would reach SQL and throw: 0 is no practitioner, so a 404.
+const idOf = (c: AppContext) => { const id = Number(c.req.param('practitionerId')); return Number.isSafeInteger(id) ? id : 0; };
 
 function notFound(c: AppContext) {
   return page(c, <ErrorPage status={404} message="There is no practitioner with that number." chrome={c.var.chrome} />, 404);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { listSubmissionRows, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
-import { panelReadiness, readinessOfCparPanels } from '../domain/readiness.ts';
+import { readinessOfCparPanels } from '../domain/readiness.ts';
 import { SubmissionsPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -20,15 +20,17 @@ function panelId(c: AppContext): number | null {
 async function rowView(c: AppContext, row: SubmissionRow, message?: string) {
   const { db, clock } = c.var.deps;
   const now = clock.now();
-  const readiness = (await panelReadiness(db, row.panelId, now))!;
+  const readiness = (await readinessOfCparPanels(db, now, [row.panelId])).get(row.panelId)!;
   return <SubmissionRowView row={row} now={now} readiness={readiness} message={message} />;
 }
 
 async function fullPage(c: AppContext, message?: { panelId: number; text: string }) {
   const { db, clock } = c.var.deps;
   const now = clock.now();
-  const [rows, readiness] = [await listSubmissionRows(db), await readinessOfCparPanels(db, now)];
-  return <SubmissionsPage rows={rows} readiness={readiness} now={now} chrome={c.var.chrome} message={message} />;
+  const sort = c.req.query('sort') === 'status' ? 'status' : 'name';
+  const listing = await listSubmissionRows(db, { page: Number(c.req.query('page')) || 1, sort });
+  const readiness = await readinessOfCparPanels(db, now, listing.rows.map((r) => r.panelId));
+  return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} />;
 }
 
 function notFound(c: AppContext) {
@@ -41,14 +43,14 @@ export const submissionRoutes = new Hono<AppEnv>()
     return page(c, await fullPage(c));
   })
   // The row of one panel: what a Queued or Pending row polls.
-  .get('/panels/:panelId/submission', async (c) => {
+  .get('/panels/:panelId{[0-9]+}/submission', async (c) => {
     const id = panelId(c);
     const row = id === null ? null : await getSubmissionRow(c.var.deps.db, id);
     if (!row) return notFound(c);
     if (!wantsFragment(c)) return c.redirect('/settings/cii-cpar/submissions', 303);
     return c.html(await rowView(c, row));
   })
-  .post('/panels/:panelId/submissions', async (c) => {
+  .post('/panels/:panelId{[0-9]+}/submissions', async (c) => {
     const { db, clock } = c.var.deps;
     const id = panelId(c);
     if (id === null) return notFound(c);

@@ -91,7 +91,7 @@ export const usersRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const { db, clock } = c.var.deps;
     const form = await formOf(c);
-    const named = form.all('permission');
+    const named = [...new Set(form.all('permission'))]; // a name ticked twice is granted once
     const values: NewUserValues = { username: form.text('username').trim(), fullName: form.text('fullName').trim(), permissions: named.filter(isPermission) };
     // All the names go to the domain, which refuses one that is not a permission.
     const result = await addUser(db, clock, c.var.scope, { ...values, password: form.text('password'), permissions: named as Permission[] });

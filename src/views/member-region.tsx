@@ -60,7 +60,7 @@ export function MembersRegion({ panel, listing, today, notice, bulk = {} }: {
           ) : null}
           {bulk.error ? <p id="bulk-error" class="error" role="alert">{bulk.error}</p> : null}
         </form>
-      ) : null}
+      ) : bulk.error ? <p id="bulk-error" class="error" role="alert">{bulk.error}</p> : null}
       {listing.memberCount ? (
         <p class="meta" id="members-count">
           {matching === 0 ? 'No member' : `Showing ${first}–${first + rows.length - 1} of ${matching}`}

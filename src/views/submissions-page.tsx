@@ -1,12 +1,34 @@
-import type { SubmissionRow } from '../domain/submissions.ts';
+import type { SubmissionPage, SubmissionSort } from '../domain/submissions.ts';
 import type { Validation } from '../domain/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { SubmissionRowView } from './submission-row.tsx';
 
-export function SubmissionsPage({ rows, readiness, now, chrome, message }: {
-  rows: SubmissionRow[]; readiness: Map<number, Validation>; now: Date; chrome: Chrome;
+const PAGE_URL = '/settings/cii-cpar/submissions';
+const pageUrl = (sort: SubmissionSort, page: number) =>
+  `${PAGE_URL}?${new URLSearchParams({ ...(sort === 'status' ? { sort } : {}), ...(page > 1 ? { page: String(page) } : {}) })}`.replace(/\?$/, '');
+
+function SortLink({ listing, sort, label }: { listing: SubmissionPage; sort: SubmissionSort; label: string }) {
+  return listing.sort === sort
+    ? <span aria-sort="ascending">{label} <span aria-hidden="true">▲</span></span>
+    : <a href={pageUrl(sort, 1)} id={`sort-by-${sort}`}>{label}</a>;
+}
+
+function Pager({ listing }: { listing: SubmissionPage }) {
+  if (listing.pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label="Pages of panels">
+      {listing.page > 1 ? <a href={pageUrl(listing.sort, listing.page - 1)} rel="prev">Previous</a> : null}
+      <span>Page {listing.page} of {listing.pages} ({listing.total} panels)</span>
+      {listing.page < listing.pages ? <a href={pageUrl(listing.sort, listing.page + 1)} rel="next">Next</a> : null}
+    </nav>
+  );
+}
+
+export function SubmissionsPage({ listing, readiness, now, chrome, message }: {
+  listing: SubmissionPage; readiness: Map<number, Validation>; now: Date; chrome: Chrome;
   message?: { panelId: number; text: string };
 }) {
+  const rows = listing.rows;
   return (
     <Layout title="Submissions" chrome={chrome}>
       <p class="breadcrumb">Settings › CII/CPAR</p>
@@ -20,10 +42,10 @@ export function SubmissionsPage({ rows, readiness, now, chrome, message }: {
         <caption class="visually-hidden">Last submission of each CPAR panel</caption>
         <thead>
           <tr>
-            <th scope="col">Panel</th>
+            <th scope="col"><SortLink listing={listing} sort="name" label="Panel" /></th>
             <th scope="col">Created</th>
             <th scope="col" class="num">Patients</th>
-            <th scope="col">Status</th>
+            <th scope="col"><SortLink listing={listing} sort="status" label="Status" /></th>
             <th scope="col">Error</th>
             <th scope="col">Actions</th>
             <th scope="col">Ready to send now?</th>
@@ -37,6 +59,7 @@ export function SubmissionsPage({ rows, readiness, now, chrome, message }: {
         </tbody>
       </table>
       {rows.length === 0 ? <p class="empty">No panel is CPAR-enabled yet.</p> : null}
+      <Pager listing={listing} />
     </Layout>
   );
 }

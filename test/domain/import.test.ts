@@ -181,7 +181,7 @@ const CASES: Case[] = [
   ['a practitioner listed twice in one panel', (f) => { f.panels[0].practitioners = ['dr-lee', 'dr-lee']; }, '$.panels[0].practitioners[1]', 'listed twice in this panel'],
   ['a ULI used twice', (f) => { f.patients.push(patient('p41', '910004117')); }, '$.patients[40].uli', 'duplicate ULI (also at $.patients[0].uli)'],
   ['a panel number used twice', (f) => { f.panels[1].panelNumber = 'PNL-30112'; }, '$.panels[1].panelNumber', 'duplicate panel number'],
-  ['an unknown failure recipient', (f) => { f.panels[2].failureRecipient = 'nobody'; }, '$.panels[2].failureRecipient', 'no active user "nobody"'],
+  ['an unknown failure recipient', (f) => { f.panels[2].failureRecipient = 'nobody'; }, '$.panels[2].failureRecipient', 'no active user has this username'],
   ['a ULI given as a number', (f) => { f.patients[0].uli = 910004117; }, '$.patients[0].uli', 'must be a string'],
   ['a ULI that is not 9 digits', (f) => { f.patients[5].uli = '91000411'; }, '$.patients[5].uli', 'must be 9 digits'],
   ['cparEnabled that is not a boolean', (f) => { f.panels[0].cparEnabled = 'yes'; }, '$.panels[0].cparEnabled', 'must be true or false'],

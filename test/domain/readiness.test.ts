@@ -29,4 +29,36 @@ readiness('for every panel of the demo clinic, readiness is exactly the pipeline
   assert.equal([...chosen.keys()].sort(), [...some].sort());
 });
 
+readiness('a stored judgement is dropped by any change the rules look at, and by a new day', async () => {
+  const db = await freshDb();
+  const { addClinicPanel } = await import('../support/clinic.ts');
+  const { panelId, patientIds } = await addClinicPanel(db, { name: 'Watched', patients: 2, withoutVisit: 1, withoutConfirmation: 1 });
+  const now = new Date('2026-11-26T12:00:00-07:00');
+  const stored = async () => Number((await db.execute({ sql: 'SELECT count(*) AS n FROM panel_readiness WHERE panel_id = ?', args: [panelId] })).rows[0].n);
+  const changes: [string, string, (string | number)[]][] = [
+    ['confirmation', 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', ['2026-11-20', panelId, patientIds[3]]],
+    ['visit', 'INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, ?)', [patientIds[2], '2026-11-01']],
+    ['patient status', "UPDATE patients SET status = 'inactive' WHERE id = ?", [patientIds[0]]],
+    ['member removed', 'DELETE FROM panel_members WHERE panel_id = ? AND patient_id = ?', [panelId, patientIds[0]]],
+    ['member added', 'INSERT INTO panel_members (panel_id, patient_id) VALUES (?, ?)', [panelId, patientIds[0]]],
+    ['panel name', 'UPDATE panels SET name = ? WHERE id = ?', ['x'.repeat(300), panelId]],
+    ['Practitioner ID', "UPDATE practitioners SET practitioner_id = NULL WHERE id = 1", []],
+  ];
+  await readinessOfCparPanels(db, now);
+  for (const [what, sql, args] of changes) {
+    assert.is(await stored(), 1, `stored before the ${what}`);
+    await db.execute({ sql, args });
+    assert.is(await stored(), 0, `dropped by the ${what}`);
+    const fresh = await readinessOfCparPanels(db, now);
+    assert.equal(fresh.get(panelId), validatePanel((await extractPanel(db, panelId, now))!), `fresh after the ${what}`);
+  }
+  // Today's row is read as it is (here, tampered with); tomorrow's is gathered afresh.
+  await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.withoutConfirmation', json('[1,2,3,4,5,6,7,8,9]'))");
+  const today = await readinessOfCparPanels(db, now);
+  assert.ok(today.get(panelId)!.briefError?.includes('9 patients have no confirmation date'));
+  const tomorrow = await readinessOfCparPanels(db, new Date('2026-11-27T08:00:00-07:00'));
+  assert.not.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'));
+  assert.is(Number((await db.execute('SELECT count(*) AS n FROM panel_readiness WHERE as_of_day = ?', ['2026-11-27'])).rows[0].n), 1);
+});
+
 readiness.run();
