@@ -21,16 +21,34 @@ const partsFormat = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const HOUR_MS = 3600_000;
+// Edmonton's offset from UTC changes only on whole UTC hours (at 2:00 local), so it is the
+// same for every instant of a UTC hour: ask Intl (slow) once per hour, then do arithmetic.
+const offsets = new Map<number, number>();
+
+function offsetAt(at: Date): number {
+  const hour = Math.floor(at.getTime() / HOUR_MS);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const parts: Record<string, string> = {};
+    for (const part of partsFormat.formatToParts(new Date(hour * HOUR_MS))) parts[part.type] = part.value;
+    offset = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - hour * HOUR_MS;
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
+}
+
 export function edmontonParts(at: Date): LocalParts {
-  const parts: Record<string, string> = {};
-  for (const part of partsFormat.formatToParts(at)) parts[part.type] = part.value;
+  const local = new Date(at.getTime() + offsetAt(at));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    weekday: parts.weekday.replace('.', ''),
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    weekday: WEEKDAYS[local.getUTCDay()],
   };
 }
 

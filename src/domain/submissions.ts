@@ -49,7 +49,7 @@ function toRow(r: Record<string, unknown>): SubmissionRow {
   };
 }
 
-export const SUBMISSIONS_PAGE_SIZE = 50;
+export const SUBMISSIONS_PAGE_SIZE = 25;
 export type SubmissionSort = 'name' | 'status';
 
 // Sorted by status, the panels that need someone come first: failed, never sent, then the

@@ -1,0 +1,29 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { edmontonParts, edmontonInstant } from '../../src/domain/edmonton.ts';
+
+const edmonton = suite('Edmonton calendar');
+const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Edmonton', year: 'numeric', month: 'numeric',
+  day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short', hourCycle: 'h23' });
+
+edmonton('local parts agree with Intl at every step across two years and four DST changes', () => {
+  for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2028, 0, 1); t += 37 * 60_000 + 11_000) {
+    const at = new Date(t);
+    const p: Record<string, string> = {};
+    for (const x of reference.formatToParts(at)) p[x.type] = x.value;
+    const e = edmontonParts(at);
+    assert.equal([e.year, e.month, e.day, e.hour, e.minute, e.weekday],
+      [+p.year, +p.month, +p.day, +p.hour, +p.minute, p.weekday.replace('.', '')], at.toISOString());
+  }
+});
+
+edmonton('the minutes around the DST changes', () => {
+  assert.equal(edmontonParts(new Date('2026-03-08T08:59:00Z')).hour, 1); // 01:59 MST
+  assert.equal(edmontonParts(new Date('2026-03-08T09:00:00Z')).hour, 3); // 03:00 MDT
+  assert.equal(edmontonParts(new Date('2026-11-01T07:59:00Z')).hour, 1); // 01:59 MDT
+  assert.equal(edmontonParts(new Date('2026-11-01T08:00:00Z')).hour, 1); // 01:00 MST, again
+  assert.is(edmontonInstant(2026, 11, 15, 21).toISOString(), '2026-11-16T04:00:00.000Z');
+  assert.is(edmontonInstant(2026, 7, 15, 21).toISOString(), '2026-07-16T03:00:00.000Z');
+});
+
+edmonton.run();
