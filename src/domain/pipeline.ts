@@ -29,6 +29,21 @@ const DEFAULT_CLAIM_MS = 5 * 60_000;
 export type Outcome = 'skipped' | 'invalid' | 'pending' | 'rejected' | 'unreachable';
 
 /**
+ * Submissions in flight at once. While one waits for Netcare another is extracted and
+ * built, so the portal and Netcare work at the same time; each submission is claimed on its
+ * own, so this changes nothing about exactly-once.
+ */
+export const CONCURRENCY = 4;
+
+async function eachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+/**
  * Takes one Queued submission through extraction, validation and sending. The claim is a
  * compare-and-set: a submission another worker holds is skipped, so none is sent twice.
  * `runAt` is the run's instant: the snapshot is the panel as it stood then.
@@ -100,7 +115,9 @@ export async function processQueued(deps: PipelineDeps, runAt: Date, runId: numb
     sql: "SELECT id FROM submissions WHERE status = 'Queued' AND (created_at <= ? OR run_id = ?) ORDER BY id",
     args: [runAt.getTime(), runId],
   });
-  for (const row of queued.rows) tally[await processSubmission(deps, Number(row.id), runAt)]++;
+  await eachConcurrently(queued.rows.map((r) => Number(r.id)), async (id) => {
+    tally[await processSubmission(deps, id, runAt)]++;
+  });
   return tally;
 }
 
@@ -114,7 +131,7 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   const { db, clock, netcare } = deps;
   const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
   const pending = await db.execute("SELECT id, netcare_reference, pending_at FROM submissions WHERE status = 'Pending' ORDER BY id");
-  for (const row of pending.rows) {
+  await eachConcurrently(pending.rows, async (row) => {
     const id = Number(row.id);
     const status = await netcare.status(String(row.netcare_reference));
     deps.checkpoint?.('polled');
@@ -141,6 +158,6 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
       await db.execute({ sql: 'UPDATE submissions SET last_polled_at = ? WHERE id = ?', args: [now, id] });
       tally.waiting++;
     }
-  }
+  });
   return tally;
 }
