@@ -5,16 +5,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { summarizeProblems, validateCparGroup, type CparGroup } from './payload.ts';
 import { retryWithinBudget, type Attempt, type RetryPolicy } from './retry.ts';
 
-export type SubmitOutcome =
-  | { kind: 'accepted'; reference: string }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'unreachable'; detail: string };
+import type { SendOutcome, StatusOutcome } from '../domain/netcare.ts';
 
-export type StatusOutcome =
-  | { kind: 'pending' }
-  | { kind: 'confirmed' }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'unreachable'; detail: string };
+// The outcomes are the domain's own: the pipeline acts on exactly what this adapter returns.
+export type { StatusOutcome };
+export type SubmitOutcome = SendOutcome;
 
 export type NetcareClientOptions = {
   baseUrl: string;
