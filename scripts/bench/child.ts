@@ -1,0 +1,118 @@
+// One measured task in a process of its own, so its peak RSS (VmHWM) and CPU are its alone:
+//   node --import tsx scripts/bench/child.ts <floor|readiness|run|demo> '<json options>'
+// Prints one line "BENCH-RESULT {json}" for processes.ts.
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { openDatabase, type Db } from '../../src/domain/db.ts';
+import { installationId } from '../../src/domain/installation.ts';
+import { migrate } from '../../src/domain/migrate.ts';
+import type { PipelineDeps } from '../../src/domain/pipeline.ts';
+import { readinessOfCparPanels } from '../../src/domain/readiness.ts';
+import { tick } from '../../src/domain/runs.ts';
+import { seedDemo } from '../../src/domain/demo-seed.ts';
+import { adapt } from '../../src/netcare-connection.ts';
+import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
+import { workerId } from '../../src/worker-id.ts';
+import { measureFloor } from './floor.ts';
+import { peakRssMb, resetPeakRss, sampleRss } from './proc.ts';
+import { printResult } from './processes.ts';
+
+type Options = { db: string; at: string; simulator?: string; seededAt?: string };
+
+/** The pipeline's dependencies as src/run-pipeline.ts builds them, against the simulator process. */
+async function pipelineDeps(db: Db, clock: ManualClock, simulatorUrl: string): Promise<PipelineDeps> {
+  const config = loadConfig({ NODE_ENV: 'test' });
+  const netcare = adapt(simulatorUrl, `Netcare simulator at ${simulatorUrl}`, await installationId(db), {
+    timeoutMs: config.netcareTimeoutMs, retryBudgetMs: config.netcareRetryBudgetMs,
+  });
+  return { db, clock, netcare, workerId: workerId() };
+}
+
+/** Runs `work` with this process's peak RSS reset first and sampled every 50 ms. */
+async function measured<T>(work: () => Promise<T>) {
+  const peakReset = resetPeakRss();
+  const sampler = sampleRss(50);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const sampled = sampler.stop();
+  return {
+    value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    // VmHWM is exact; when it could not be reset it includes the set-up before the task.
+    peakRssMb: peakReset ? peakRssMb() : null, sampledPeakRssMb: sampled.peakMb, rssSamples: sampled.samples,
+  };
+}
+
+async function patientsSent(db: Db, runIds: number[]) {
+  const r = await db.execute({
+    sql: `SELECT count(*) AS submissions, coalesce(sum(patient_count), 0) AS patients,
+                 coalesce(sum(CASE WHEN status IN ('Pending', 'Submitted') THEN patient_count END), 0) AS sent
+            FROM submissions WHERE run_id IN (SELECT value FROM json_each(?))`,
+    args: [JSON.stringify(runIds)],
+  });
+  const problems = await db.execute({
+    sql: `SELECT count(*) AS n FROM submission_problems WHERE submission_id IN
+            (SELECT id FROM submissions WHERE run_id IN (SELECT value FROM json_each(?)))`,
+    args: [JSON.stringify(runIds)],
+  });
+  return { submissions: Number(r.rows[0].submissions), patients: Number(r.rows[0].patients),
+    patientsSent: Number(r.rows[0].sent), problemsRecorded: Number(problems.rows[0].n) };
+}
+
+async function monthlyRun(db: Db, at: Date, simulator: string) {
+  const clock = new ManualClock(at);
+  const deps = await pipelineDeps(db, clock, simulator);
+  const run = await measured(() => tick(deps, at));
+  const runIds = (await db.execute({
+    sql: 'SELECT id FROM scheduled_runs WHERE scheduled_for = ?', args: [at.getTime()],
+  })).rows.map((r) => Number(r.id));
+  const counts = await patientsSent(db, runIds);
+  const { value: report, ...figures } = run;
+  return {
+    ...figures, ...counts,
+    patientsPerSecond: counts.patients / run.seconds,
+    runs: report.runs.map((r) => ({ job: r.job, queuedByRun: r.queuedByRun, outcomes: r.outcomes })),
+    polled: report.polled,
+  };
+}
+
+const tasks: Record<string, (o: Options) => Promise<object>> = {
+  async floor(o) {
+    return measureFloor(o.db, new Date(o.at));
+  },
+
+  /** Every panel's readiness as nothing has been asked today (the figure), then asked again. */
+  async readiness(o) {
+    const db = await openDatabase(`file:${o.db}`);
+    const result = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
+    const { value: readiness, ...figures } = result;
+    const failing = [...readiness.values()].filter((v) => !v.ok).length;
+    const again = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
+    return { ...figures, panels: readiness.size, failing, againSeconds: again.seconds };
+  },
+
+  async run(o) {
+    const db = await openDatabase(`file:${o.db}`);
+    return monthlyRun(db, new Date(o.at), o.simulator!);
+  },
+
+  /** The demo clinic as `npm start` creates it, then its next monthly run. */
+  async demo(o) {
+    const db = await openDatabase(`file:${o.db}`);
+    await migrate(db);
+    const clock = new ManualClock(o.seededAt!);
+    const demo = await seedDemo(db, clock);
+    await sendDemoSubmissions(await pipelineDeps(db, clock, o.simulator!), demo.sendNow);
+    return monthlyRun(db, new Date(o.at), o.simulator!);
+  },
+};
+
+const [task, json] = process.argv.slice(2);
+if (!tasks[task]) {
+  console.error(`usage: child.ts <${Object.keys(tasks).join('|')}> '<json options>'`);
+  process.exit(2);
+}
+printResult(await tasks[task](JSON.parse(json) as Options));
+process.exit(0);

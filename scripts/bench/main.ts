@@ -1,0 +1,186 @@
+// `npm run bench -- --scale clinic|province`: the "Provincial scale" benchmark. Generates (or
+// reuses) a synthetic clinical record, measures the monthly run against its floor, readiness,
+// the pages under load and Submit, prints a table with the targets and writes the figures as
+// JSON; exits 1 when a figure misses its target. Not part of `npm test`.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../../src/domain/db.ts';
+import { migrate } from '../../src/domain/migrate.ts';
+import { ensureDataset } from './generate.ts';
+import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
+import { seeded } from './panel-plan.ts';
+import { runTask, startSimulatorProcess } from './processes.ts';
+import { busiestProfile, formatProfile, type ProfileSummary } from './profile-top.ts';
+import { failures, formatTable, judge } from './report.ts';
+import { rowsOf, type FloorFigures, type ReadinessFigures, type Results, type RunFigures } from './rows.ts';
+import { DEMO_RUN_AT, DEMO_SEEDED_AT, GENERATOR_VERSION, PAGES_AT, RUN_AT, SCALES, type Scale } from './scales.ts';
+
+const PHASES = ['floor', 'readiness', 'run', 'demo', 'pages', 'resubmit'] as const;
+type Phase = (typeof PHASES)[number];
+
+const USAGE = `usage: npm run bench -- [--scale clinic|province] [--regenerate] [--only ${PHASES.join(',')}]
+                       [--profile] [--out DIR] [--keep]
+  --scale       clinic: 8 panels, ~9,000 patients (default); province: 2,724 panels, 2.9 million memberships
+  --regenerate  build the dataset again even when a cached one exists (${tmpdir()}/cpar-bench-<scale>-v${GENERATOR_VERSION}-<schema>.db)
+  --only        run only these phases (comma-separated)
+  --profile     run the measured processes under node --cpu-prof and print where the time went
+  --out         where bench-results-<scale>.json (and profiles) go (default: the current directory)
+  --keep        keep the working copy of the database
+  --trivial     the route the Submissions page's req/s is compared with: login (GET /login, default) or
+                static (GET /static/app.css); both ratios are printed`;
+
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        scale: { type: 'string', default: 'clinic' }, regenerate: { type: 'boolean', default: false },
+        only: { type: 'string' }, profile: { type: 'boolean', default: false }, out: { type: 'string', default: '.' },
+        keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+        trivial: { type: 'string', default: 'login' },
+      },
+    });
+    if (values.help) throw new Error('');
+    if (!(values.scale! in SCALES)) throw new Error(`unknown scale "${values.scale}"`);
+    const only = values.only?.split(',').map((p) => p.trim()) ?? [...PHASES];
+    const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
+    if (unknown.length) throw new Error(`unknown phase ${unknown.join(', ')}`);
+    if (!['login', 'static'].includes(values.trivial!)) throw new Error(`--trivial is login or static (got "${values.trivial}")`);
+    return { ...values, scale: SCALES[values.scale as Scale['name']], phases: new Set(only as Phase[]), out: resolve(values.out!) };
+  } catch (error) {
+    if ((error as Error).message) console.error((error as Error).message);
+    console.error(USAGE);
+    process.exit(2);
+  }
+}
+
+const opts = options();
+const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
+const results: Results = {};
+const profiles: ProfileSummary[] = [];
+const profileDir = join(opts.out, `bench-profiles-${opts.scale.name}`);
+if (opts.profile) mkdirSync(profileDir, { recursive: true });
+const profiling = (on: boolean) => (opts.profile && on ? { cpuProfDir: profileDir } : {});
+const step = (text: string) => console.log(`\n▶ ${text}`);
+
+/** Summaries of the profiles written since `before` (the file names in the directory then). */
+function newProfiles(before: Set<string>) {
+  if (!opts.profile) return;
+  for (const dir of readdirSync(profileDir).filter((f) => !before.has(f))) {
+    const summary = busiestProfile(join(profileDir, dir));
+    if (!summary) continue;
+    profiles.push(summary);
+    console.log(formatProfile(summary).join('\n'));
+  }
+}
+const profileFiles = () => new Set(opts.profile ? readdirSync(profileDir) : []);
+
+step(`Dataset: ${opts.scale.name}`);
+results.dataset = await ensureDataset(opts.scale, { regenerate: opts.regenerate });
+const work = mkdtempSync(join(tmpdir(), `cpar-bench-run-${opts.scale.name}-`));
+const dbPath = join(work, 'portal.db');
+const copyStarted = performance.now();
+copyFileSync(results.dataset.path, dbPath); // the run writes: the cached dataset stays as generated
+{
+  const db = await openDatabase(`file:${dbPath}`);
+  const applied = await migrate(db); // none, unless the migrations changed since the dataset was cached
+  db.close();
+  console.log(`  working copy ${dbPath} (${((performance.now() - copyStarted) / 1000).toFixed(1)} s to copy${applied.length ? ` and apply ${applied.join(', ')}` : ''})`);
+}
+
+try {
+  if (opts.phases.has('floor')) {
+    step('Floor: one SQL statement over every membership');
+    results.floor = await runTask<FloorFigures>('floor', { db: dbPath, at: RUN_AT.toISOString() });
+  }
+  if (opts.phases.has('readiness')) {
+    step('Readiness of every CPAR panel');
+    const before = profileFiles();
+    results.readiness = await runTask<ReadinessFigures>('readiness', { db: dbPath, at: RUN_AT.toISOString() }, profiling(true));
+    newProfiles(before);
+  }
+  if (opts.phases.has('run') || opts.phases.has('demo')) {
+    const before = profileFiles();
+    const simulator = await startSimulatorProcess(join(work, 'netcare-sim.db'), profiling(opts.phases.has('run')));
+    try {
+      if (opts.phases.has('run')) {
+        step(`Monthly run at ${RUN_AT.toISOString()} (Netcare simulator: pid ${simulator.pid}, ${simulator.url})`);
+        simulator.phase();
+        const run = await runTask<RunFigures>('run', { db: dbPath, at: RUN_AT.toISOString(), simulator: simulator.url }, profiling(true));
+        results.run = { ...run, simulator: simulator.phase() };
+      }
+      if (opts.phases.has('demo')) {
+        step(`Demo clinic: seeded at ${DEMO_SEEDED_AT.toISOString()}, run at ${DEMO_RUN_AT.toISOString()}`);
+        simulator.phase();
+        const demo = await runTask<RunFigures>('demo', {
+          db: join(work, 'demo.db'), seededAt: DEMO_SEEDED_AT.toISOString(), at: DEMO_RUN_AT.toISOString(), simulator: simulator.url,
+        });
+        results.demo = { ...demo, simulator: simulator.phase() };
+      }
+    } finally {
+      await simulator.stop();
+    }
+    newProfiles(before);
+  }
+  if (opts.phases.has('pages') || opts.phases.has('resubmit')) {
+    const db = await openDatabase(`file:${dbPath}`);
+    const sizes = (await db.execute(`SELECT p.id, count(m.patient_id) AS n FROM panels p LEFT JOIN panel_members m ON m.panel_id = p.id
+                                      WHERE p.active = 1 AND p.cpar_enabled = 1 GROUP BY p.id ORDER BY n, p.id`)).rows
+      .map((r) => ({ id: Number(r.id), size: Number(r.n) }));
+    db.close();
+    const median = sizes[Math.floor(sizes.length / 2)];
+    const largest = sizes[sizes.length - 1];
+    if (opts.phases.has('pages')) {
+      const routes: Route[] = [
+        { key: 'static', label: 'GET /static/app.css (trivial)', path: '/static/app.css' },
+        { key: 'login', label: 'GET /login (trivial page)', path: '/login' },
+        // A signed-in page that reads almost nothing: the cost of the session, permissions and layout.
+        { key: 'inbox', label: 'GET /inbox (signed in, ~empty)', path: '/inbox' },
+        { key: 'submissions', label: 'Submissions page', path: '/settings/cii-cpar/submissions' },
+        { key: 'panel', label: `panel page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}` },
+        { key: 'members', label: `members page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}/members` },
+        { key: 'panel-largest', label: `panel page (${largest.size} patients)`, path: `/settings/cii-cpar/panels/${largest.id}` },
+      ];
+      results.pages = [] as LoadFigures[];
+      for (const route of routes) {
+        step(`Load: ${route.label} ${route.path}`);
+        const before = profileFiles();
+        const figures = await loadTest(dbPath, PAGES_AT, route, profiling(route.key === 'submissions'));
+        console.log(`  ${figures.requestsPerSecond.toFixed(1)} req/s, p50 ${figures.p50 ?? 'n/a'} ms, p99 ${figures.p99 ?? 'n/a'} ms, `
+          + `${figures.timeouts} timeouts, status ${figures.status}, one request ${figures.coldMs.toFixed(0)} ms`);
+        results.pages.push(figures);
+        newProfiles(before);
+      }
+    }
+    if (opts.phases.has('resubmit')) {
+      step('Resubmit: the Submit POST, one request at a time');
+      const rng = seeded(7);
+      const ids = sizes.map((s) => s.id);
+      for (let i = ids.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [ids[i], ids[j]] = [ids[j], ids[i]];
+      }
+      results.resubmit = await resubmit(dbPath, PAGES_AT, ids.slice(0, 200), 200);
+    }
+  }
+} finally {
+  if (opts.keep) console.log(`\nThe working copy is kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+const judged = judge(rowsOf(results, opts.trivial as 'login' | 'static'), opts.scale.name);
+const load = { atStart: loadAtStart, atEnd: loadavg().map((l) => Number(l.toFixed(2))), cpus: cpus().length };
+console.log(`\nCPAR portal benchmark — scale ${opts.scale.name} (generator v${GENERATOR_VERSION}), ${new Date().toISOString()}`);
+console.log(`Load average (1, 5, 15 min) at start ${load.atStart.join(', ')}, at end ${load.atEnd.join(', ')} on ${load.cpus} CPUs`
+  + `${Math.max(...load.atStart) > 0.5 ? ' — other work was running: figures are noisier than on a quiet machine' : ''}`);
+console.log(formatTable(judged));
+const missed = failures(judged);
+mkdirSync(opts.out, { recursive: true });
+const jsonPath = join(opts.out, `bench-results-${opts.scale.name}.json`);
+writeFileSync(jsonPath, `${JSON.stringify({ scale: opts.scale, at: new Date().toISOString(), node: process.version, load, results, table: judged, profiles }, null, 2)}\n`);
+const unjudged = judged.filter((r) => r.target && !r.verdict).length;
+console.log(`\n${missed.length ? `${missed.length} target(s) missed: ${missed.map((m) => m.label).join('; ')}` : 'Every target judged at this scale met.'}`
+  + `${unjudged ? ` (${unjudged} figure(s) have targets set for another scale: shown in brackets, not judged)` : ''}`);
+console.log(`Figures written to ${jsonPath}`);
+process.exit(missed.length ? 1 : 0);

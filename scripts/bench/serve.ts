@@ -1,0 +1,31 @@
+// The portal's app for the page benchmark, in its own process so autocannon does not share
+// its CPU: createApp on @hono/node-server (loopback), with a session of the bench user.
+//   node --import tsx scripts/bench/serve.ts <db path> <port> <ISO instant>
+// Prints "BENCH-SERVER {"cookie": …}" when listening; exits on SIGTERM (writing a --cpu-prof).
+import { serve } from '@hono/node-server';
+import { createApp } from '../../src/app.tsx';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { openDatabase } from '../../src/domain/db.ts';
+import { createSession } from '../../src/domain/sessions.ts';
+import { cookieName } from '../../src/routes/session.ts';
+import { BENCH_USER } from './scales.ts';
+
+const [path, port, at] = process.argv.slice(2);
+const db = await openDatabase(`file:${path}`);
+// The clock stands still: the session never idles out, and every page sees the same "now".
+const clock = new ManualClock(at);
+const config = loadConfig({ NODE_ENV: 'test' });
+const user = (await db.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [BENCH_USER.username] })).rows[0];
+if (!user) throw new Error(`no user ${BENCH_USER.username} in ${path}`);
+const { token } = await createSession(db, clock, Number(user.id));
+const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)' });
+const server = serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => {
+  console.log(`BENCH-SERVER ${JSON.stringify({ cookie: `${cookieName(config)}=${token}` })}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
