@@ -57,7 +57,8 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
       const init = {
         method: 'POST',
         headers: { 'Content-Type': 'application/fhir+json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
-        body: JSON.stringify(group),
+        // Bytes, not a string: fetch would scan a large string for lone surrogates first.
+        body: Buffer.from(JSON.stringify(group)),
       };
       return exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
         if ('failed' in answer) return { retry: answer.failed };

@@ -208,12 +208,19 @@ function dateProblems(path: string, label: string, value: unknown, today: string
   return [];
 }
 
+// A panel repeats the same few thousand dates (births, visits, confirmations): each one is
+// checked once. The set only grows to the number of distinct real dates ever seen.
+const realDates = new Set<string>();
+
 function isCalendarDate(value: string): boolean {
+  if (realDates.has(value)) return true;
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const [year, month, day] = match.slice(1).map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (real && realDates.size < 200_000) realDates.add(value);
+  return real;
 }
 
 function identifierValue(identifiers: unknown, system: string): string | undefined {

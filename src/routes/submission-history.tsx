@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import {
   getPanelOverview, getSubmission, listPanelSubmissions, listSubmissionProblems, monthlyPatientCounts, offersSubmit,
 } from '../domain/submission-history.ts';
-import { panelReadiness } from '../domain/readiness.ts';
+import { panelReadiness, readinessOfCparPanels } from '../domain/readiness.ts';
 import { PanelPage } from '../views/panel-page.tsx';
 import { HistoryPage } from '../views/history-page.tsx';
 import { SubmissionPage } from '../views/submission-page.tsx';
@@ -35,7 +35,11 @@ export const submissionHistoryRoutes = new Hono<AppEnv>()
     const panel = panelId === null ? null : await getPanelOverview(db, panelId);
     if (!panel) return notFound(c, 'panel');
     const now = clock.now();
-    const [readiness, months] = [await panelReadiness(db, panel.id, now), await monthlyPatientCounts(db, panel.id, now)];
+    // An active CPAR panel's judgement is kept for the day; others are judged here and now.
+    const readiness = panel.cparEnabled && panel.active
+      ? (await readinessOfCparPanels(db, now, [panel.id])).get(panel.id) ?? null
+      : await panelReadiness(db, panel.id, now);
+    const months = await monthlyPatientCounts(db, panel.id, now);
     if (!readiness) return notFound(c, 'panel');
     return page(c, <PanelPage panel={panel} readiness={readiness} months={months} chrome={c.var.chrome} />);
   })
