@@ -73,14 +73,20 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
     if (!/^application\/(fhir\+)?json\b/.test(c.req.header('Content-Type') ?? '')) {
       return c.json({ reason: 'Content-Type must be application/fhir+json' }, 415);
     }
-    const body: unknown = await c.req.json().catch(() => undefined);
+    // The message is kept as the bytes that arrived: parsing it once, never writing it again.
+    const payload = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(payload);
+    } catch {
+      body = undefined;
+    }
     const problems = validateCparGroup(body);
     if (problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(problems)}` }, 422);
 
     const group = body as CparGroup;
-    const payload = JSON.stringify(group);
     const rejected = c.get('faultMode') === 'reject';
-    const { stored, submission } = await storeOnce(db, {
+    const { stored, samePayload, submission } = await storeOnce(db, {
       idempotencyKey,
       panelNumber: group.identifier.find((i) => i.system === PANEL_NUMBER_SYSTEM)?.value ?? '',
       patientCount: group.member.length,
@@ -91,7 +97,7 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
     });
     if (stored) return c.json({ reference: submission.reference }, 202);
     // A replay must be the same message: reusing a key for another one is a sender's bug.
-    if (submission.payload !== payload) {
+    if (!samePayload) {
       return c.json({ reason: 'This Idempotency-Key was already used for a different panel message' }, 422);
     }
     return c.json({ reference: submission.reference }, 200);

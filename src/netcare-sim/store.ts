@@ -39,8 +39,14 @@ export type StoredSubmission = {
   receivedAt: number;
   verdict: 'confirmed' | 'rejected';
   reason: string | null;
-  payload: string;
 };
+
+/** What is stored: the message itself too, as it arrived (its bytes are what a replay must match). */
+export type NewSubmission = Omit<StoredSubmission, 'reference'> & { payload: string };
+
+// Every read names its columns: a payload can be megabytes, and only a replay needs it —
+// compared inside SQLite, never read back.
+const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason';
 
 export async function recordRequest(db: Db, request: { method: string; path: string; idempotencyKey: string | null; fault: string; at: number }) {
   await db.execute({
@@ -53,26 +59,30 @@ export async function recordRequest(db: Db, request: { method: string; path: str
  * Stores a submission unless its key was seen before; either way returns the submission the
  * key stands for. One statement, so two concurrent sends of one key cannot both be stored.
  */
-export async function storeOnce(db: Db, s: Omit<StoredSubmission, 'reference'>): Promise<{ stored: boolean; submission: StoredSubmission }> {
+export async function storeOnce(db: Db, s: NewSubmission): Promise<{ stored: boolean; samePayload: boolean; submission: StoredSubmission }> {
   const reference = `NC-${randomBytes(6).toString('hex').toUpperCase()}`;
   const inserted = await db.execute({
     sql: `INSERT INTO submissions (reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, payload)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
     args: [reference, s.idempotencyKey, s.panelNumber, s.patientCount, s.receivedAt, s.verdict, s.reason, s.payload],
   });
-  const existing = await db.execute({ sql: 'SELECT * FROM submissions WHERE idempotency_key = ?', args: [s.idempotencyKey] });
-  return { stored: inserted.rowsAffected === 1, submission: toSubmission(existing.rows[0]) };
+  const existing = await db.execute({
+    sql: `SELECT ${COLUMNS}, payload = ? AS same_payload FROM submissions WHERE idempotency_key = ?`,
+    args: [s.payload, s.idempotencyKey],
+  });
+  const row = existing.rows[0];
+  return { stored: inserted.rowsAffected === 1, samePayload: Number(row.same_payload) === 1, submission: toSubmission(row) };
 }
 
 export async function findSubmission(db: Db, reference: string): Promise<StoredSubmission | null> {
-  const result = await db.execute({ sql: 'SELECT * FROM submissions WHERE reference = ?', args: [reference] });
+  const result = await db.execute({ sql: `SELECT ${COLUMNS} FROM submissions WHERE reference = ?`, args: [reference] });
   return result.rows.length ? toSubmission(result.rows[0]) : null;
 }
 
 /** Stored submissions with how many times their key was received. */
 export async function listSubmissions(db: Db): Promise<(StoredSubmission & { receivedCount: number })[]> {
   const result = await db.execute(`
-    SELECT s.*, (SELECT count(*) FROM requests r WHERE r.method = 'POST' AND r.idempotency_key = s.idempotency_key) AS received_count
+    SELECT ${COLUMNS}, (SELECT count(*) FROM requests r WHERE r.method = 'POST' AND r.idempotency_key = s.idempotency_key) AS received_count
       FROM submissions s ORDER BY s.received_at, s.reference`);
   return result.rows.map((r) => ({ ...toSubmission(r), receivedCount: Number(r.received_count) }));
 }
@@ -94,6 +104,5 @@ function toSubmission(r: Record<string, unknown>): StoredSubmission {
     receivedAt: Number(r.received_at),
     verdict: r.verdict === 'rejected' ? 'rejected' : 'confirmed',
     reason: r.reason === null ? null : String(r.reason),
-    payload: String(r.payload),
   };
 }
