@@ -36,7 +36,7 @@ function outcomes(run: RunFigures): string {
 }
 
 /** `trivial`: the route whose req/s the Submissions page's is judged against (both ratios are shown). */
-export function rowsOf(r: Results, trivial: 'login' | 'static' = 'login'): Row[] {
+export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unread'): Row[] {
   const rows: Row[] = [];
   const add = (section: string, label: string, value: number | null, unit: string, extra: Partial<Row> = {}) =>
     rows.push({ section, label, value, unit, ...extra });
@@ -72,7 +72,7 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' = 'login'): Row[]
   }
   if (r.pages) {
     const s = 'Pages (autocannon, 32 connections, 10 s; fresh server process per route)';
-    const references = r.pages.filter((p) => p.key === 'static' || p.key === 'login');
+    const references = r.pages.filter((p) => p.key === 'static' || p.key === 'login' || p.key === 'unread');
     for (const p of r.pages) {
       const submissions = p.key === 'submissions';
       const note = `${p.status === 200 ? '' : `ANSWERS ${p.status}! `}${p.completed} ok, ${p.non2xx} non-2xx, ${p.timeouts} timeouts; one request alone ${p.coldMs.toFixed(0)} ms cold`
@@ -82,7 +82,7 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' = 'login'): Row[]
       add(s, `${p.label} p99`, p.p99, 'ms', { digits: 0, target: submissions ? 'submissionsP99' : undefined,
         note: p.steadyP99 === null ? undefined : `after each connection's first answer: p50 ${p.steadyP50!.toFixed(0)} ms, p99 ${p.steadyP99.toFixed(0)} ms` });
       if (!['login', 'inbox', 'submissions'].includes(p.key)) continue;
-      for (const ref of references.filter((ref) => ref.key !== p.key && !(p.key === 'login' && ref.key === 'login'))) {
+      for (const ref of references.filter((ref) => ref.key !== p.key && (p.key === 'submissions' || ref.key === 'static'))) {
         add(s, `${p.label} req/s ÷ ${ref.path}`, (100 * p.requestsPerSecond) / ref.requestsPerSecond, '%',
           { digits: 1, target: submissions && ref.key === trivial ? 'submissionsShare' : undefined });
       }
