@@ -2,6 +2,7 @@
 // per patient is generated in SQL from these ranges, so no array of millions exists in JS.
 import { FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES } from '../../src/domain/demo-names.ts';
 import type { Scale } from './scales.ts';
+import { seededRandom } from '../../src/domain/seeded-random.ts';
 
 export type PanelPlan = {
   id: number;
@@ -24,17 +25,8 @@ const LONG_TAIL = ' – Family Medicine, Chronic Disease Management, Prenatal an
   + 'Assessment, Mental Health and Addictions Shared Care – satellite site at the Community Health Centre, '
   + '2nd Floor, Suite 210 – after-hours coverage shared with the Primary Care Network on-call group';
 
-/** A small seeded generator (mulberry32): the same scale always gets the same panels. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same scale always gets the same panels. */
+export const seeded = seededRandom;
 
 /**
  * Panel sizes from a log-normal spread (median `medianSize`, a long tail toward the 3,000–5,000

@@ -2,6 +2,7 @@ import type { InStatement } from '@libsql/client';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import { createUser } from './users.ts';
+import { seededRandom } from './seeded-random.ts';
 import { generatePassword } from './passwords.ts';
 import { edmontonDate, edmontonInstant, edmontonParts } from './edmonton.ts';
 import { failureMessage } from './failure-message.ts';
@@ -82,7 +83,7 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
   const practitionerId = (i: number) => Number(next.practitioner) + i;
   const panelId = (i: number) => Number(next.panel) + i;
   const recipientId = (plan: PanelPlan) => (plan.recipient === null ? null : staff[plan.recipient]);
-  const rng = mulberry32(20417);
+  const rng = seededRandom(20417); // the demo clinic is the same every time
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
   const today = edmontonDate(now);
   const runs = monthlyRuns(now, RUNS);
@@ -315,16 +316,4 @@ function shuffle<T>(rng: () => number, list: T[]): T[] {
     [list[i], list[j]] = [list[j], list[i]];
   }
   return list;
-}
-
-/** A small seeded PRNG, so the demo clinic is the same every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
