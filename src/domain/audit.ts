@@ -1,3 +1,4 @@
+import type { InStatement } from '@libsql/client';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
@@ -19,10 +20,10 @@ export type AuditEntry = {
   requestId?: string;
 };
 
-/** Appends one entry to the audit trail. The trail itself refuses updates and deletes. */
-export async function recordAudit(db: Db, clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): Promise<void> {
+/** The statement that appends one entry, to run alone or in a batch with the change it records. */
+export function auditStatement(clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): InStatement {
   const now = clock.now();
-  await db.execute({
+  return {
     sql: `INSERT INTO audit_log (at, at_edmonton, user_id, username, permissions, action, route, object_type, object_id,
             patients, patient_count, request_id)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -33,5 +34,10 @@ export async function recordAudit(db: Db, clock: Clock, scope: Scope | null, ent
       entry.patients ? JSON.stringify(entry.patients) : null,
       entry.patientCount ?? entry.patients?.length ?? null, entry.requestId ?? null,
     ],
-  });
+  };
+}
+
+/** Appends one entry to the audit trail. The trail itself refuses updates and deletes. */
+export async function recordAudit(db: Db, clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): Promise<void> {
+  await db.execute(auditStatement(clock, scope, entry, username));
 }

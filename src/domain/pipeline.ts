@@ -4,7 +4,7 @@ import type { Netcare } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel } from './validation.ts';
 import { failSubmission, type Problem } from './failures.ts';
-import { recordAudit } from './audit.ts';
+import { auditStatement } from './audit.ts';
 
 export type PipelineDeps = {
   db: Db;
@@ -79,21 +79,22 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
 
   const sent = await netcare.send(snapshot, submissionId);
   deps.checkpoint?.('sent');
-  // What left the clinic: the panel and how many patients, whatever Netcare answered.
-  await recordAudit(db, clock, null, {
+  // What left the clinic: the panel and how many patients, whatever Netcare answered —
+  // written with the state it led to, in one commit.
+  const disclosed = auditStatement(clock, null, {
     action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: snapshot.panelId,
     patientCount, requestId: `submission-${submissionId}`,
   }, 'CPAR scheduler');
   if (sent.kind === 'accepted') {
-    const at = clock.now().getTime();
-    await db.execute({
+    await db.batch([disclosed, {
       sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
                    claimed_by = NULL, claimed_until = NULL
              WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
-      args: [at, sent.reference, patientCount, submissionId, workerId],
-    });
+      args: [clock.now().getTime(), sent.reference, patientCount, submissionId, workerId],
+    }], 'write');
     return 'pending';
   }
+  await db.execute(disclosed);
   const rejected = sent.kind === 'rejected';
   const briefError = rejected ? `Netcare rejected the submission: ${sent.reason}` : UNREACHABLE;
   await failSubmission(db, clock, submissionId, expected, {
@@ -131,17 +132,17 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   const { db, clock, netcare } = deps;
   const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
   const pending = await db.execute("SELECT id, netcare_reference, pending_at FROM submissions WHERE status = 'Pending' ORDER BY id");
+  // Confirmations and "still waiting" are written together at the end of the round: one
+  // commit instead of one per submission.
+  const confirmed: number[] = [];
+  const waiting: number[] = [];
   await eachConcurrently(pending.rows, async (row) => {
     const id = Number(row.id);
     const status = await netcare.status(String(row.netcare_reference));
     deps.checkpoint?.('polled');
     const now = clock.now().getTime();
     if (status.kind === 'confirmed') {
-      const done = await db.execute({
-        sql: "UPDATE submissions SET status = 'Submitted', submitted_at = ?, last_polled_at = ? WHERE id = ? AND status = 'Pending'",
-        args: [now, now, id],
-      });
-      tally.submitted += done.rowsAffected;
+      confirmed.push(id);
     } else if (status.kind === 'rejected') {
       const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
         briefError: `Netcare rejected the submission: ${status.reason}`,
@@ -155,9 +156,19 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
       });
       if (failed) tally.unconfirmed++;
     } else {
-      await db.execute({ sql: 'UPDATE submissions SET last_polled_at = ? WHERE id = ?', args: [now, id] });
-      tally.waiting++;
+      waiting.push(id);
     }
   });
+  const now = clock.now().getTime();
+  const [done] = await db.batch([
+    {
+      sql: `UPDATE submissions SET status = 'Submitted', submitted_at = ?, last_polled_at = ?
+             WHERE id IN (SELECT value FROM json_each(?)) AND status = 'Pending'`,
+      args: [now, now, JSON.stringify(confirmed)],
+    },
+    { sql: 'UPDATE submissions SET last_polled_at = ? WHERE id IN (SELECT value FROM json_each(?))', args: [now, JSON.stringify(waiting)] },
+  ], 'write');
+  tally.submitted = done.rowsAffected;
+  tally.waiting = waiting.length;
   return tally;
 }
