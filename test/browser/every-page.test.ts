@@ -2,11 +2,10 @@
 // error, no page error and no Content-Security-Policy violation anywhere.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
-import { close, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
+import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
 
 test('every page loads clean: no console error, no CSP violation', async () => {
   const db = await freshDb();
@@ -17,36 +16,30 @@ test('every page loads clean: no console error, no CSP violation', async () => {
   await db.execute({ sql: "INSERT INTO submission_problems (submission_id, reason, patient_id) SELECT ?, 'no_confirmation_date', patient_id FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL", args: [submission, panelId] });
   const message = await db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id) VALUES (?, 'CPAR submission failed', 'What failed: …', 0, ?, ?) RETURNING id", args: [admin, panelId, submission] });
   const { app } = testApp(db, new ManualClock(new Date()));
-  const { server, base } = await listen(app);
-  let browser: Browser | undefined;
   try {
-    const opened = await openBrowser();
-    browser = opened.browser;
-    const { page, errors } = opened;
-    await signInThroughForm(page, base, 'admin', '/settings/cii-cpar/submissions');
-    const pages = [
-      '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/panels',
-      '/settings/cii-cpar/panels/new', `/settings/cii-cpar/panels/${panelId}`, `/settings/cii-cpar/panels/${panelId}/edit`,
-      `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
-      `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
-      `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
-      '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
-    ];
-    for (const path of pages) {
-      const response = await page.goto(`${base}${path}`);
-      assert.is(response?.status(), 200, path);
-      await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
-      assert.ok(await page.locator('h1').count(), `${path} has a heading`);
-    }
-    // One htmx interaction that swaps a fragment: the live name-length warning on the form.
-    await page.goto(`${base}/settings/cii-cpar/panels/new`);
-    await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
-    await page.fill('input[name=name]', 'x'.repeat(256));
-    await page.locator('#name-length-warning').filter({ hasText: '256' }).waitFor();
-    assert.equal(errors, [], 'no console errors, page errors or CSP violations on any page');
+    await inBrowser(app, async ({ page, base }) => {
+      await signInThroughForm(page, base, 'admin', '/settings/cii-cpar/submissions');
+      const pages = [
+        '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/panels',
+        '/settings/cii-cpar/panels/new', `/settings/cii-cpar/panels/${panelId}`, `/settings/cii-cpar/panels/${panelId}/edit`,
+        `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
+        `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
+        `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
+        '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
+      ];
+      for (const path of pages) {
+        const response = await page.goto(`${base}${path}`);
+        assert.is(response?.status(), 200, path);
+        await htmxReady(page);
+        assert.ok(await page.locator('h1').count(), `${path} has a heading`);
+      }
+      // One htmx interaction that swaps a fragment: the live name-length warning on the form.
+      await page.goto(`${base}/settings/cii-cpar/panels/new`);
+      await htmxReady(page);
+      await page.fill('input[name=name]', 'x'.repeat(256));
+      await page.locator('#name-length-warning').filter({ hasText: '256' }).waitFor();
+    });
   } finally {
-    await browser?.close();
-    await close(server);
     db.close();
   }
 });

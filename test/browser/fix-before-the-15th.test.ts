@@ -2,11 +2,10 @@
 // patients, confirm them in bulk, see the panel become Ready, Submit, see Queued.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
-import { close, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
+import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
 
 const SUBMISSIONS = '/settings/cii-cpar/submissions';
 
@@ -17,42 +16,36 @@ test('from a Failed panel to Ready and Queued, using only the portal', async () 
   await addSubmission(db, panelId, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 7,
     briefError: '4 patients have no confirmation date for this panel.' });
   const { app } = testApp(db, new ManualClock(new Date()));
-  const { server, base } = await listen(app);
-  let browser: Browser | undefined;
   try {
-    const opened = await openBrowser();
-    browser = opened.browser;
-    const { page, errors } = opened;
-    await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
+    await inBrowser(app, async ({ page, base }) => {
+      await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
 
-    // The row says the panel is not ready and why; the reason links to the patients to fix.
-    const reason = page.locator(`#panel-${panelId} [data-reason=no_confirmation_date] a`);
-    assert.is((await reason.innerText()).trim(), '4 patients have no confirmation date for this panel.');
-    await Promise.all([page.waitForURL(/\/members\?problem=no_confirmation_date$/), reason.click()]);
-    await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
-    assert.is(await page.locator('#members-table tbody tr').count(), 4, 'only the four unconfirmed patients');
+      // The row says the panel is not ready and why; the reason links to the patients to fix.
+      const reason = page.locator(`#panel-${panelId} [data-reason=no_confirmation_date] a`);
+      assert.is((await reason.innerText()).trim(), '4 patients have no confirmation date for this panel.');
+      await Promise.all([page.waitForURL(/\/members\?problem=no_confirmation_date$/), reason.click()]);
+      await htmxReady(page);
+      assert.is(await page.locator('#members-table tbody tr').count(), 4, 'only the four unconfirmed patients');
 
-    // Select them all and confirm in bulk.
-    for (const box of await page.locator('#members-table tbody input[name=patient_id]').all()) await box.check();
-    await page.locator('#bulk-confirm button[type=submit]:not([name])').click();
-    await page.locator('#members-summary .badge-ready').waitFor();
-    assert.match(await page.locator('#members').innerText(), /4 patients confirmed/);
-    assert.is(await count(db, 'SELECT count(*) FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL', [panelId]), 0);
+      // Select them all and confirm in bulk.
+      for (const box of await page.locator('#members-table tbody input[name=patient_id]').all()) await box.check();
+      await page.locator('#bulk-confirm button[type=submit]:not([name])').click();
+      await page.locator('#members-summary .badge-ready').waitFor();
+      assert.match(await page.locator('#members').innerText(), /4 patients confirmed/);
+      assert.is(await count(db, 'SELECT count(*) FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL', [panelId]), 0);
 
-    // Back on Submissions: Ready, and Submit queues it in place.
-    await page.goto(`${base}${SUBMISSIONS}`);
-    await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
-    const row = page.locator(`#panel-${panelId}`);
-    assert.is(await row.locator('.readiness .badge-ready').count(), 1, 'the panel is Ready');
-    await row.locator('td.actions button[type=submit]').click();
-    await page.waitForFunction((id) => document.querySelector(`#panel-${id} td.status`)?.textContent?.trim() === 'Queued', panelId);
-    assert.is(await row.locator('td.actions button').count(), 0);
-    assert.is(await count(db, "SELECT count(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [panelId]), 1);
+      // Back on Submissions: Ready, and Submit queues it in place.
+      await page.goto(`${base}${SUBMISSIONS}`);
+      await htmxReady(page);
+      const row = page.locator(`#panel-${panelId}`);
+      assert.is(await row.locator('.readiness .badge-ready').count(), 1, 'the panel is Ready');
+      await row.locator('td.actions button[type=submit]').click();
+      await page.waitForFunction((id) => document.querySelector(`#panel-${id} td.status`)?.textContent?.trim() === 'Queued', panelId);
+      assert.is(await row.locator('td.actions button').count(), 0);
+      assert.is(await count(db, "SELECT count(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [panelId]), 1);
 
-    assert.equal(errors, [], 'no console errors, page errors or CSP violations');
+    });
   } finally {
-    await browser?.close();
-    await close(server);
     db.close();
   }
 });

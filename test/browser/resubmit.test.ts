@@ -2,10 +2,9 @@
 // Failed panel and htmx swaps that panel's row in place, without reloading the page.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { addPanel, addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
-import { close, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
+import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
 
 const SUBMISSIONS = '/settings/cii-cpar/submissions';
 
@@ -21,47 +20,41 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
   // The session cookie's Expires comes from the app's clock, and the browser judges it by the
   // real one: testApp's default date (2026-11-10) would hand out an already expired cookie.
   const { app } = testApp(db, new ManualClock(new Date()));
-  const { server, base } = await listen(app);
-  let browser: Browser | undefined;
   try {
-    const opened = await openBrowser();
-    browser = opened.browser;
-    const { page, errors } = opened;
-    await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
-    assert.is(page.url(), `${base}${SUBMISSIONS}`);
+    await inBrowser(app, async ({ page, base }) => {
+      await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
+      assert.is(page.url(), `${base}${SUBMISSIONS}`);
 
-    const row = page.locator(`#panel-${failed}`);
-    assert.is((await row.locator('td.status').innerText()).trim(), 'Failed');
-    const submit = row.locator('button[type=submit]');
-    assert.is(await submit.count(), 1, 'the Failed row has a Submit button');
-    assert.is(await row.getAttribute('hx-trigger'), null, 'a Failed row does not poll');
+      const row = page.locator(`#panel-${failed}`);
+      assert.is((await row.locator('td.status').innerText()).trim(), 'Failed');
+      const submit = row.locator('button[type=submit]');
+      assert.is(await submit.count(), 1, 'the Failed row has a Submit button');
+      assert.is(await row.getAttribute('hx-trigger'), null, 'a Failed row does not poll');
 
-    await page.evaluate(() => { (window as unknown as { __noReload?: boolean }).__noReload = true; });
-    const urlBefore = page.url();
-    await submit.click();
+      await page.evaluate(() => { (window as unknown as { __noReload?: boolean }).__noReload = true; });
+      const urlBefore = page.url();
+      await submit.click();
 
-    await page.waitForFunction((id) => {
-      const cell = document.querySelector(`#panel-${id} td.status`);
-      return cell?.textContent?.trim() === 'Queued';
-    }, failed, { timeout: 5000 });
+      await page.waitForFunction((id) => {
+        const cell = document.querySelector(`#panel-${id} td.status`);
+        return cell?.textContent?.trim() === 'Queued';
+      }, failed, { timeout: 5000 });
 
-    assert.is(await row.locator('button[type=submit]').count(), 0, 'Submit is gone from the Queued row');
-    assert.is(await row.getAttribute('hx-trigger'), 'every 10s', 'the Queued row polls');
-    assert.is(await row.getAttribute('hx-get'), `/settings/cii-cpar/panels/${failed}/submission`);
-    assert.match(await row.locator('td.actions').innerText(), /Will be sent/);
-    assert.is(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), true,
-      'the page was not reloaded');
-    assert.is(page.url(), urlBefore, 'the URL did not change');
-    assert.is(await page.locator('#submissions tbody tr').count(), 2, 'still one row per panel');
-    assert.is((await page.locator(`#panel-${submitted} td.status`).innerText()).trim(), 'Submitted');
+      assert.is(await row.locator('button[type=submit]').count(), 0, 'Submit is gone from the Queued row');
+      assert.is(await row.getAttribute('hx-trigger'), 'every 10s', 'the Queued row polls');
+      assert.is(await row.getAttribute('hx-get'), `/settings/cii-cpar/panels/${failed}/submission`);
+      assert.match(await row.locator('td.actions').innerText(), /Will be sent/);
+      assert.is(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), true,
+        'the page was not reloaded');
+      assert.is(page.url(), urlBefore, 'the URL did not change');
+      assert.is(await page.locator('#submissions tbody tr').count(), 2, 'still one row per panel');
+      assert.is((await page.locator(`#panel-${submitted} td.status`).innerText()).trim(), 'Submitted');
 
-    assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [failed]), 1);
-    assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [submitted]), 0);
+      assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [failed]), 1);
+      assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [submitted]), 0);
 
-    assert.equal(errors, [], 'no console errors or page errors');
+    });
   } finally {
-    await browser?.close();
-    await close(server);
     db.close();
   }
 });

@@ -45,11 +45,35 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page; err
   return { browser, page, errors };
 }
 
+export type BrowserSession = { page: Page; base: string; errors: string[] };
+
+/**
+ * Serves the app on loopback, opens Chromium, runs `work`, then checks no console error, page
+ * error or CSP violation happened, and closes everything whatever the outcome.
+ */
+export async function inBrowser(app: ReturnType<typeof testApp>['app'], work: (session: BrowserSession) => Promise<void>): Promise<void> {
+  const { server, base } = await listen(app);
+  let browser: Browser | undefined;
+  try {
+    const opened = await openBrowser();
+    browser = opened.browser;
+    await work({ page: opened.page, base, errors: opened.errors });
+    assert.equal(opened.errors, [], 'no console errors, page errors or CSP violations');
+  } finally {
+    await browser?.close();
+    await close(server);
+  }
+}
+
+/** Waits until htmx has loaded and processed the page: before that a click means nothing. */
+export function htmxReady(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
+}
+
 export async function signInThroughForm(page: Page, base: string, username: string, landsOn: string): Promise<void> {
   await page.goto(`${base}/login`);
   await page.fill('[name=username]', username);
   await page.fill('[name=password]', PASSWORD);
   await Promise.all([page.waitForURL(`${base}${landsOn}`), page.click('form[action="/login"] button[type=submit]')]);
-  // htmx has to be loaded and have processed the page before a click means anything.
-  await page.waitForFunction(() => typeof (window as unknown as { htmx?: unknown }).htmx === 'object');
+  await htmxReady(page);
 }
