@@ -3,11 +3,11 @@ import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import { createUser } from './users.ts';
 import { seededRandom } from './seeded-random.ts';
+import { addDays, bulk, monthlyRuns, pastRuns, shuffle, ymd } from './demo-seed-tools.ts';
 import { generatePassword } from './passwords.ts';
 import { edmontonDate, edmontonInstant, edmontonParts } from './edmonton.ts';
 import { failureMessage } from './failure-message.ts';
 import { CONFIRMATION_WINDOW_MS, UNCONFIRMED, UNREACHABLE } from './pipeline.ts';
-import { dueRuns, type DueRun } from './runs.ts';
 import {
   BEAULIEU, DELGADO, DEMO_PANELS as PANELS, DEMO_PRACTITIONERS, DEMO_STAFF, FEMALE_FIRST_NAMES, HALVORSEN,
   LAST_NAMES, MACLEOD, MALE_FIRST_NAMES, OKAFOR, OSEI, TRAN, WALK_IN, WHITFORD, type PanelPlan, type Reason,
@@ -238,15 +238,6 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
   return { statements, sendNow: [inFlight.id] };
 }
 
-/** Every run the scheduler would have done from the first monthly run to now. */
-function pastRuns(from: Date, now: Date): DueRun[] {
-  const seen = new Map<string, DueRun>();
-  for (let t = from.getTime(); t <= now.getTime(); t += HOUR) {
-    for (const due of dueRuns(new Date(t))) seen.set(`${due.job}@${due.scheduledFor.getTime()}`, due);
-  }
-  return [...seen.values()].filter((r) => r.scheduledFor >= from);
-}
-
 function briefError(reason: Reason, plan: PanelPlan, patients: number): string {
   const have = patients === 1 ? '1 patient has' : `${patients} patients have`;
   switch (reason) {
@@ -280,40 +271,4 @@ function message(plan: PanelPlan, sub: Sub) {
     patientCount: sub.count,
     patientsToFix: sub.problems.filter(([, patient]) => patient !== null).length,
   });
-}
-
-/** The monthly runs (the 15th, 21:00 Edmonton) over a day before `now`, so their outcomes are all past; oldest first. */
-function monthlyRuns(now: Date, count: number): Date[] {
-  const runs: Date[] = [];
-  let { year, month } = edmontonParts(now);
-  while (runs.length < count) {
-    const at = edmontonInstant(year, month, 15, 21);
-    if (at.getTime() <= now.getTime() - DAY) runs.unshift(at);
-    if (--month === 0) [year, month] = [year - 1, 12];
-  }
-  return runs;
-}
-
-/** One INSERT for all rows: each row is a JSON array, read back by position. */
-function bulk(table: string, columns: string[], rows: unknown[][]): InStatement {
-  const values = columns.map((_, i) => `value ->> ${i}`).join(', ');
-  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values} FROM json_each(?)`, args: [JSON.stringify(rows)] };
-}
-
-function ymd(date: string): [number, number, number] {
-  const [y, m, d] = date.split('-').map(Number);
-  return [y, m, d];
-}
-
-function addDays(date: string, days: number): string {
-  const [y, m, d] = ymd(date);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-function shuffle<T>(rng: () => number, list: T[]): T[] {
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [list[i], list[j]] = [list[j], list[i]];
-  }
-  return list;
 }
