@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Netcare } from './domain/netcare.ts';
 import { createNetcareClient, type NetcareClientOptions } from './netcare/client.ts';
-import { buildCparGroup } from './netcare/payload.ts';
+import { messageFromSnapshot } from './netcare/encode.ts';
 import { startSimulator } from './netcare-sim/embed.ts';
 
 export type NetcareConnection = { netcare: Netcare; close(): Promise<void> };
@@ -46,7 +46,7 @@ export function adapt(baseUrl: string, label: string, installation: string,
   return {
     label,
     send: (snapshot, submissionId) =>
-      sender.submit(buildCparGroup(snapshot, submissionId), `${installation}-${submissionId}`),
+      sender.submit(messageFromSnapshot(snapshot, submissionId), `${installation}-${submissionId}`),
     status: (reference) => checker.status(reference),
   };
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../domain/db.ts';
 import { PANEL_NUMBER_SYSTEM, summarizeProblems, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
-import { findSubmission, listRequests, listSubmissions, recordRequest, storeOnce, type StoredSubmission } from './store.ts';
+import { digestOf, findSubmission, listRequests, listSubmissions, recordRequest, storeOnce, type StoredSubmission } from './store.ts';
 
 export type SimulatorOptions = {
   db: Db;
@@ -73,11 +73,11 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
     if (!/^application\/(fhir\+)?json\b/.test(c.req.header('Content-Type') ?? '')) {
       return c.json({ reason: 'Content-Type must be application/fhir+json' }, 415);
     }
-    // The message is kept as the bytes that arrived: parsing it once, never writing it again.
-    const payload = await c.req.text();
+    // Parsed once from the bytes that arrived; only their digest is kept (see store.ts).
+    const payload = Buffer.from(await c.req.arrayBuffer());
     let body: unknown;
     try {
-      body = JSON.parse(payload);
+      body = JSON.parse(payload.toString('utf8'));
     } catch {
       body = undefined;
     }
@@ -93,7 +93,7 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
       receivedAt: clock.now().getTime(),
       verdict: rejected ? 'rejected' : 'confirmed',
       reason: rejected ? REJECTION : null,
-      payload,
+      payloadSha256: digestOf(payload),
     });
     if (stored) return c.json({ reference: submission.reference }, 202);
     // A replay must be the same message: reusing a key for another one is a sender's bug.

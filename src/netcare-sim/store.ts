@@ -1,6 +1,6 @@
 // The simulator's own storage: what "Netcare" received. Its schema lives here, apart from the
 // portal's migrations, because it is a different system's database.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { openDatabase, type Db } from '../domain/db.ts';
 
 const SCHEMA = [
@@ -12,7 +12,11 @@ const SCHEMA = [
      received_at INTEGER NOT NULL,
      verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'rejected')),
      reason TEXT,
-     payload TEXT NOT NULL
+     -- SHA-256 of the message as it arrived, for telling a replay from a reused key. The
+     -- message itself is not kept: this is a stand-in, not Netcare, and the embedded one runs
+     -- on the clinic's machine, where a second copy of every panel would be health
+     -- information outside the portal's audit and backups, kept for nothing.
+     payload_sha256 TEXT NOT NULL
    )`,
   // Every request to /cpar, answered or not, so tests can count the adapter's attempts.
   `CREATE TABLE IF NOT EXISTS requests (
@@ -27,8 +31,33 @@ const SCHEMA = [
 
 export async function openSimulatorDb(url: string): Promise<Db> {
   const db = await openDatabase(url);
+  await forgetStoredMessages(db);
   await db.batch(SCHEMA, 'write');
   return db;
+}
+
+/**
+ * Simulator databases written before messages were reduced to a digest keep each message in
+ * full: digest them, one at a time, and drop the copies.
+ */
+async function forgetStoredMessages(db: Db) {
+  const columns = await db.execute("SELECT name FROM pragma_table_info('submissions')");
+  if (!columns.rows.some((c) => c.name === 'payload')) return;
+  const keys = await db.execute('SELECT reference FROM submissions');
+  await db.execute('ALTER TABLE submissions ADD COLUMN payload_sha256 TEXT');
+  for (const { reference } of keys.rows) {
+    const row = (await db.execute({ sql: 'SELECT payload FROM submissions WHERE reference = ?', args: [reference] })).rows[0];
+    await db.execute({
+      sql: 'UPDATE submissions SET payload_sha256 = ? WHERE reference = ?',
+      args: [digestOf(Buffer.from(String(row.payload))), reference],
+    });
+  }
+  await db.execute('ALTER TABLE submissions DROP COLUMN payload');
+  await db.execute('VACUUM');
+}
+
+export function digestOf(message: Uint8Array): string {
+  return createHash('sha256').update(message).digest('hex');
 }
 
 export type StoredSubmission = {
@@ -41,11 +70,9 @@ export type StoredSubmission = {
   reason: string | null;
 };
 
-/** What is stored: the message itself too, as it arrived (its bytes are what a replay must match). */
-export type NewSubmission = Omit<StoredSubmission, 'reference'> & { payload: string };
+/** What is stored: with the digest of the message as it arrived (what a replay must match). */
+export type NewSubmission = Omit<StoredSubmission, 'reference'> & { payloadSha256: string };
 
-// Every read names its columns: a payload can be megabytes, and only a replay needs it —
-// compared inside SQLite, never read back.
 const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason';
 
 export async function recordRequest(db: Db, request: { method: string; path: string; idempotencyKey: string | null; fault: string; at: number }) {
@@ -62,16 +89,18 @@ export async function recordRequest(db: Db, request: { method: string; path: str
 export async function storeOnce(db: Db, s: NewSubmission): Promise<{ stored: boolean; samePayload: boolean; submission: StoredSubmission }> {
   const reference = `NC-${randomBytes(6).toString('hex').toUpperCase()}`;
   const inserted = await db.execute({
-    sql: `INSERT INTO submissions (reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, payload)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
-    args: [reference, s.idempotencyKey, s.panelNumber, s.patientCount, s.receivedAt, s.verdict, s.reason, s.payload],
+    sql: `INSERT INTO submissions (reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, payload_sha256)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+          RETURNING ${COLUMNS}`,
+    args: [reference, s.idempotencyKey, s.panelNumber, s.patientCount, s.receivedAt, s.verdict, s.reason, s.payloadSha256],
   });
+  if (inserted.rows[0]) return { stored: true, samePayload: true, submission: toSubmission(inserted.rows[0]) };
   const existing = await db.execute({
-    sql: `SELECT ${COLUMNS}, payload = ? AS same_payload FROM submissions WHERE idempotency_key = ?`,
-    args: [s.payload, s.idempotencyKey],
+    sql: `SELECT ${COLUMNS}, payload_sha256 = ? AS same_payload FROM submissions WHERE idempotency_key = ?`,
+    args: [s.payloadSha256, s.idempotencyKey],
   });
   const row = existing.rows[0];
-  return { stored: inserted.rowsAffected === 1, samePayload: Number(row.same_payload) === 1, submission: toSubmission(row) };
+  return { stored: false, samePayload: Number(row.same_payload) === 1, submission: toSubmission(row) };
 }
 
 export async function findSubmission(db: Db, reference: string): Promise<StoredSubmission | null> {

@@ -2,7 +2,8 @@
 // answer into one of a few outcomes the pipeline acts on; transient trouble is retried here so
 // the caller never sees it. The wire format is documented in README.md.
 import { setTimeout as delay } from 'node:timers/promises';
-import { summarizeProblems, validateCparGroup, type CparGroup } from './payload.ts';
+import { summarizeProblems } from './payload.ts';
+import type { CparMessage } from './encode.ts';
 import { retryWithinBudget, type Attempt, type RetryPolicy } from './retry.ts';
 
 import type { SendOutcome, StatusOutcome } from '../domain/netcare.ts';
@@ -24,7 +25,8 @@ export type NetcareClientOptions = {
 
 export type NetcareClient = {
   label: string;
-  submit(group: CparGroup, idempotencyKey: string): Promise<SubmitOutcome>;
+  /** a message with problems is refused here: nothing reaches Netcare */
+  submit(message: CparMessage, idempotencyKey: string): Promise<SubmitOutcome>;
   status(reference: string): Promise<StatusOutcome>;
 };
 
@@ -51,14 +53,13 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
   return {
     label: `Netcare at ${baseUrl}`,
 
-    async submit(group, idempotencyKey) {
-      const problems = validateCparGroup(group);
-      if (problems.length > 0) return { kind: 'rejected', reason: summarizeProblems(problems) };
+    async submit(message, idempotencyKey) {
+      if (message.problems.length > 0) return { kind: 'rejected', reason: summarizeProblems(message.problems) };
       const init = {
         method: 'POST',
         headers: { 'Content-Type': 'application/fhir+json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
         // Bytes, not a string: fetch would scan a large string for lone surrogates first.
-        body: Buffer.from(JSON.stringify(group)),
+        body: Buffer.from(message.text),
       };
       return exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
         if ('failed' in answer) return { retry: answer.failed };

@@ -28,7 +28,8 @@ export type FhirPatient = {
   id: string;
   identifier: Identifier[];
   name: { use: 'official'; family: string; given: string[] }[];
-  gender: FhirGender;
+  /** absent when the clinic's code is none of F, M, X, U: the receiver then refuses the message */
+  gender?: FhirGender;
   birthDate: string;
 };
 
@@ -56,7 +57,7 @@ export type CparGroup = {
   member: GroupMember[];
 };
 
-const GENDERS: Record<SnapshotPatient['gender'], FhirGender> = { F: 'female', M: 'male', X: 'other', U: 'unknown' };
+const FHIR_GENDER: Record<SnapshotPatient['gender'], FhirGender> = { F: 'female', M: 'male', X: 'other', U: 'unknown' };
 
 /**
  * The message for one panel snapshot. It is built even from an incomplete snapshot (a missing
@@ -99,7 +100,7 @@ function toPatient(p: SnapshotPatient, index: number): FhirPatient {
     id: `patient-${index}`,
     identifier: [{ system: ULI_SYSTEM, value: p.uli }],
     name: [{ use: 'official', family: p.lastName, given: [p.firstName] }],
-    gender: GENDERS[p.gender],
+    gender: fhirGender(p.gender),
     birthDate: p.birthDate,
   };
 }
@@ -127,7 +128,12 @@ function edmontonInstant(at: Date): string {
 }
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const FHIR_GENDERS: readonly unknown[] = Object.values(GENDERS);
+/** The FHIR gender of a clinic code; undefined for anything else. */
+export function fhirGender(code: string): FhirGender | undefined {
+  return Object.hasOwn(FHIR_GENDER, code) ? FHIR_GENDER[code as SnapshotPatient['gender']] : undefined;
+}
+
+const FHIR_GENDERS: readonly unknown[] = Object.values(FHIR_GENDER);
 
 /**
  * Every problem that makes a message unacceptable, as "path: problem". Used by the adapter
@@ -169,19 +175,21 @@ export function validateCparGroup(value: unknown): string[] {
     problems.push(`quantity: must equal the number of members (${value.member.length})`);
   }
   const seenUlis = new Map<string, number>();
-  value.member.forEach((member, i) => {
-    problems.push(...memberProblems(member, `member[${i}]`, byReference, today, seenUlis, i));
-  });
+  value.member.forEach((member, i) => memberProblems(problems, member, `member[${i}]`, byReference, today, seenUlis, i));
   return problems;
 }
 
+// Runs once per patient of every panel received, so it adds to `problems` instead of
+// building lists of its own.
 function memberProblems(
-  member: unknown, path: string, byReference: Map<string, Record<string, unknown>>,
+  problems: string[], member: unknown, path: string, byReference: Map<string, Record<string, unknown>>,
   today: string | null, seenUlis: Map<string, number>, index: number,
-): string[] {
+): void {
   const patient = isRecord(member) ? resolve(byReference, member.entity) : undefined;
-  if (!isRecord(member) || patient?.resourceType !== 'Patient') return [`${path}.entity: must reference a contained Patient`];
-  const problems: string[] = [];
+  if (!isRecord(member) || patient?.resourceType !== 'Patient') {
+    problems.push(`${path}.entity: must reference a contained Patient`);
+    return;
+  }
   const uli = identifierValue(patient.identifier, ULI_SYSTEM);
   if (!uli || !/^\d{9}$/.test(uli)) problems.push(`${path}.entity: ULI must be 9 digits`);
   else if (seenUlis.has(uli)) problems.push(`${path}.entity: same ULI as member[${seenUlis.get(uli)}]`);
@@ -191,36 +199,43 @@ function memberProblems(
   if (!isRecord(name) || !isFilled(name.family)) problems.push(`${path}.entity: family name is empty`);
   if (!isRecord(name) || !Array.isArray(name.given) || !isFilled(name.given[0])) problems.push(`${path}.entity: given name is empty`);
   if (!FHIR_GENDERS.includes(patient.gender)) problems.push(`${path}.entity: gender must be female, male, other or unknown`);
-  problems.push(...dateProblems(`${path}.entity`, 'birth date', patient.birthDate, today));
+  dateProblem(problems, `${path}.entity`, 'birth date', patient.birthDate, today);
 
   const start = isRecord(member.period) ? member.period.start : undefined;
-  problems.push(...dateProblems(`${path}.period.start`, 'confirmation date', start, today));
+  dateProblem(problems, `${path}.period.start`, 'confirmation date', start, today);
   const lastVisit = Array.isArray(member.extension)
     ? member.extension.find((e) => isRecord(e) && e.url === LAST_VISIT_URL) : undefined;
-  problems.push(...dateProblems(`${path}.extension`, 'last visit date', isRecord(lastVisit) ? lastVisit.valueDate : undefined, today));
-  return problems;
+  dateProblem(problems, `${path}.extension`, 'last visit date', isRecord(lastVisit) ? lastVisit.valueDate : undefined, today);
 }
 
-function dateProblems(path: string, label: string, value: unknown, today: string | null): string[] {
-  if (value === undefined || value === null || value === '') return [`${path}: ${label} is missing`];
-  if (typeof value !== 'string' || !isCalendarDate(value)) return [`${path}: ${label} is not a valid date (YYYY-MM-DD)`];
-  if (today && value > today) return [`${path}: ${label} is after the snapshot date`];
-  return [];
+function dateProblem(problems: string[], path: string, label: string, value: unknown, today: string | null): void {
+  if (value === undefined || value === null || value === '') problems.push(`${path}: ${label} is missing`);
+  else if (typeof value !== 'string' || !isCalendarDate(value)) problems.push(`${path}: ${label} is not a valid date (YYYY-MM-DD)`);
+  else if (today && value > today) problems.push(`${path}: ${label} is after the snapshot date`);
 }
 
-// A panel repeats the same few thousand dates (births, visits, confirmations): each one is
-// checked once. The set only grows to the number of distinct real dates ever seen.
-const realDates = new Set<string>();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function isCalendarDate(value: string): boolean {
-  if (realDates.has(value)) return true;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  if (real && realDates.size < 200_000) realDates.add(value);
-  return real;
+/** A real day written YYYY-MM-DD (year 0001 to 9999, as FHIR allows). */
+export function isCalendarDate(value: string): boolean {
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 7);
+  const day = digits(value, 8, 10);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
+/** The number written by value[from, to), or -1 when a character is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function identifierValue(identifiers: unknown, system: string): string | undefined {

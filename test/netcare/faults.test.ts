@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createNetcareClient, type NetcareClientOptions } from '../../src/netcare/client.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
+import { messageFromGroup } from '../../src/netcare/encode.ts';
 import type { RunningSimulator } from '../../src/netcare-sim/embed.ts';
 import { healthInformation, panelSnapshot, setFault, simRequests, simSubmissions, startTestSimulator, timed } from './support/simulator.ts';
 
@@ -21,7 +22,7 @@ faults.after(() => sim.close());
 
 faults('a Netcare answering 500 is retried, then reported unreachable without patient data', async () => {
   await setFault(sim.url, { mode: '500' });
-  const outcome = await client().submit(group, 'key-500');
+  const outcome = await client().submit(messageFromGroup(group), 'key-500');
   assert.is(outcome.kind, 'unreachable');
   const detail = outcome.kind === 'unreachable' ? outcome.detail : '';
   assert.match(detail, /^Netcare answered 500; gave up after \d+ attempts? in 0\.\d s$/);
@@ -34,7 +35,7 @@ faults('retries back off exponentially with jitter and stop before the budget wo
   await setFault(sim.url, { mode: '500' });
   const waits: number[] = [];
   const sleep = async (ms: number) => void waits.push(ms);
-  const outcome = await client({ timeoutMs: 150, retryBudgetMs: 1300, baseDelayMs: 10, random: () => 0.5, sleep }).submit(group, 'key-backoff');
+  const outcome = await client({ timeoutMs: 150, retryBudgetMs: 1300, baseDelayMs: 10, random: () => 0.5, sleep }).submit(messageFromGroup(group), 'key-backoff');
   assert.is(outcome.kind, 'unreachable');
   // Each wait is half (the jitter) of 10 ms doubled per attempt; 1280 ms plus an attempt would overrun
   // the budget. The 640 ms wait needs the real time spent so far under 510 ms: a loaded machine may miss it.
@@ -46,14 +47,14 @@ faults('retries back off exponentially with jitter and stop before the budget wo
 
 faults('retries end within the retry budget', async () => {
   await setFault(sim.url, { mode: '500' });
-  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100, retryBudgetMs: 300 }).submit(group, 'key-budget'));
+  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100, retryBudgetMs: 300 }).submit(messageFromGroup(group), 'key-budget'));
   assert.is(result.kind, 'unreachable');
   assert.ok(elapsedMs < 400, `took ${elapsedMs} ms`);
 });
 
 faults('500 for the first two attempts, then accepted: one submission, three receipts of one key', async () => {
   await setFault(sim.url, { mode: '500', count: 2 });
-  const outcome = await client().submit(group, 'key-flaky');
+  const outcome = await client().submit(messageFromGroup(group), 'key-flaky');
   assert.is(outcome.kind, 'accepted');
   const stored = (await simSubmissions(sim.url)).filter((s) => s.idempotencyKey === 'key-flaky');
   assert.is(stored.length, 1);
@@ -63,7 +64,7 @@ faults('500 for the first two attempts, then accepted: one submission, three rec
 faults('429 is retried after the Retry-After Netcare asks for', async () => {
   await setFault(sim.url, { mode: '429', count: 1 });
   const waits: number[] = [];
-  const outcome = await client({ retryBudgetMs: 5000, sleep: async (ms) => void waits.push(ms) }).submit(group, 'key-429');
+  const outcome = await client({ retryBudgetMs: 5000, sleep: async (ms) => void waits.push(ms) }).submit(messageFromGroup(group), 'key-429');
   assert.is(outcome.kind, 'accepted');
   assert.equal(waits, [1000]);
   assert.is(await attemptsWith(sim.url, 'key-429'), 2);
@@ -72,14 +73,14 @@ faults('429 is retried after the Retry-After Netcare asks for', async () => {
 faults('a Retry-After longer than the budget left gives up at once instead of waiting', async () => {
   await setFault(sim.url, { mode: '429' });
   const waits: number[] = [];
-  const outcome = await client({ retryBudgetMs: 500, sleep: async (ms) => void waits.push(ms) }).submit(group, 'key-429-long');
+  const outcome = await client({ retryBudgetMs: 500, sleep: async (ms) => void waits.push(ms) }).submit(messageFromGroup(group), 'key-429-long');
   assert.match(outcome.kind === 'unreachable' ? outcome.detail : '', /^Netcare answered 429; gave up after 1 attempt in/);
   assert.equal(waits, []);
 });
 
 faults('an answer slower than the timeout is given up on, within the budget', async () => {
   await setFault(sim.url, { mode: 'slow', slowMs: 2000 });
-  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100 }).submit(group, 'key-slow'));
+  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100 }).submit(messageFromGroup(group), 'key-slow'));
   assert.is(result.kind, 'unreachable');
   assert.match(result.kind === 'unreachable' ? result.detail : '', /^no answer within \d+ ms/);
   assert.ok(elapsedMs < 700, `took ${elapsedMs} ms`);
@@ -87,18 +88,18 @@ faults('an answer slower than the timeout is given up on, within the budget', as
 
 faults('an answer slower than usual but within the timeout is accepted', async () => {
   await setFault(sim.url, { mode: 'slow', slowMs: 30 });
-  assert.is((await client().submit(group, 'key-slowish')).kind, 'accepted');
+  assert.is((await client().submit(messageFromGroup(group), 'key-slowish')).kind, 'accepted');
 });
 
 faults('a Netcare that never answers is reported unreachable within the budget', async () => {
   await setFault(sim.url, { mode: 'hang' });
-  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100 }).submit(group, 'key-hang'));
+  const { result, elapsedMs } = await timed(() => client({ timeoutMs: 100 }).submit(messageFromGroup(group), 'key-hang'));
   assert.match(result.kind === 'unreachable' ? result.detail : '', /^no answer within \d+ ms; gave up after \d attempts? in/);
   assert.ok(elapsedMs < 700, `took ${elapsedMs} ms`);
 });
 
 faults('status polls are retried the same way', async () => {
-  const accepted = await client().submit(group, 'key-status');
+  const accepted = await client().submit(messageFromGroup(group), 'key-status');
   const reference = accepted.kind === 'accepted' ? accepted.reference : '';
   await setFault(sim.url, { mode: '500', count: 1 });
   assert.equal(await client().status(reference), { kind: 'confirmed' });
@@ -114,7 +115,7 @@ down('a port nobody listens on is unreachable with the connection error', async 
   const closed = await startTestSimulator();
   await closed.close();
   const client = createNetcareClient({ baseUrl: closed.url, timeoutMs: 100, retryBudgetMs: 200, baseDelayMs: 20 });
-  const { result, elapsedMs } = await timed(() => client.submit(group, 'key-down'));
+  const { result, elapsedMs } = await timed(() => client.submit(messageFromGroup(group), 'key-down'));
   assert.match(result.kind === 'unreachable' ? result.detail : '', /^connection failed \(ECONNREFUSED\); gave up after \d+ attempts? in/);
   assert.ok(elapsedMs < 300, `took ${elapsedMs} ms`);
 });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  buildCparGroup, validateCparGroup, summarizeProblems, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PANEL_PRACTITIONER_URL,
+  buildCparGroup, isCalendarDate, validateCparGroup, summarizeProblems, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PANEL_PRACTITIONER_URL,
   PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM, type CparGroup, type FhirPatient, type FhirPractitioner,
 } from '../../src/netcare/payload.ts';
 import { healthInformation, panelSnapshot, PATIENTS } from './support/simulator.ts';
@@ -130,6 +130,14 @@ validate('a long list of problems is summarized with how many more there are', (
   assert.match(summary, /^member\[0\]\.entity: ULI must be 9 digits; /);
   assert.match(summary, /member\[9\]\.entity: ULI must be 9 digits; and 3 more$/);
   assert.not.match(summary, 'member[10]');
+});
+
+validate('a calendar date is a real day written YYYY-MM-DD', () => {
+  for (const real of ['2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31', '2026-11-30']) assert.ok(isCalendarDate(real), real);
+  for (const wrong of ['2100-02-29', '2025-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '0000-01-01',
+    '2025-1-01', '2025/01/01', '2025-01-01T00:00', '２０２５-01-01', '-025-01-01', '']) {
+    assert.not.ok(isCalendarDate(wrong), wrong);
+  }
 });
 
 validate.run();

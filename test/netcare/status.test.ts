@@ -3,13 +3,14 @@ import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { createNetcareClient, type NetcareClient } from '../../src/netcare/client.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
+import { messageFromGroup } from '../../src/netcare/encode.ts';
 import type { RunningSimulator } from '../../src/netcare-sim/embed.ts';
 import { panelSnapshot, setFault, simSubmissions, startTestSimulator } from './support/simulator.ts';
 
 const fast = (url: string) => createNetcareClient({ baseUrl: url, timeoutMs: 500, retryBudgetMs: 1000, baseDelayMs: 10 });
 
 async function accepted(client: NetcareClient, key: string): Promise<string> {
-  const outcome = await client.submit(buildCparGroup(panelSnapshot(), 1), key);
+  const outcome = await client.submit(messageFromGroup(buildCparGroup(panelSnapshot(), 1)), key);
   if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(outcome)}`);
   return outcome.reference;
 }

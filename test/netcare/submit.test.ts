@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createNetcareClient, type NetcareClient } from '../../src/netcare/client.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
+import { messageFromGroup } from '../../src/netcare/encode.ts';
 import type { RunningSimulator } from '../../src/netcare-sim/embed.ts';
 import { healthInformation, panelSnapshot, PATIENTS, simRequests, simSubmissions, startTestSimulator } from './support/simulator.ts';
 
@@ -15,7 +16,7 @@ submit.before(async () => {
 submit.after(() => sim.close());
 
 submit('a valid panel is accepted with a Netcare reference and stored as sent', async () => {
-  const outcome = await client.submit(buildCparGroup(panelSnapshot({ panelNumber: 'CPAR-000001' }), 1), 'key-accepted');
+  const outcome = await client.submit(messageFromGroup(buildCparGroup(panelSnapshot({ panelNumber: 'CPAR-000001' }), 1)), 'key-accepted');
   assert.is(outcome.kind, 'accepted');
   const reference = outcome.kind === 'accepted' ? outcome.reference : '';
   assert.match(reference, /^NC-[0-9A-F]{12}$/);
@@ -27,8 +28,8 @@ submit('a valid panel is accepted with a Netcare reference and stored as sent', 
 
 submit('the same Idempotency-Key twice gets the same reference and is stored once', async () => {
   const group = buildCparGroup(panelSnapshot({ panelNumber: 'CPAR-000002' }), 2);
-  const first = await client.submit(group, 'key-twice');
-  const second = await client.submit(group, 'key-twice');
+  const first = await client.submit(messageFromGroup(group), 'key-twice');
+  const second = await client.submit(messageFromGroup(group), 'key-twice');
   assert.is(first.kind, 'accepted');
   assert.equal(second, first);
   const stored = (await simSubmissions(sim.url)).filter((s) => s.idempotencyKey === 'key-twice');
@@ -46,15 +47,15 @@ submit('a replay answers 200, a first receipt 202', async () => {
 });
 
 submit('reusing a key for a different panel message is rejected, not silently answered', async () => {
-  await client.submit(buildCparGroup(panelSnapshot(), 4), 'key-reused');
-  const outcome = await client.submit(buildCparGroup(panelSnapshot({ panelName: 'Another panel' }), 4), 'key-reused');
+  await client.submit(messageFromGroup(buildCparGroup(panelSnapshot(), 4)), 'key-reused');
+  const outcome = await client.submit(messageFromGroup(buildCparGroup(panelSnapshot({ panelName: 'Another panel' }), 4)), 'key-reused');
   assert.equal(outcome, { kind: 'rejected', reason: 'This Idempotency-Key was already used for a different panel message' });
 });
 
 submit('an invalid panel is rejected before sending: nothing reaches Netcare', async () => {
   const patients = PATIENTS.map((p, i) => (i === 2 ? { ...p, uli: '55500011' } : p));
   const before = (await simRequests(sim.url)).length;
-  const outcome = await client.submit(buildCparGroup(panelSnapshot({ patients }), 5), 'key-invalid');
+  const outcome = await client.submit(messageFromGroup(buildCparGroup(panelSnapshot({ patients }), 5)), 'key-invalid');
   assert.equal(outcome, { kind: 'rejected', reason: 'member[2].entity: ULI must be 9 digits' });
   assert.is((await simRequests(sim.url)).length, before);
   assert.not.ok((await simSubmissions(sim.url)).some((s) => s.idempotencyKey === 'key-invalid'));
