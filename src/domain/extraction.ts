@@ -24,8 +24,7 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
       {
         sql: `SELECT json_group_array(json_array(pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender,
                        m.confirmed_on,
-                       (SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))
-                       ORDER BY pt.id) AS members
+                       (SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS members
                 FROM panel_members m JOIN patients pt ON pt.id = m.patient_id
                WHERE m.panel_id = ? AND pt.status = 'active'`,
         args: [edmontonDate(at), panelId],
@@ -46,7 +45,9 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
     patients: (JSON.parse(String(members.rows[0]?.members ?? '[]')) as Member[])
       .map(([patientId, uli, lastName, firstName, birthDate, gender, confirmedOn, lastVisitOn]): SnapshotPatient => ({
         patientId, uli, lastName, firstName, birthDate, gender, lastVisitOn, confirmedOn,
-      })),
+      }))
+      // Usually in this order already (the membership index): then the sort is one pass.
+      .sort((a, b) => a.patientId - b.patientId),
     takenAt: at,
   };
 }

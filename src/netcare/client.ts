@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { summarizeProblems } from './payload.ts';
 import type { CparMessage } from './encode.ts';
 import { retryWithinBudget, type Attempt, type RetryPolicy } from './retry.ts';
+import { send, type Answer, type Outgoing } from './http.ts';
 
 import type { SendOutcome, StatusOutcome } from '../domain/netcare.ts';
 
@@ -30,7 +31,6 @@ export type NetcareClient = {
   status(reference: string): Promise<StatusOutcome>;
 };
 
-type Answer = { status: number; body: unknown; retryAfterMs: number | undefined } | { failed: string };
 
 export function createNetcareClient(options: NetcareClientOptions): NetcareClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -45,7 +45,7 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
     random: options.random ?? Math.random,
   };
 
-  async function exchange<T>(path: string, init: RequestInit, interpret: (answer: Answer) => Attempt<T>) {
+  async function exchange<T>(path: string, init: Outgoing, interpret: (answer: Answer) => Attempt<T>) {
     const result = await retryWithinBudget(policy, async () => interpret(await send(`${baseUrl}${path}`, init, attemptMs)));
     return 'done' in result ? result.done : { kind: 'unreachable' as const, detail: result.gaveUp };
   }
@@ -55,10 +55,9 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
 
     async submit(message, idempotencyKey) {
       if (message.problems.length > 0) return { kind: 'rejected', reason: summarizeProblems(message.problems) };
-      const init = {
+      const init: Outgoing = {
         method: 'POST',
         headers: { 'Content-Type': 'application/fhir+json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
-        // Bytes, not a string: fetch would scan a large string for lone surrogates first.
         body: Buffer.from(message.text),
       };
       return exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
@@ -73,7 +72,7 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
     },
 
     async status(reference) {
-      const init = { method: 'GET', headers: { Accept: 'application/json' } };
+      const init: Outgoing = { method: 'GET', headers: { Accept: 'application/json' } };
       return exchange<StatusOutcome>(`/cpar/submissions/${encodeURIComponent(reference)}`, init, (answer) => {
         if ('failed' in answer) return { retry: answer.failed };
         if (answer.status === 404) return { done: { kind: 'rejected', reason: 'Netcare does not know this submission' } };
@@ -100,29 +99,6 @@ function transient(answer: Extract<Answer, { status: number }>): Attempt<never> 
   return { retry: `Netcare answered ${answer.status}`, retryAfterMs: answer.retryAfterMs };
 }
 
-async function send(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
-    return { status: response.status, body: parseJson(text), retryAfterMs: retryAfterMs(response.headers.get('Retry-After')) };
-  } catch (error) {
-    // fetch reports network trouble as a TypeError with the socket error as its cause.
-    const name = (error as { name?: unknown }).name;
-    if (name === 'TimeoutError') return { failed: `no answer within ${timeoutMs} ms` };
-    if (name !== 'TypeError') throw error;
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    return { failed: typeof code === 'string' ? `connection failed (${code})` : 'connection failed' };
-  }
-}
-
-/** Retry-After is either seconds or an HTTP date (RFC 9110). */
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 /** Netcare's own words: `{ reason }`, or the diagnostics of a FHIR OperationOutcome. */
 function reasonOf(answer: Extract<Answer, { status: number }>): string {
   const body = answer.body;
@@ -132,14 +108,6 @@ function reasonOf(answer: Extract<Answer, { status: number }>): string {
     if (diagnostics.length > 0) return diagnostics.join('; ');
   }
   return `Netcare refused the request (HTTP ${answer.status})`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,66 @@
+// One HTTP exchange with Netcare, on node:http(s): a panel is sent as one buffer, without the
+// web-stream copies fetch makes of every body (a province's run sends about a gigabyte).
+// Keep-alive comes from Node's global agents, whose idle sockets do not keep a process alive.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export type Answer = { status: number; body: unknown; retryAfterMs: number | undefined } | { failed: string };
+
+export type Outgoing = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Buffer };
+
+/** Every failure becomes `{ failed }` in words that name no patient: a timeout covers the answer too. */
+export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promise<Answer> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  const headers = outgoing.body ? { ...outgoing.headers, 'Content-Length': String(outgoing.body.length) } : outgoing.headers;
+  return new Promise((resolve) => {
+    const failed = (error: unknown) => resolve({ failed: describe(error, signal, timeoutMs) });
+    let req;
+    try {
+      req = request(url, { method: outgoing.method, headers, signal }, (response) => {
+        read(response).then((text) => resolve({
+          status: response.statusCode ?? 0,
+          body: parseJson(text),
+          retryAfterMs: retryAfterMs(response.headers['retry-after']),
+        }), failed);
+      });
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    req.on('error', failed);
+    req.end(outgoing.body);
+  });
+}
+
+function read(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+    response.on('aborted', () => reject(new Error('the answer was cut off')));
+  });
+}
+
+function describe(error: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (signal.aborted) return `no answer within ${timeoutMs} ms`;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? `connection failed (${code})` : 'connection failed';
+}
+
+/** Retry-After is either seconds or an HTTP date (RFC 9110). */
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
