@@ -6,10 +6,13 @@ import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../domain/db.ts';
 import { PANEL_NUMBER_SYSTEM, summarizeProblems, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
-import { digestOf, findSubmission, listRequests, listSubmissions, recordRequest, storeOnce, type StoredSubmission } from './store.ts';
+import { digestOf, findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
+import type { RequestLog } from './request-log.ts';
 
 export type SimulatorOptions = {
   db: Db;
+  /** where every request to /cpar is recorded */
+  log: RequestLog;
   clock: Clock;
   /** how long after receipt a submission stays pending */
   confirmDelayMs: number;
@@ -20,7 +23,7 @@ export type SimulatorOptions = {
 
 const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
 
-export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
+export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
   let fault: Fault = initialFault ?? { mode: 'none' };
   let faultUses = 0;
   const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
@@ -37,6 +40,7 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
 
   app.get('/_sim/submissions', async (c) => {
     const now = clock.now().getTime();
+    await log.flushed();
     const submissions = (await listSubmissions(db)).map((s) => ({
       idempotencyKey: s.idempotencyKey, reference: s.reference, panelNumber: s.panelNumber,
       patientCount: s.patientCount, receivedCount: s.receivedCount, ...statusOf(s, now),
@@ -44,12 +48,15 @@ export function createSimulatorApp({ db, clock, confirmDelayMs, fault: initialFa
     return c.json({ submissions });
   });
 
-  app.get('/_sim/requests', async (c) => c.json({ requests: await listRequests(db) }));
+  app.get('/_sim/requests', async (c) => {
+    await log.flushed();
+    return c.json({ requests: await listRequests(db) });
+  });
 
   app.use('/cpar/*', async (c, next) => {
     const current = fault;
     if (current.count !== undefined && ++faultUses >= current.count) fault = { mode: 'none' };
-    await recordRequest(db, {
+    log.record({
       method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? null,
       fault: current.mode, at: clock.now().getTime(),
     });

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { createSimulatorApp } from './app.ts';
 import type { Fault } from './fault.ts';
 import { openSimulatorDb } from './store.ts';
+import { createRequestLog } from './request-log.ts';
 
 export type SimulatorServerOptions = {
   databaseUrl: string;
@@ -23,8 +24,9 @@ export type RunningSimulator = { url: string; port: number; close(): Promise<voi
 export async function startSimulator(options: SimulatorServerOptions): Promise<RunningSimulator> {
   const db = await openSimulatorDb(options.databaseUrl);
   const closing = new AbortController();
+  const log = createRequestLog(db);
   const app = createSimulatorApp({
-    db, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
+    db, log, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
     fault: options.fault, closing: closing.signal,
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -44,6 +46,7 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
       // close() alone waits for open requests, and a hanging one never ends by itself.
       server.closeAllConnections();
       await closed;
+      await log.flushed();
       db.close();
     },
   };

@@ -75,13 +75,6 @@ export type NewSubmission = Omit<StoredSubmission, 'reference'> & { payloadSha25
 
 const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason';
 
-export async function recordRequest(db: Db, request: { method: string; path: string; idempotencyKey: string | null; fault: string; at: number }) {
-  await db.execute({
-    sql: 'INSERT INTO requests (method, path, idempotency_key, fault, received_at) VALUES (?, ?, ?, ?, ?)',
-    args: [request.method, request.path, request.idempotencyKey, request.fault, request.at],
-  });
-}
-
 /**
  * Stores a submission unless its key was seen before; either way returns the submission the
  * key stands for. One statement, so two concurrent sends of one key cannot both be stored.

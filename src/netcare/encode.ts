@@ -6,7 +6,7 @@
 import type { PanelSnapshot, SnapshotPatient } from '../domain/snapshot.ts';
 import { edmontonDate } from '../domain/edmonton.ts';
 import {
-  buildCparGroup, isCalendarDate, validateCparGroup, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type CparGroup,
+  buildCparGroup, dateProblem, validateCparGroup, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type CparGroup,
 } from './payload.ts';
 
 /** A message ready to send: its text, and every problem that makes it unacceptable. */
@@ -56,27 +56,23 @@ export function snapshotProblems(snapshot: PanelSnapshot, submissionId: number):
   const problems = validateCparGroup(buildCparGroup({ ...snapshot, patients: [] }, submissionId));
   const today = edmontonDate(snapshot.takenAt);
   const seenUlis = new Map<string, number>();
-  snapshot.patients.forEach((p, i) => patientProblems(problems, p, `member[${i}]`, today, seenUlis, i));
+  snapshot.patients.forEach((p, i) => patientProblems(problems, p, i, today, seenUlis));
   return problems;
 }
 
-function patientProblems(problems: string[], p: SnapshotPatient, path: string, today: string, seenUlis: Map<string, number>, index: number) {
+// Mirrors payload.ts's memberProblems on the snapshot's own fields; a path is written only
+// for a problem.
+function patientProblems(problems: string[], p: SnapshotPatient, index: number, today: string, seenUlis: Map<string, number>) {
   const uli = filled(p.uli) ? p.uli : undefined;
-  if (!uli || !/^\d{9}$/.test(uli)) problems.push(`${path}.entity: ULI must be 9 digits`);
-  else if (seenUlis.has(uli)) problems.push(`${path}.entity: same ULI as member[${seenUlis.get(uli)}]`);
+  if (!uli || !/^\d{9}$/.test(uli)) problems.push(`member[${index}].entity: ULI must be 9 digits`);
+  else if (seenUlis.has(uli)) problems.push(`member[${index}].entity: same ULI as member[${seenUlis.get(uli)}]`);
   else seenUlis.set(uli, index);
-  if (!filled(p.lastName)) problems.push(`${path}.entity: family name is empty`);
-  if (!filled(p.firstName)) problems.push(`${path}.entity: given name is empty`);
-  if (fhirGender(p.gender) === undefined) problems.push(`${path}.entity: gender must be female, male, other or unknown`);
-  dateProblem(problems, `${path}.entity`, 'birth date', p.birthDate, today);
-  dateProblem(problems, `${path}.period.start`, 'confirmation date', p.confirmedOn || undefined, today);
-  dateProblem(problems, `${path}.extension`, 'last visit date', p.lastVisitOn || undefined, today);
-}
-
-function dateProblem(problems: string[], path: string, label: string, value: string | null | undefined, today: string) {
-  if (value === undefined || value === null || value === '') problems.push(`${path}: ${label} is missing`);
-  else if (!isCalendarDate(value)) problems.push(`${path}: ${label} is not a valid date (YYYY-MM-DD)`);
-  else if (value > today) problems.push(`${path}: ${label} is after the snapshot date`);
+  if (!filled(p.lastName)) problems.push(`member[${index}].entity: family name is empty`);
+  if (!filled(p.firstName)) problems.push(`member[${index}].entity: given name is empty`);
+  if (fhirGender(p.gender) === undefined) problems.push(`member[${index}].entity: gender must be female, male, other or unknown`);
+  dateProblem(problems, index, '.entity', 'birth date', p.birthDate, today);
+  dateProblem(problems, index, '.period.start', 'confirmation date', p.confirmedOn || undefined, today);
+  dateProblem(problems, index, '.extension', 'last visit date', p.lastVisitOn || undefined, today);
 }
 
 function filled(value: string | null | undefined): value is string {

@@ -175,43 +175,44 @@ export function validateCparGroup(value: unknown): string[] {
     problems.push(`quantity: must equal the number of members (${value.member.length})`);
   }
   const seenUlis = new Map<string, number>();
-  value.member.forEach((member, i) => memberProblems(problems, member, `member[${i}]`, byReference, today, seenUlis, i));
+  value.member.forEach((member, i) => memberProblems(problems, member, i, byReference, today, seenUlis));
   return problems;
 }
 
 // Runs once per patient of every panel received, so it adds to `problems` instead of
-// building lists of its own.
+// building lists of its own, and writes a path only for a problem.
 function memberProblems(
-  problems: string[], member: unknown, path: string, byReference: Map<string, Record<string, unknown>>,
-  today: string | null, seenUlis: Map<string, number>, index: number,
+  problems: string[], member: unknown, index: number, byReference: Map<string, Record<string, unknown>>,
+  today: string | null, seenUlis: Map<string, number>,
 ): void {
   const patient = isRecord(member) ? resolve(byReference, member.entity) : undefined;
   if (!isRecord(member) || patient?.resourceType !== 'Patient') {
-    problems.push(`${path}.entity: must reference a contained Patient`);
+    problems.push(`member[${index}].entity: must reference a contained Patient`);
     return;
   }
   const uli = identifierValue(patient.identifier, ULI_SYSTEM);
-  if (!uli || !/^\d{9}$/.test(uli)) problems.push(`${path}.entity: ULI must be 9 digits`);
-  else if (seenUlis.has(uli)) problems.push(`${path}.entity: same ULI as member[${seenUlis.get(uli)}]`);
+  if (!uli || !/^\d{9}$/.test(uli)) problems.push(`member[${index}].entity: ULI must be 9 digits`);
+  else if (seenUlis.has(uli)) problems.push(`member[${index}].entity: same ULI as member[${seenUlis.get(uli)}]`);
   else seenUlis.set(uli, index);
 
   const name = Array.isArray(patient.name) ? patient.name.find((n) => isRecord(n) && n.use === 'official') : undefined;
-  if (!isRecord(name) || !isFilled(name.family)) problems.push(`${path}.entity: family name is empty`);
-  if (!isRecord(name) || !Array.isArray(name.given) || !isFilled(name.given[0])) problems.push(`${path}.entity: given name is empty`);
-  if (!FHIR_GENDERS.includes(patient.gender)) problems.push(`${path}.entity: gender must be female, male, other or unknown`);
-  dateProblem(problems, `${path}.entity`, 'birth date', patient.birthDate, today);
+  if (!isRecord(name) || !isFilled(name.family)) problems.push(`member[${index}].entity: family name is empty`);
+  if (!isRecord(name) || !Array.isArray(name.given) || !isFilled(name.given[0])) problems.push(`member[${index}].entity: given name is empty`);
+  if (!FHIR_GENDERS.includes(patient.gender)) problems.push(`member[${index}].entity: gender must be female, male, other or unknown`);
+  dateProblem(problems, index, '.entity', 'birth date', patient.birthDate, today);
 
   const start = isRecord(member.period) ? member.period.start : undefined;
-  dateProblem(problems, `${path}.period.start`, 'confirmation date', start, today);
+  dateProblem(problems, index, '.period.start', 'confirmation date', start, today);
   const lastVisit = Array.isArray(member.extension)
     ? member.extension.find((e) => isRecord(e) && e.url === LAST_VISIT_URL) : undefined;
-  dateProblem(problems, `${path}.extension`, 'last visit date', isRecord(lastVisit) ? lastVisit.valueDate : undefined, today);
+  dateProblem(problems, index, '.extension', 'last visit date', isRecord(lastVisit) ? lastVisit.valueDate : undefined, today);
 }
 
-function dateProblem(problems: string[], path: string, label: string, value: unknown, today: string | null): void {
-  if (value === undefined || value === null || value === '') problems.push(`${path}: ${label} is missing`);
-  else if (typeof value !== 'string' || !isCalendarDate(value)) problems.push(`${path}: ${label} is not a valid date (YYYY-MM-DD)`);
-  else if (today && value > today) problems.push(`${path}: ${label} is after the snapshot date`);
+/** The problem with member[index]'s date at `field`, if any. */
+export function dateProblem(problems: string[], index: number, field: string, label: string, value: unknown, today: string | null): void {
+  if (value === undefined || value === null || value === '') problems.push(`member[${index}]${field}: ${label} is missing`);
+  else if (typeof value !== 'string' || !isCalendarDate(value)) problems.push(`member[${index}]${field}: ${label} is not a valid date (YYYY-MM-DD)`);
+  else if (today && value > today) problems.push(`member[${index}]${field}: ${label} is after the snapshot date`);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
