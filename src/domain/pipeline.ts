@@ -5,6 +5,7 @@ import { extractPanel } from './extraction.ts';
 import { validatePanel } from './validation.ts';
 import { failSubmission, type Problem } from './failures.ts';
 import { auditStatement } from './audit.ts';
+import type { InStatement } from '@libsql/client';
 
 export type PipelineDeps = {
   db: Db;
@@ -43,26 +44,40 @@ async function eachConcurrently<T>(items: T[], work: (item: T) => Promise<void>)
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }
 
-/**
- * Takes one Queued submission through extraction, validation and sending. The claim is a
- * compare-and-set: a submission another worker holds is skipped, so none is sent twice.
- * `runAt` is the run's instant: the snapshot is the panel as it stood then.
- */
-export async function processSubmission(deps: PipelineDeps, submissionId: number, runAt: Date): Promise<Outcome> {
-  const { db, clock, netcare, workerId } = deps;
-  const now = clock.now().getTime();
-  const claimed = await db.execute({
+/** The compare-and-set that claims one Queued submission for this worker; returns its panel. */
+function claimStatement(deps: PipelineDeps, submissionId: number): InStatement {
+  const now = deps.clock.now().getTime();
+  return {
     sql: `UPDATE submissions SET claimed_by = ?, claimed_until = ?
            WHERE id = ? AND status = 'Queued' AND (claimed_until IS NULL OR claimed_until <= ?)
              -- a panel deactivated or taken off CPAR since it was queued is not sent; its
              -- submission waits, Queued, in case the panel comes back
              AND EXISTS (SELECT 1 FROM panels p WHERE p.id = submissions.panel_id AND p.active = 1 AND p.cpar_enabled = 1)
        RETURNING panel_id`,
-    args: [workerId, now + (deps.claimMs ?? DEFAULT_CLAIM_MS), submissionId, now],
-  });
+    args: [deps.workerId, now + (deps.claimMs ?? DEFAULT_CLAIM_MS), submissionId, now],
+  };
+}
+
+/** How a claimed submission ended, and what is still to be committed to say so. */
+type Step = { outcome: Outcome; record: InStatement[] };
+
+/**
+ * Takes one Queued submission through extraction, validation and sending. The claim is a
+ * compare-and-set: a submission another worker holds is skipped, so none is sent twice.
+ * `runAt` is the run's instant: the snapshot is the panel as it stood then.
+ */
+export async function processSubmission(deps: PipelineDeps, submissionId: number, runAt: Date): Promise<Outcome> {
+  const claimed = await deps.db.execute(claimStatement(deps, submissionId));
   if (!claimed.rows[0]) return 'skipped';
+  const step = await carryOut(deps, submissionId, Number(claimed.rows[0].panel_id), runAt);
+  if (step.record.length) await deps.db.batch(step.record, 'write');
+  return step.outcome;
+}
+
+async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, runAt: Date): Promise<Step> {
+  const { db, clock, netcare, workerId } = deps;
   const expected = { status: 'Queued', claimedBy: workerId } as const;
-  const snapshot = await extractPanel(db, Number(claimed.rows[0].panel_id), runAt);
+  const snapshot = await extractPanel(db, panelId, runAt);
   if (!snapshot) throw new Error(`submission ${submissionId} has no panel`);
   const patientCount = snapshot.patients.length;
 
@@ -74,7 +89,7 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
         : [{ reason: f.reason, patientId: null, detail: f.message }],
     );
     await failSubmission(db, clock, submissionId, expected, { briefError: validation.briefError!, problems, patientCount });
-    return 'invalid';
+    return { outcome: 'invalid', record: [] };
   }
 
   const sent = await netcare.send(snapshot, submissionId);
@@ -86,13 +101,17 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
     patientCount, requestId: `submission-${submissionId}`,
   }, 'CPAR scheduler');
   if (sent.kind === 'accepted') {
-    await db.batch([disclosed, {
-      sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
-                   claimed_by = NULL, claimed_until = NULL
-             WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
-      args: [clock.now().getTime(), sent.reference, patientCount, submissionId, workerId],
-    }], 'write');
-    return 'pending';
+    // Committed with the worker's next claim: a crash before it leaves the submission
+    // Queued, and sending it again with the same Idempotency-Key gets the same reference.
+    return {
+      outcome: 'pending',
+      record: [disclosed, {
+        sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
+                     claimed_by = NULL, claimed_until = NULL
+               WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
+        args: [clock.now().getTime(), sent.reference, patientCount, submissionId, workerId],
+      }],
+    };
   }
   await db.execute(disclosed);
   const rejected = sent.kind === 'rejected';
@@ -102,7 +121,7 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
     patientCount,
     problems: [{ reason: rejected ? 'netcare_rejected' : 'netcare_unreachable', patientId: null, detail: rejected ? sent.reason : sent.detail }],
   });
-  return rejected ? 'rejected' : 'unreachable';
+  return { outcome: rejected ? 'rejected' : 'unreachable', record: [] };
 }
 
 /**
@@ -116,9 +135,28 @@ export async function processQueued(deps: PipelineDeps, runAt: Date, runId: numb
     sql: "SELECT id FROM submissions WHERE status = 'Queued' AND (created_at <= ? OR run_id = ?) ORDER BY id",
     args: [runAt.getTime(), runId],
   });
-  await eachConcurrently(queued.rows.map((r) => Number(r.id)), async (id) => {
-    tally[await processSubmission(deps, id, runAt)]++;
-  });
+  const ids = queued.rows.map((r) => Number(r.id));
+  let next = 0;
+  // Each worker commits what its last submission became together with its next claim: one
+  // commit per panel instead of two.
+  const worker = async () => {
+    let record: InStatement[] = [];
+    while (next < ids.length) {
+      const id = ids[next++];
+      const results = await deps.db.batch([...record, claimStatement(deps, id)], 'write');
+      record = [];
+      const claimed = results[results.length - 1].rows[0];
+      if (!claimed) {
+        tally.skipped++;
+        continue;
+      }
+      const step = await carryOut(deps, id, Number(claimed.panel_id), runAt);
+      tally[step.outcome]++;
+      record = step.record;
+    }
+    if (record.length) await deps.db.batch(record, 'write');
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
   return tally;
 }
 
