@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import type { PanelSnapshot, SnapshotPatient } from './snapshot.ts';
@@ -20,11 +21,12 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
         args: [panelId],
       },
       // One JSON text for the whole panel: turning thousands of rows into JavaScript objects
-      // one by one costs more than the query itself.
+      // one by one costs more than the query itself. As bytes, so that the usual all-ASCII
+      // text is copied into a string rather than decoded.
       {
-        sql: `SELECT json_group_array(json_array(pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender,
+        sql: `SELECT CAST(json_group_array(json_array(pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender,
                        m.confirmed_on,
-                       (SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS members
+                       (SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS BLOB) AS members
                 FROM panel_members m JOIN patients pt ON pt.id = m.patient_id
                WHERE m.panel_id = ? AND pt.status = 'active'`,
         args: [edmontonDate(at), panelId],
@@ -42,7 +44,7 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
       name: String(p.name),
       practitionerId: p.practitioner_id === null ? null : String(p.practitioner_id),
     })),
-    patients: (JSON.parse(String(members.rows[0]?.members ?? '[]')) as Member[])
+    patients: (JSON.parse(textOf(members.rows[0]?.members)) as Member[])
       .map(([patientId, uli, lastName, firstName, birthDate, gender, confirmedOn, lastVisitOn]): SnapshotPatient => ({
         patientId, uli, lastName, firstName, birthDate, gender, lastVisitOn, confirmedOn,
       }))
@@ -50,4 +52,10 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
       .sort((a, b) => a.patientId - b.patientId),
     takenAt: at,
   };
+}
+
+function textOf(value: unknown): string {
+  if (!(value instanceof ArrayBuffer)) return '[]';
+  const bytes = Buffer.from(value);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }

@@ -1,5 +1,6 @@
 // A stand-in for Alberta Netcare's CPAR endpoint, speaking the wire format of
 // src/netcare/README.md over real HTTP, with switchable faults for tests and demos.
+import { isAscii } from 'node:buffer';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Hono } from 'hono';
 import type { Clock } from '../domain/clock.ts';
@@ -84,7 +85,8 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const payload = Buffer.from(await c.req.arrayBuffer());
     let body: unknown;
     try {
-      body = JSON.parse(payload.toString('utf8'));
+      // An all-ASCII message (the portal's always is) is copied, not decoded.
+      body = JSON.parse(payload.toString(isAscii(payload) ? 'latin1' : 'utf8'));
     } catch {
       body = undefined;
     }

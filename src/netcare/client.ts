@@ -58,7 +58,7 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
       const init: Outgoing = {
         method: 'POST',
         headers: { 'Content-Type': 'application/fhir+json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
-        body: Buffer.from(message.text),
+        body: message.body,
       };
       return exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
         if ('failed' in answer) return { retry: answer.failed };

@@ -2,53 +2,59 @@
 // snapshot: the monthly run sends a province's panels (a gigabyte of FHIR), and building
 // millions of objects only to stringify them again was most of its time. buildCparGroup and
 // validateCparGroup (payload.ts) stay the definition: a property test holds this file to
-// JSON.stringify(buildCparGroup(s)) and validateCparGroup(buildCparGroup(s)), byte for byte.
+// JSON.stringify(buildCparGroup(s)) and validateCparGroup(buildCparGroup(s)), byte for byte
+// (once every character past ASCII is written as a \u escape, which JSON allows: an all-ASCII
+// message is copied, not transcoded, on both ends).
 import type { PanelSnapshot, SnapshotPatient } from '../domain/snapshot.ts';
 import { edmontonDate } from '../domain/edmonton.ts';
 import {
   buildCparGroup, dateProblem, validateCparGroup, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type CparGroup,
 } from './payload.ts';
 
-/** A message ready to send: its text, and every problem that makes it unacceptable. */
-export type CparMessage = { text: string; problems: string[] };
+/** A message ready to send: its bytes, and every problem that makes it unacceptable. */
+export type CparMessage = { body: Buffer; problems: string[] };
 
 /** From a Group already built (tests, tools): the reference path. */
 export function messageFromGroup(group: CparGroup): CparMessage {
-  return { text: JSON.stringify(group), problems: validateCparGroup(group) };
+  return { body: Buffer.from(JSON.stringify(group)), problems: validateCparGroup(group) };
 }
 
 /** From a snapshot, without building the Group: what the monthly run sends. */
 export function messageFromSnapshot(snapshot: PanelSnapshot, submissionId: number): CparMessage {
-  return { text: encodeCparGroup(snapshot, submissionId), problems: snapshotProblems(snapshot, submissionId) };
+  return { body: encodeCparGroup(snapshot, submissionId), problems: snapshotProblems(snapshot, submissionId) };
 }
 
-/** JSON.stringify(buildCparGroup(snapshot, submissionId)), written directly. */
-export function encodeCparGroup(snapshot: PanelSnapshot, submissionId: number): string {
+/** asciiJson(JSON.stringify(buildCparGroup(snapshot, submissionId))), written directly as bytes. */
+export function encodeCparGroup(snapshot: PanelSnapshot, submissionId: number): Buffer {
   // Everything but the patients is small: the reference builder writes it, with an empty
   // member list whose place the patients then take.
-  const head = JSON.stringify(buildCparGroup({ ...snapshot, patients: [] }, submissionId));
-  const patients = snapshot.patients;
-  const practitionerCount = snapshot.practitioners.length;
-  let contained = '';
-  let members = '';
-  for (let i = 0; i < patients.length; i++) {
-    const p = patients[i];
-    const comma = i === 0 ? '' : ',';
-    const gender = fhirGender(p.gender);
-    contained += `${comma}{"resourceType":"Patient","id":"patient-${i}","identifier":[{"system":"${ULI_SYSTEM}","value":${quote(p.uli)}}],`
-      + `"name":[{"use":"official","family":${quote(p.lastName)},"given":[${quote(p.firstName)}]}],`
-      + `${gender === undefined ? '' : `"gender":"${gender}",`}"birthDate":${quote(p.birthDate)}}`;
-    members += `${comma}{"entity":{"reference":"#patient-${i}"}`
-      + (p.confirmedOn ? `,"period":{"start":${quote(p.confirmedOn)}}` : '')
-      + (p.lastVisitOn ? `,"extension":[{"url":"${LAST_VISIT_URL}","valueDate":${quote(p.lastVisitOn)}}]` : '')
-      + '}';
-  }
+  const head = asciiJson(JSON.stringify(buildCparGroup({ ...snapshot, patients: [] }, submissionId)));
   // Both markers hold unescaped quotes, so neither can occur inside a JSON string.
   const quantityAt = head.indexOf('"quantity":0,');
-  const containedEnd = head.length - '],"member":[]}'.length;
   if (quantityAt < 0 || !head.endsWith('],"member":[]}')) throw new Error('the Group builder changed shape: encode.ts must follow');
-  return `${head.slice(0, quantityAt)}"quantity":${patients.length},${head.slice(quantityAt + 13, containedEnd)}`
-    + `${practitionerCount > 0 && patients.length > 0 ? ',' : ''}${contained}],"member":[${members}]}`;
+  const patients = snapshot.patients;
+  // Each patient is written as it is made: one string of the whole panel would be a rope of
+  // millions of pieces, and flattening it cost more than making it.
+  const out = new AsciiWriter(head.length + patients.length * 480);
+  out.write(`${head.slice(0, quantityAt)}"quantity":${patients.length},${head.slice(quantityAt + 13, -'],"member":[]}'.length)}`);
+  const comma = snapshot.practitioners.length > 0 ? ',' : '';
+  for (let i = 0; i < patients.length; i++) {
+    const p = patients[i];
+    const gender = fhirGender(p.gender);
+    out.write(`${i === 0 ? comma : ','}{"resourceType":"Patient","id":"patient-${i}","identifier":[{"system":"${ULI_SYSTEM}","value":${quote(p.uli)}}],`
+      + `"name":[{"use":"official","family":${quote(p.lastName)},"given":[${quote(p.firstName)}]}],`
+      + `${gender === undefined ? '' : `"gender":"${gender}",`}"birthDate":${quote(p.birthDate)}}`);
+  }
+  out.write('],"member":[');
+  for (let i = 0; i < patients.length; i++) {
+    const p = patients[i];
+    out.write(`${i === 0 ? '' : ','}{"entity":{"reference":"#patient-${i}"}`
+      + (p.confirmedOn ? `,"period":{"start":${quote(p.confirmedOn)}}` : '')
+      + (p.lastVisitOn ? `,"extension":[{"url":"${LAST_VISIT_URL}","valueDate":${quote(p.lastVisitOn)}}]` : '')
+      + '}');
+  }
+  out.write(']}');
+  return out.bytes();
 }
 
 /** validateCparGroup(buildCparGroup(snapshot, submissionId)), read off the snapshot. */
@@ -79,12 +85,40 @@ function filled(value: string | null | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-/** JSON.stringify of a string (or null), without its cost for the plain strings most are. */
+/** asciiJson(JSON.stringify(value)) for a string or null, without its cost for the plain strings most are. */
 function quote(value: string | null): string {
   if (value === null) return 'null';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return asciiJson(JSON.stringify(value));
   }
   return `"${value}"`;
+}
+
+/** JSON text with every character past ASCII written as a \u escape: the same value, in ASCII. */
+export function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Bytes written from ASCII strings into one buffer that grows as needed. */
+class AsciiWriter {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(estimate: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(estimate, 1024));
+  }
+
+  write(ascii: string) {
+    if (this.length + ascii.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + ascii.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(ascii, this.length, 'latin1');
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
 }
