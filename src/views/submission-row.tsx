@@ -2,7 +2,7 @@ import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
 import { nextSendTime } from '../domain/send-time.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
 
 export const POLL_INTERVAL = 'every 10s';
@@ -44,7 +44,7 @@ function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message
 
 /** One panel's line of the Submissions table; the swap target of Submit and of polling. */
 export function SubmissionRowView({ row, now, readiness, message }: {
-  row: SubmissionRow; now: Date; readiness: Validation; message?: string;
+  row: SubmissionRow; now: Date; readiness: Judgement; message?: string;
 }) {
   const last = row.last;
   const polling = last && isOpen(last.status)
