@@ -13,10 +13,6 @@ export type SubmissionPage = { rows: SubmissionRow[]; page: number; pages: numbe
 const STATUS_ORDER = `CASE s.status WHEN 'Failed' THEN 0 WHEN 'Queued' THEN 2 WHEN 'Pending' THEN 3
   WHEN 'Submitted' THEN 4 ELSE 1 END`;
 
-// The row's values, in the order PAGE_SQL lists them (toRow's names, and the stored facts).
-const COLUMNS = ['panel_id', 'name', 'panel_number', 'failure_recipient_id', 'submission_id', 'status', 'created_at',
-  'patient_count', 'brief_error', 'recipient_notified', 'facts'] as const;
-
 // The whole page in one statement and one JSON text (turning many columns of many rows into
 // JavaScript values costs more than SQLite's work here): the number of panels, and one page of
 // rows, each with its last submission and the readiness facts stored for the day, if any.
@@ -42,7 +38,10 @@ async function readPage(db: Db, day: string, sort: SubmissionSort, page: number)
     args: [day, SUBMISSIONS_PAGE_SIZE, (page - 1) * SUBMISSIONS_PAGE_SIZE],
   });
   const { total, rows } = JSON.parse(String(result.rows[0].listing)) as { total: number; rows: unknown[][] };
-  return { total, rows: rows.map((values) => Object.fromEntries(COLUMNS.map((name, i) => [name, values[i]])) as Listed['rows'][number]) };
+  // The names toRow reads, in the order PAGE_SQL lists the values.
+  return { total, rows: rows.map(([panel_id, name, panel_number, failure_recipient_id, submission_id, status, created_at,
+    patient_count, brief_error, recipient_notified, facts]) => ({ panel_id, name, panel_number, failure_recipient_id,
+    submission_id, status, created_at, patient_count, brief_error, recipient_notified, facts: facts as string | null })) };
 }
 
 /**

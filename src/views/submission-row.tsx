@@ -13,8 +13,9 @@ export const submitUrl = (panelId: number) => `/settings/cii-cpar/panels/${panel
 export const historyUrl = submitUrl;
 
 function PanelName({ id, name, number }: { id: number; name: string; number: string }) {
-  const chars = [...name];
-  const shown = chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
+  // A name of at most NAME_SHOWN UTF-16 units has at most as many characters: no need to count them.
+  const chars = name.length > NAME_SHOWN ? [...name] : null;
+  const shown = chars && chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
   return (
     <>
       <a class="panel-name" href={historyUrl(id)} title={shown === name ? undefined : name}>{shown}</a>
