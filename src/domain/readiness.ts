@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import { extractPanel } from './extraction.ts';
-import { validateFacts, validatePanel, type PanelFacts, type Validation } from './validation.ts';
+import { judgeCounts, validatePanel, type Judgement, type PanelCounts, type Validation } from './validation.ts';
 
 /**
  * Would this panel pass if it were sent now? The pipeline's own extraction and validation,
@@ -25,24 +25,22 @@ const GATHER = (only: string) => `
                                        JOIN practitioners pr ON pr.id = pp.practitioner_id
                                       WHERE pp.panel_id = p.id ORDER BY pr.name, pr.id) x),
            'patientCount', coalesce(m.patients, 0),
-           'withoutVisit', json(coalesce(m.without_visit, '[]')),
-           'withoutConfirmation', json(coalesce(m.without_confirmation, '[]')))
+           'withoutVisit', coalesce(m.without_visit, 0),
+           'withoutConfirmation', coalesce(m.without_confirmation, 0))
     FROM panels p
     LEFT JOIN (
       SELECT m.panel_id, count(*) AS patients,
-             json_group_array(m.patient_id) FILTER (WHERE NOT EXISTS (
+             count(*) FILTER (WHERE NOT EXISTS (
                SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
-             json_group_array(m.patient_id) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation
+             count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation
         FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
        WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
        GROUP BY m.panel_id) m ON m.panel_id = p.id
    WHERE p.active = 1 AND p.cpar_enabled = 1 ${only}`;
 
-function toValidation(json: string): Validation {
-  const facts = JSON.parse(json) as PanelFacts;
-  facts.withoutVisit.sort((a, b) => a - b);
-  facts.withoutConfirmation.sort((a, b) => a - b);
-  return validateFacts(facts);
+/** The pipeline's rules applied to facts as panel_readiness stores them. */
+export function judgeStoredFacts(json: string): Judgement {
+  return judgeCounts(JSON.parse(json) as PanelCounts);
 }
 
 /**
@@ -50,7 +48,7 @@ function toValidation(json: string): Validation {
  * today's stored facts where they are still there, gathered afresh where not, judged by the
  * pipeline's own rules.
  */
-export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number[]): Promise<Map<number, Validation>> {
+export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number[]): Promise<Map<number, Judgement>> {
   const day = edmontonDate(now);
   const only = panelIds ? 'AND p.id IN (SELECT value FROM json_each(?3))' : '';
   const ids = panelIds ? [JSON.stringify(panelIds)] : [];
@@ -69,5 +67,5 @@ export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number
     const [, again] = await db.batch([gather, read], 'write');
     stored = again.rows;
   }
-  return new Map(stored.map((r) => [Number(r.panel_id), toValidation(String(r.facts))]));
+  return new Map(stored.map((r) => [Number(r.panel_id), judgeStoredFacts(String(r.facts))]));
 }

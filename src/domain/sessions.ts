@@ -32,34 +32,46 @@ export async function createSession(db: Db, clock: Clock, userId: number): Promi
   return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastActiveAt: now } };
 }
 
-/** The live session for a token, or null (and an expired one is deleted). */
-export async function validateSession(db: Db, clock: Clock, token: string): Promise<Session | null> {
+/** The two halves of a token "id.secret", or null when it is not shaped like one. */
+export function splitToken(token: string): { id: string; secret: string } | null {
   const [id, secret, extra] = token.split('.');
-  if (!id || !secret || extra !== undefined) return null;
-  const result = await db.execute({
-    sql: 'SELECT id, user_id, secret_hash, created_at, last_active_at FROM sessions WHERE id = ?',
-    args: [id],
-  });
-  const row = result.rows[0];
-  if (!row) return null;
+  return id && secret && extra === undefined ? { id, secret } : null;
+}
+
+/** The columns of a stored session that `liveSession` judges. */
+export const SESSION_COLUMNS = 's.id, s.user_id, s.secret_hash, s.created_at, s.last_active_at';
+
+/**
+ * Judges a stored session (read with SESSION_COLUMNS) against the token's secret and the
+ * clock: null when the secret is wrong or the session has expired (and then it is deleted).
+ */
+export async function liveSession(db: Db, clock: Clock, secret: string, row: Record<string, unknown>): Promise<Session | null> {
   const stored = new Uint8Array(row.secret_hash as ArrayBuffer);
   if (!constantTimeEqual(hashSecret(secret), stored)) return null;
   const session: Session = {
-    id,
+    id: String(row.id),
     userId: Number(row.user_id),
     createdAt: Number(row.created_at),
     lastActiveAt: Number(row.last_active_at),
   };
   const now = clock.now().getTime();
   if (now - session.lastActiveAt >= IDLE_TIMEOUT_MS || now - session.createdAt >= ABSOLUTE_LIFETIME_MS) {
-    await deleteSession(db, id);
+    await deleteSession(db, session.id);
     return null;
   }
   if (now - session.lastActiveAt >= ACTIVITY_WRITE_INTERVAL_MS) {
-    await db.execute({ sql: 'UPDATE sessions SET last_active_at = ? WHERE id = ?', args: [now, id] });
+    await db.execute({ sql: 'UPDATE sessions SET last_active_at = ? WHERE id = ?', args: [now, session.id] });
     session.lastActiveAt = now;
   }
   return session;
+}
+
+/** The live session for a token, or null (and an expired one is deleted). */
+export async function validateSession(db: Db, clock: Clock, token: string): Promise<Session | null> {
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const result = await db.execute({ sql: `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`, args: [parts.id] });
+  return result.rows[0] ? liveSession(db, clock, parts.secret, result.rows[0]) : null;
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {

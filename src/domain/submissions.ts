@@ -29,7 +29,7 @@ const ROW_SQL = `
     LEFT JOIN submissions s ON s.id = p.last_submission_id
    WHERE p.active = 1 AND p.cpar_enabled = 1`;
 
-function toRow(r: Record<string, unknown>): SubmissionRow {
+export function toRow(r: Record<string, unknown>): SubmissionRow {
   return {
     panelId: Number(r.panel_id),
     panelName: String(r.name),
@@ -47,31 +47,6 @@ function toRow(r: Record<string, unknown>): SubmissionRow {
             recipientNotified: r.recipient_notified === null ? null : Number(r.recipient_notified) === 1,
           },
   };
-}
-
-export const SUBMISSIONS_PAGE_SIZE = 25;
-export type SubmissionSort = 'name' | 'status';
-
-// Sorted by status, the panels that need someone come first: failed, never sent, then the
-// ones on their way, then the done.
-const STATUS_ORDER = `CASE s.status WHEN 'Failed' THEN 0 WHEN 'Queued' THEN 2 WHEN 'Pending' THEN 3
-  WHEN 'Submitted' THEN 4 ELSE 1 END`;
-
-export type SubmissionPage = { rows: SubmissionRow[]; page: number; pages: number; total: number; sort: SubmissionSort };
-
-/** One page of the active CPAR-enabled panels with their last submission, by name or by status. */
-export async function listSubmissionRows(db: Db, options: { page?: number; sort?: SubmissionSort } = {}): Promise<SubmissionPage> {
-  const sort = options.sort ?? 'name';
-  const order = sort === 'status' ? `${STATUS_ORDER}, p.name COLLATE NOCASE, p.id` : 'p.name COLLATE NOCASE, p.id';
-  const [counted] = (await db.execute('SELECT count(*) AS n FROM panels WHERE active = 1 AND cpar_enabled = 1')).rows;
-  const total = Number(counted.n);
-  const pages = Math.max(1, Math.ceil(total / SUBMISSIONS_PAGE_SIZE));
-  const page = Math.min(Math.max(1, options.page ?? 1), pages);
-  const result = await db.execute({
-    sql: `${ROW_SQL} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    args: [SUBMISSIONS_PAGE_SIZE, (page - 1) * SUBMISSIONS_PAGE_SIZE],
-  });
-  return { rows: result.rows.map((r) => toRow(r)), page, pages, total, sort };
 }
 
 /** One panel's row, or null when the panel is not an active CPAR panel. */

@@ -74,17 +74,20 @@ export async function authenticate(db: Db, username: string, password: string): 
 /** Loads the acting user with the permissions they hold now (read on every request). */
 export async function loadScope(db: Db, userId: number): Promise<Scope | null> {
   const result = await db.execute({
-    sql: `SELECT u.id, u.username, u.full_name, group_concat(p.permission) AS permissions
+    sql: `SELECT u.id AS user_id, u.username, u.full_name, group_concat(p.permission) AS permissions
             FROM users u LEFT JOIN user_permissions p ON p.user_id = u.id
            WHERE u.id = ? AND u.disabled_at IS NULL
            GROUP BY u.id`,
     args: [userId],
   });
-  const row = result.rows[0];
-  if (!row) return null;
+  return result.rows[0] ? scopeOf(result.rows[0]) : null;
+}
+
+/** A scope from a row of a user's user_id, username, full_name and comma-separated permissions. */
+export function scopeOf(row: Record<string, unknown>): Scope {
   const permissions = String(row.permissions ?? '').split(',').filter(isPermission);
   return {
-    userId: Number(row.id),
+    userId: Number(row.user_id),
     username: String(row.username),
     fullName: String(row.full_name),
     permissions: new Set(permissions),

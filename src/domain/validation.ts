@@ -44,36 +44,55 @@ export function validatePanel(snapshot: PanelSnapshot): Validation {
   return validateFacts(factsOf(snapshot));
 }
 
-export function validateFacts(snapshot: PanelFacts): Validation {
-  const failures: RuleFailure[] = [];
-  const nameLength = [...snapshot.panelName].length; // characters, not UTF-16 units or bytes
+export function validateFacts(facts: PanelFacts): Validation {
+  const judgement = judgeCounts({ ...facts, withoutVisit: facts.withoutVisit.length, withoutConfirmation: facts.withoutConfirmation.length });
+  const patientIdsOf = (reason: RuleReason) =>
+    reason === 'no_last_visit' ? facts.withoutVisit : reason === 'no_confirmation_date' ? facts.withoutConfirmation : [];
+  return { ...judgement, failures: judgement.failures.map((f) => ({ ...f, patientIds: patientIdsOf(f.reason) })) };
+}
+
+/** The facts counted: enough to judge a panel, not to say which patients fail. */
+export type PanelCounts = Omit<PanelFacts, 'withoutVisit' | 'withoutConfirmation'> & {
+  withoutVisit: number;
+  withoutConfirmation: number;
+};
+
+/** A validation without the patients: what "Ready" and its reasons need. */
+export type Judgement = { ok: boolean; failures: Omit<RuleFailure, 'patientIds'>[]; briefError: string | null };
+
+/** The five CPAR rules on counted facts; `validateFacts` adds which patients fail. */
+export function judgeCounts(counts: PanelCounts): Judgement {
+  const failures: Omit<RuleFailure, 'patientIds'>[] = [];
+  const nameLength = [...counts.panelName].length; // characters, not UTF-16 units or bytes
   if (nameLength > MAX_PANEL_NAME_LENGTH) {
-    failures.push({ reason: 'name_too_long', patientIds: [],
+    failures.push({ reason: 'name_too_long',
       message: `The panel name is longer than ${MAX_PANEL_NAME_LENGTH} characters (${nameLength}).` });
   }
-  const withoutId = snapshot.practitioners.filter((p) => !p.practitionerId?.trim()).map((p) => p.name);
-  if (snapshot.practitioners.length === 0) {
-    failures.push({ reason: 'practitioner_without_id', patientIds: [], message: 'The panel has no practitioner.' });
+  const withoutId = counts.practitioners.filter((p) => !p.practitionerId?.trim()).map((p) => p.name);
+  if (counts.practitioners.length === 0) {
+    failures.push({ reason: 'practitioner_without_id', message: 'The panel has no practitioner.' });
   } else if (withoutId.length) {
-    failures.push({ reason: 'practitioner_without_id', patientIds: [],
+    failures.push({ reason: 'practitioner_without_id',
       message: `${listNames(withoutId)} ${withoutId.length === 1 ? 'has' : 'have'} no Practitioner ID recorded.` });
   }
-  if (snapshot.patientCount === 0) {
-    failures.push({ reason: 'no_patients', patientIds: [], message: 'The panel has no patients assigned.' });
+  if (counts.patientCount === 0) {
+    failures.push({ reason: 'no_patients', message: 'The panel has no patients assigned.' });
   }
-  const noVisit = snapshot.withoutVisit;
-  if (noVisit.length) {
-    failures.push({ reason: 'no_last_visit', patientIds: noVisit,
-      message: `${patients(noVisit.length, 'has', 'have')} no last visit date.` });
+  if (counts.withoutVisit) {
+    failures.push({ reason: 'no_last_visit', message: `${patients(counts.withoutVisit, 'has', 'have')} no last visit date.` });
   }
-  const unconfirmed = snapshot.withoutConfirmation;
-  if (unconfirmed.length) {
-    failures.push({ reason: 'no_confirmation_date', patientIds: unconfirmed,
-      message: `${patients(unconfirmed.length, 'has', 'have')} no confirmation date for this panel.` });
+  if (counts.withoutConfirmation) {
+    failures.push({ reason: 'no_confirmation_date',
+      message: `${patients(counts.withoutConfirmation, 'has', 'have')} no confirmation date for this panel.` });
   }
   return {
     ok: failures.length === 0,
     failures,
     briefError: failures.length ? failures.map((f) => f.message).join(' ') : null,
   };
+}
+
+/** A validation seen as a judgement: the same verdict and reasons, without the patients. */
+export function judgementOf(validation: Validation): Judgement {
+  return { ...validation, failures: validation.failures.map(({ reason, message }) => ({ reason, message })) };
 }

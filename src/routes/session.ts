@@ -1,9 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { loadScope } from '../domain/users.ts';
-import { countUnread } from '../domain/inbox.ts';
-import { validateSession, ABSOLUTE_LIFETIME_MS, type Session } from '../domain/sessions.ts';
+import { loadSignedIn } from '../domain/signed-in.ts';
+import { ABSOLUTE_LIFETIME_MS, type Session } from '../domain/sessions.ts';
 import type { AppEnv } from './env.ts';
 import type { Config } from '../config.ts';
 
@@ -34,9 +33,8 @@ export function clearSessionCookie(c: Context, config: Config): void {
 export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
   const { db, clock, config } = c.var.deps;
   const token = getCookie(c, cookieName(config));
-  const session = token ? await validateSession(db, clock, token) : null;
-  const scope = session ? await loadScope(db, session.userId) : null;
-  if (!session || !scope) {
+  const signedIn = token ? await loadSignedIn(db, clock, token) : null;
+  if (!signedIn) {
     if (token) clearSessionCookie(c, config);
     if (c.req.header('HX-Request') === 'true') {
       c.header('HX-Redirect', '/login');
@@ -45,8 +43,9 @@ export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv
     const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(new URL(c.req.url).pathname)}` : '';
     return c.redirect(`/login${next}`, 302);
   }
+  const { session, scope, unread } = signedIn;
   c.set('session', session);
   c.set('scope', scope);
-  c.set('chrome', { scope, unread: await countUnread(db, scope), netcare: c.var.deps.netcareLabel });
+  c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel });
   await next();
 });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { listSubmissionRows, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
+import { getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
+import { loadSubmissionsPage } from '../domain/submissions-page.ts';
 import { readinessOfCparPanels } from '../domain/readiness.ts';
 import { SubmissionsPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
@@ -28,8 +29,7 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   const { db, clock } = c.var.deps;
   const now = clock.now();
   const sort = c.req.query('sort') === 'status' ? 'status' : 'name';
-  const listing = await listSubmissionRows(db, { page: Number(c.req.query('page')) || 1, sort });
-  const readiness = await readinessOfCparPanels(db, now, listing.rows.map((r) => r.panelId));
+  const { listing, readiness } = await loadSubmissionsPage(db, now, { page: Number(c.req.query('page')) || 1, sort });
   return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} />;
 }
 

@@ -1,5 +1,5 @@
 import type { MonthCount, PanelOverview } from '../domain/submission-history.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { Readiness } from './readiness.tsx';
 import { PatientCountChart } from './patient-count-chart.tsx';
@@ -37,7 +37,7 @@ function inRun(panel: PanelOverview): string {
  * each monthly submission carried. Counts only: no patient is named here.
  */
 export function PanelPage({ panel, readiness, months, chrome }: {
-  panel: PanelOverview; readiness: Validation; months: MonthCount[]; chrome: Chrome;
+  panel: PanelOverview; readiness: Judgement; months: MonthCount[]; chrome: Chrome;
 }) {
   const name = shortName(panel.name);
   return (

@@ -1,5 +1,5 @@
 import type { PanelListItem } from '../domain/panels.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
 
 export const panelsUrl = '/settings/cii-cpar/panels';
@@ -28,7 +28,7 @@ export function PanelLabel({ panel }: { panel: PanelListItem }) {
  * One active panel. Delete is offered only to a panel never submitted (its submissions are
  * its history); behind a disclosure, so it takes two deliberate clicks, with or without JS.
  */
-export function PanelRow({ panel, readiness }: { panel: PanelListItem; readiness?: Validation }) {
+export function PanelRow({ panel, readiness }: { panel: PanelListItem; readiness?: Judgement }) {
   return (
     <tr id={`panel-${panel.id}`}>
       <th scope="row" class="panel">

@@ -1,5 +1,5 @@
 import type { PanelListItem } from '../domain/panels.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { ListAction, PanelLabel, PanelRow, panelUrl, panelsUrl } from './panel-row.tsx';
 
@@ -8,7 +8,7 @@ export type ListMessage = { kind: 'notice' | 'error'; text: string };
 export type PanelListProps = {
   active: PanelListItem[];
   inactive: PanelListItem[];
-  readiness: Map<number, Validation>;
+  readiness: Map<number, Judgement>;
   message?: ListMessage;
 };
 

@@ -1,4 +1,4 @@
-import type { RuleReason, Validation } from '../domain/validation.ts';
+import type { Judgement, RuleReason } from '../domain/validation.ts';
 
 /** Where a clerk fixes each reason. */
 export function fixUrl(panelId: number, reason: RuleReason): string {
@@ -12,7 +12,7 @@ export function fixUrl(panelId: number, reason: RuleReason): string {
 }
 
 /** "Ready", or each reason the panel would fail now, with a link to fix it. */
-export function Readiness({ panelId, validation }: { panelId: number; validation: Validation }) {
+export function Readiness({ panelId, validation }: { panelId: number; validation: Judgement }) {
   if (validation.ok) return <span class="readiness ready" id={`readiness-${panelId}`}><span class="badge badge-ready">Ready</span></span>;
   return (
     <div class="readiness not-ready" id={`readiness-${panelId}`}>

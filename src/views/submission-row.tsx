@@ -2,7 +2,7 @@ import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
 import { nextSendTime } from '../domain/send-time.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
 
 export const POLL_INTERVAL = 'every 10s';
@@ -13,8 +13,9 @@ export const submitUrl = (panelId: number) => `/settings/cii-cpar/panels/${panel
 export const historyUrl = submitUrl;
 
 function PanelName({ id, name, number }: { id: number; name: string; number: string }) {
-  const chars = [...name];
-  const shown = chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
+  // A name of at most NAME_SHOWN UTF-16 units has at most as many characters: no need to count them.
+  const chars = name.length > NAME_SHOWN ? [...name] : null;
+  const shown = chars && chars.length > NAME_SHOWN ? `${chars.slice(0, NAME_SHOWN).join('')}…` : name;
   return (
     <>
       <a class="panel-name" href={historyUrl(id)} title={shown === name ? undefined : name}>{shown}</a>
@@ -44,7 +45,7 @@ function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message
 
 /** One panel's line of the Submissions table; the swap target of Submit and of polling. */
 export function SubmissionRowView({ row, now, readiness, message }: {
-  row: SubmissionRow; now: Date; readiness: Validation; message?: string;
+  row: SubmissionRow; now: Date; readiness: Judgement; message?: string;
 }) {
   const last = row.last;
   const polling = last && isOpen(last.status)

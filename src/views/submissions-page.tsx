@@ -1,5 +1,5 @@
-import type { SubmissionPage, SubmissionSort } from '../domain/submissions.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { SubmissionPage, SubmissionSort } from '../domain/submissions-page.ts';
+import type { Judgement } from '../domain/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { SubmissionRowView } from './submission-row.tsx';
 
@@ -25,7 +25,7 @@ function Pager({ listing }: { listing: SubmissionPage }) {
 }
 
 export function SubmissionsPage({ listing, readiness, now, chrome, message }: {
-  listing: SubmissionPage; readiness: Map<number, Validation>; now: Date; chrome: Chrome;
+  listing: SubmissionPage; readiness: Map<number, Judgement>; now: Date; chrome: Chrome;
   message?: { panelId: number; text: string };
 }) {
   const rows = listing.rows;

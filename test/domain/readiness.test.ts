@@ -4,12 +4,12 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { seedDemo } from '../../src/domain/demo-seed.ts';
 import { extractPanel } from '../../src/domain/extraction.ts';
 import { readinessOfCparPanels } from '../../src/domain/readiness.ts';
-import { validatePanel } from '../../src/domain/validation.ts';
+import { judgementOf, validatePanel } from '../../src/domain/validation.ts';
 import { freshDb } from '../support/app.ts';
 
 const readiness = suite('readiness');
 
-readiness('for every panel of the demo clinic, readiness is exactly the pipeline’s validation', async () => {
+readiness('for every panel of the demo clinic, readiness is exactly the pipeline’s verdict and reasons', async () => {
   const db = await freshDb();
   const now = new Date('2026-11-26T12:00:00-07:00');
   await seedDemo(db, new ManualClock(now));
@@ -19,7 +19,7 @@ readiness('for every panel of the demo clinic, readiness is exactly the pipeline
   assert.ok(all.size >= 9);
   let failing = 0;
   for (const [panelId, validation] of all) {
-    const expected = validatePanel((await extractPanel(db, panelId, now))!);
+    const expected = judgementOf(validatePanel((await extractPanel(db, panelId, now))!));
     assert.equal(validation, expected, `panel ${panelId}`);
     if (!validation.ok) failing++;
   }
@@ -50,10 +50,10 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
     await db.execute({ sql, args });
     assert.is(await stored(), 0, `dropped by the ${what}`);
     const fresh = await readinessOfCparPanels(db, now);
-    assert.equal(fresh.get(panelId), validatePanel((await extractPanel(db, panelId, now))!), `fresh after the ${what}`);
+    assert.equal(fresh.get(panelId), judgementOf(validatePanel((await extractPanel(db, panelId, now))!)), `fresh after the ${what}`);
   }
   // Today's row is read as it is (here, tampered with); tomorrow's is gathered afresh.
-  await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.withoutConfirmation', json('[1,2,3,4,5,6,7,8,9]'))");
+  await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.withoutConfirmation', 9)");
   const today = await readinessOfCparPanels(db, now);
   assert.ok(today.get(panelId)!.briefError?.includes('9 patients have no confirmation date'));
   const tomorrow = await readinessOfCparPanels(db, new Date('2026-11-27T08:00:00-07:00'));
