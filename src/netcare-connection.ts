@@ -1,11 +1,14 @@
 import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
-import type { Netcare } from './domain/netcare.ts';
+import type { Netcare, SendOutcome } from './domain/netcare.ts';
 import { createNetcareClient, type NetcareClientOptions } from './netcare/client.ts';
-import { messageFromSnapshot } from './netcare/encode.ts';
+import { messageFromSnapshot, type CparMessage } from './netcare/encode.ts';
 import { startSimulator } from './netcare-sim/embed.ts';
 
-export type NetcareConnection = { netcare: Netcare; close(): Promise<void> };
+export type NetcareConnection = { netcare: AdaptedNetcare; close(): Promise<void> };
+
+/** The port, and a way to send a message already built (by the preparing thread). */
+export type AdaptedNetcare = Netcare & { sendMessage(message: CparMessage, submissionId: number): Promise<SendOutcome> };
 
 /**
  * The Netcare the portal talks to: NETCARE_URL when set, otherwise the simulator started
@@ -38,7 +41,7 @@ const STATUS_RETRY_BUDGET_MS = 15_000;
  * is the submission's id within this installation.
  */
 export function adapt(baseUrl: string, label: string, installation: string,
-  options: Omit<NetcareClientOptions, 'baseUrl'> = {}): Netcare {
+  options: Omit<NetcareClientOptions, 'baseUrl'> = {}): AdaptedNetcare {
   const sender = createNetcareClient({ ...options, baseUrl });
   const checker = createNetcareClient({
     ...options, baseUrl, retryBudgetMs: Math.min(options.retryBudgetMs ?? STATUS_RETRY_BUDGET_MS, STATUS_RETRY_BUDGET_MS),
@@ -47,6 +50,7 @@ export function adapt(baseUrl: string, label: string, installation: string,
     label,
     send: (snapshot, submissionId) =>
       sender.submit(messageFromSnapshot(snapshot, submissionId), `${installation}-${submissionId}`),
+    sendMessage: (message, submissionId) => sender.submit(message, `${installation}-${submissionId}`),
     status: (reference) => checker.status(reference),
   };
 }

@@ -6,14 +6,24 @@ import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import type { TickReport } from './domain/runs.ts';
 import { connectNetcare, type NetcareConnection } from './netcare-connection.ts';
 import { workerId } from './worker-id.ts';
+import { preparingThread, sharedDatabase } from './preparer/panels.ts';
 
 /** The pipeline's dependencies for this process, with its Netcare connection to close. */
 export async function openPipeline(db: Db, clock: Clock, config: Config): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
-  const connection = await connectNetcare(config, clock, await installationId(db));
+  const netcare = await connectNetcare(config, clock, await installationId(db));
   const checkpoint = config.testKillAt === undefined ? undefined : (step: string) => {
     if (step === config.testKillAt) process.kill(process.pid, 'SIGKILL');
   };
-  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId(), checkpoint }, connection };
+  const thread = sharedDatabase(config.databaseUrl)
+    ? preparingThread(config.databaseUrl, config.databaseAuthToken, netcare.netcare) : null;
+  const connection: NetcareConnection = {
+    netcare: netcare.netcare,
+    async close() {
+      await thread?.close();
+      await netcare.close();
+    },
+  };
+  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId(), checkpoint, prepare: thread?.prepare }, connection };
 }
 
 /** The demo's in-flight submission goes through the real pipeline, so it is truly Pending. */

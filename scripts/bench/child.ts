@@ -13,6 +13,7 @@ import { seedDemo } from '../../src/domain/demo-seed.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
+import { preparingThread } from '../../src/preparer/panels.ts';
 import { measureFloor } from './floor.ts';
 import { peakRssMb, resetPeakRss, sampleRss } from './proc.ts';
 import { printResult } from './processes.ts';
@@ -20,12 +21,14 @@ import { printResult } from './processes.ts';
 type Options = { db: string; at: string; simulator?: string; seededAt?: string };
 
 /** The pipeline's dependencies as src/run-pipeline.ts builds them, against the simulator process. */
-async function pipelineDeps(db: Db, clock: ManualClock, simulatorUrl: string): Promise<PipelineDeps> {
+async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, simulatorUrl: string): Promise<PipelineDeps> {
   const config = loadConfig({ NODE_ENV: 'test' });
   const netcare = adapt(simulatorUrl, `Netcare simulator at ${simulatorUrl}`, await installationId(db), {
     timeoutMs: config.netcareTimeoutMs, retryBudgetMs: config.netcareRetryBudgetMs,
   });
-  return { db, clock, netcare, workerId: workerId() };
+  // As openPipeline does for a database file: panels are prepared in their own thread.
+  const thread = preparingThread(databaseUrl, undefined, netcare);
+  return { db, clock, netcare, workerId: workerId(), prepare: thread.prepare };
 }
 
 /** Runs `work` with this process's peak RSS reset first and sampled every 50 ms. */
@@ -61,9 +64,9 @@ async function patientsSent(db: Db, runIds: number[]) {
     patientsSent: Number(r.rows[0].sent), problemsRecorded: Number(problems.rows[0].n) };
 }
 
-async function monthlyRun(db: Db, at: Date, simulator: string) {
+async function monthlyRun(db: Db, databaseUrl: string, at: Date, simulator: string) {
   const clock = new ManualClock(at);
-  const deps = await pipelineDeps(db, clock, simulator);
+  const deps = await pipelineDeps(db, databaseUrl, clock, simulator);
   const run = await measured(() => tick(deps, at));
   const runIds = (await db.execute({
     sql: 'SELECT id FROM scheduled_runs WHERE scheduled_for = ?', args: [at.getTime()],
@@ -95,7 +98,7 @@ const tasks: Record<string, (o: Options) => Promise<object>> = {
 
   async run(o) {
     const db = await openDatabase(`file:${o.db}`);
-    return monthlyRun(db, new Date(o.at), o.simulator!);
+    return monthlyRun(db, `file:${o.db}`, new Date(o.at), o.simulator!);
   },
 
   /** The demo clinic as `npm start` creates it, then its next monthly run. */
@@ -104,8 +107,8 @@ const tasks: Record<string, (o: Options) => Promise<object>> = {
     await migrate(db);
     const clock = new ManualClock(o.seededAt!);
     const demo = await seedDemo(db, clock);
-    await sendDemoSubmissions(await pipelineDeps(db, clock, o.simulator!), demo.sendNow);
-    return monthlyRun(db, new Date(o.at), o.simulator!);
+    await sendDemoSubmissions(await pipelineDeps(db, `file:${o.db}`, clock, o.simulator!), demo.sendNow);
+    return monthlyRun(db, `file:${o.db}`, new Date(o.at), o.simulator!);
   },
 };
 

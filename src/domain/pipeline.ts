@@ -1,8 +1,8 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
-import type { Netcare } from './netcare.ts';
+import type { Netcare, SendOutcome } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
-import { validatePanel } from './validation.ts';
+import { validatePanel, type Validation } from './validation.ts';
 import { failSubmission, type Problem } from './failures.ts';
 import { auditStatement } from './audit.ts';
 import type { InStatement } from '@libsql/client';
@@ -17,7 +17,28 @@ export type PipelineDeps = {
   claimMs?: number;
   /** called at the steps where a crash is most harmful; the fault tests kill the process there */
   checkpoint?: (step: Checkpoint) => void;
+  /**
+   * Extraction, validation and the message, done elsewhere (a worker thread, so that a
+   * province's panels do not hold this thread's event loop); in this thread when absent.
+   */
+  prepare?: PreparePanel;
 };
+
+/** A panel as the run found it: how many patients, what the rules said, and how to send it. */
+export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
+export type PreparePanel = (panelId: number, submissionId: number, runAt: Date) => Promise<PreparedPanel | null>;
+
+/** The in-thread preparation: the snapshot is sent through the Netcare port. */
+function prepareHere(deps: PipelineDeps): PreparePanel {
+  return async (panelId, submissionId, runAt) => {
+    const snapshot = await extractPanel(deps.db, panelId, runAt);
+    if (!snapshot) return null;
+    return {
+      panelId, patientCount: snapshot.patients.length, validation: validatePanel(snapshot),
+      send: () => deps.netcare.send(snapshot, submissionId),
+    };
+  };
+}
 
 export type Checkpoint = 'run-claimed' | 'sent' | 'polled';
 export const CHECKPOINTS: Checkpoint[] = ['run-claimed', 'sent', 'polled'];
@@ -75,13 +96,11 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
 }
 
 async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, runAt: Date): Promise<Step> {
-  const { db, clock, netcare, workerId } = deps;
+  const { db, clock, workerId } = deps;
   const expected = { status: 'Queued', claimedBy: workerId } as const;
-  const snapshot = await extractPanel(db, panelId, runAt);
-  if (!snapshot) throw new Error(`submission ${submissionId} has no panel`);
-  const patientCount = snapshot.patients.length;
-
-  const validation = validatePanel(snapshot);
+  const prepared = await (deps.prepare ?? prepareHere(deps))(panelId, submissionId, runAt);
+  if (!prepared) throw new Error(`submission ${submissionId} has no panel`);
+  const { patientCount, validation } = prepared;
   if (!validation.ok) {
     const problems = validation.failures.flatMap((f): Problem[] =>
       f.patientIds.length
@@ -92,12 +111,12 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
 
-  const sent = await netcare.send(snapshot, submissionId);
+  const sent = await prepared.send();
   deps.checkpoint?.('sent');
   // What left the clinic: the panel and how many patients, whatever Netcare answered —
   // written with the state it led to, in one commit.
   const disclosed = auditStatement(clock, null, {
-    action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: snapshot.panelId,
+    action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: panelId,
     patientCount, requestId: `submission-${submissionId}`,
   }, 'CPAR scheduler');
   if (sent.kind === 'accepted') {

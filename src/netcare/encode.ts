@@ -12,7 +12,7 @@ import {
 } from './payload.ts';
 
 /** A message ready to send: its bytes, and every problem that makes it unacceptable. */
-export type CparMessage = { body: Buffer; problems: string[] };
+export type CparMessage = { body: Uint8Array; problems: string[] };
 
 /** From a Group already built (tests, tools): the reference path. */
 export function messageFromGroup(group: CparGroup): CparMessage {
@@ -106,12 +106,13 @@ class AsciiWriter {
   private length = 0;
 
   constructor(estimate: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(estimate, 1024));
+    // Never from the shared pool: the bytes may be transferred to another thread whole.
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 1024));
   }
 
   write(ascii: string) {
     if (this.length + ascii.length > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + ascii.length));
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + ascii.length));
       this.buffer.copy(grown, 0, 0, this.length);
       this.buffer = grown;
     }

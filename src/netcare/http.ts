@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 
 export type Answer = { status: number; body: unknown; retryAfterMs: number | undefined } | { failed: string };
 
-export type Outgoing = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Buffer };
+export type Outgoing = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array };
 
 /** Every failure becomes `{ failed }` in words that name no patient: a timeout covers the answer too. */
 export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promise<Answer> {

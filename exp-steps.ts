@@ -1,0 +1,34 @@
+import { openDatabase } from './src/domain/db.ts';
+import { extractPanel } from './src/domain/extraction.ts';
+import { validatePanel } from './src/domain/validation.ts';
+import { encodeCparGroup, snapshotProblems } from './src/netcare/encode.ts';
+import { validateCparGroup } from './src/netcare/payload.ts';
+import { digestOf } from './src/netcare-sim/store.ts';
+const db = await openDatabase('file:/tmp/cpar-bench-province-v3-da1789dd.db');
+const ids = (await db.execute('SELECT id FROM panels ORDER BY id')).rows.map((r) => Number(r.id));
+const at = new Date('2026-06-16T03:00:00Z');
+const t: Record<string, number> = { extract: 0, validate: 0, encode: 0, problems: 0, buffer: 0, decode: 0, parse: 0, check: 0, hash: 0, join: 0 };
+const c0 = process.cpuUsage(); const w0 = performance.now();
+for (const id of ids) {
+  let a = performance.now();
+  const s = (await extractPanel(db, id, at))!;
+  let b = performance.now(); t.extract += b - a; a = b;
+  const v = validatePanel(s);
+  b = performance.now(); t.validate += b - a; a = b;
+  if (!v.ok) continue;
+  const buf = encodeCparGroup(s, id);
+  b = performance.now(); t.encode += b - a; a = b;
+  snapshotProblems(s, id);
+  b = performance.now(); t.problems += b - a; a = b;
+  b = performance.now(); t.buffer += b - a; a = b;
+  const str = buf.toString('latin1');
+  b = performance.now(); t.decode += b - a; a = b;
+  const obj = JSON.parse(str);
+  b = performance.now(); t.parse += b - a; a = b;
+  validateCparGroup(obj);
+  b = performance.now(); t.check += b - a; a = b;
+  digestOf(buf);
+  b = performance.now(); t.hash += b - a; a = b;
+}
+const c = process.cpuUsage(c0);
+console.log(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, (v / 1000).toFixed(2)])), 'wall', ((performance.now() - w0) / 1000).toFixed(2), 'cpu', ((c.user + c.system) / 1e6).toFixed(2));

@@ -1,0 +1,19 @@
+// What the main thread and the preparing thread say to each other (structured clone).
+import type { Validation } from '../domain/validation.ts';
+
+export type PrepareRequest = { id: number; panelId: number; submissionId: number; runAtMs: number };
+
+/** A prepared panel: its message is bytes (transferred, not copied) and only when valid. */
+export type PreparedMessage = {
+  panelId: number;
+  patientCount: number;
+  validation: Validation;
+  body: Uint8Array | null;
+  problems: string[];
+};
+
+export type PrepareReply =
+  | { id: number; prepared: PreparedMessage | null }
+  | { id: number; error: string };
+
+export type WorkerData = { databaseUrl: string; authToken?: string };
