@@ -64,7 +64,7 @@ threaded('a panel the thread cannot read fails that request with a message, and 
     });
     const waiting = unreachable.prepare(2, 2, RUN).then(() => assert.unreachable('it resolved'), (error: Error) => error.message);
     await unreachable.close();
-    assert.match(await waiting, /closed/);
+    assert.match(String(await waiting), /closed/);
   } finally {
     await unreachable.close();
   }
