@@ -15,7 +15,7 @@ import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
 import { preparingThread } from '../../src/preparer/panels.ts';
 import { measureFloor } from './floor.ts';
-import { peakRssMb, resetPeakRss, sampleRss } from './proc.ts';
+import { peakRssMb, resetPeakRss, sampleRss, threadCpuSeconds } from './proc.ts';
 import { printResult } from './processes.ts';
 
 type Options = { db: string; at: string; simulator?: string; seededAt?: string };
@@ -36,13 +36,18 @@ async function measured<T>(work: () => Promise<T>) {
   const peakReset = resetPeakRss();
   const sampler = sampleRss(50);
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpuSeconds();
   const started = performance.now();
   const value = await work();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  // The busiest thread bounds the wall time however many cores there are.
+  const threads = [...threadCpuSeconds()].map(([tid, s]) => ({ main: tid === process.pid, seconds: s - (threadsBefore.get(tid) ?? 0) }));
   const sampled = sampler.stop();
   return {
     value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    mainThreadCpuSeconds: threads.find((t) => t.main)?.seconds ?? null,
+    busiestThreadCpuSeconds: threads.length ? Math.max(...threads.map((t) => t.seconds)) : null,
     // VmHWM is exact; when it could not be reset it includes the set-up before the task.
     peakRssMb: peakReset ? peakRssMb() : null, sampledPeakRssMb: sampled.peakMb, rssSamples: sampled.samples,
   };

@@ -1,6 +1,6 @@
 // Memory and CPU of a process, from Linux's /proc (VmHWM is the kernel's own peak resident
 // set size), with an in-process sampler as a cross-check and for other systems.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const MB = 2 ** 20;
 
@@ -40,6 +40,20 @@ export function cpuSeconds(pid: number | 'self' = 'self'): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU seconds used so far by each thread of this process (from /proc/self/task), by thread id. */
+export function threadCpuSeconds(): Map<number, number> {
+  const threads = new Map<number, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const seconds = cpuSeconds(`self/task/${tid}` as 'self');
+      if (seconds !== null) threads.set(Number(tid), seconds);
+    }
+  } catch {
+    // not Linux: no per-thread figures
+  }
+  return threads;
 }
 
 /** Samples this process's RSS every `everyMs` (50 ms by default); stop() gives the peak seen. */

@@ -3,7 +3,10 @@ import type { Dataset } from './generate.ts';
 import type { LoadFigures, ResubmitFigures } from './pages.ts';
 import type { Row } from './report.ts';
 
-export type TaskFigures = { seconds: number; cpuSeconds: number; peakRssMb: number | null; sampledPeakRssMb: number };
+export type TaskFigures = {
+  seconds: number; cpuSeconds: number; peakRssMb: number | null; sampledPeakRssMb: number;
+  mainThreadCpuSeconds?: number | null; busiestThreadCpuSeconds?: number | null;
+};
 export type RunFigures = TaskFigures & {
   submissions: number; patients: number; patientsSent: number; problemsRecorded: number; patientsPerSecond: number;
   runs: { job: string; queuedByRun: number; outcomes: Record<string, number> }[];
@@ -61,7 +64,13 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     add(s, 'patients per second', r.run.patientsPerSecond, '/s', { digits: 0, note: `${r.run.patients} patients extracted, ${r.run.patientsSent} sent` });
     add(s, 'peak RSS, portal process', peak(r.run), 'MB', { digits: 0, target: 'runRss', note: `VmHWM; sampled every 50 ms: ${r.run.sampledPeakRssMb.toFixed(0)} MB` });
     if (r.floor) add(s, 'monthly run / floor', r.run.seconds / r.floor.seconds, '×', { target: 'runVsFloor' });
-    add(s, 'CPU, portal process', r.run.cpuSeconds, 's');
+    add(s, 'CPU, portal process', r.run.cpuSeconds, 's', {
+      note: r.run.busiestThreadCpuSeconds == null ? undefined
+        : `busiest thread ${r.run.busiestThreadCpuSeconds.toFixed(1)} s, main thread ${r.run.mainThreadCpuSeconds?.toFixed(1) ?? '?'} s`,
+    });
+    if (r.floor && r.run.busiestThreadCpuSeconds != null) {
+      add(s, "busiest portal thread's CPU / floor", r.run.busiestThreadCpuSeconds / r.floor.seconds, '×', { note: 'what the portal alone would need with Netcare on other cores' });
+    }
     add(s, 'CPU, simulator process', r.run.simulator.cpuSeconds, 's', { note: `peak RSS ${r.run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
     add(s, 'problems recorded', r.run.problemsRecorded, '', { digits: 0 });
   }
