@@ -6,14 +6,19 @@ import { openDatabase } from '../domain/db.ts';
 import { extractPanel } from '../domain/extraction.ts';
 import { validatePanel } from '../domain/validation.ts';
 import { messageFromSnapshot } from '../netcare/encode.ts';
+import { filePath, nativeExtractor } from './native-extraction.ts';
 import type { PrepareReply, PrepareRequest, PreparedMessage, WorkerData } from './protocol.ts';
 
 const { databaseUrl, authToken } = workerData as WorkerData;
-const db = await openDatabase(databaseUrl, authToken);
+const path = filePath(databaseUrl);
+// A file is read through the native driver with its statements prepared once; a server
+// through the client, as everywhere else.
+const extract = path ? nativeExtractor(path).extract
+  : await openDatabase(databaseUrl, authToken).then((db) => (panelId: number, at: Date) => extractPanel(db, panelId, at));
 const port = parentPort!;
 
 async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Promise<PreparedMessage | null> {
-  const snapshot = await extractPanel(db, panelId, new Date(runAtMs));
+  const snapshot = await extract(panelId, new Date(runAtMs));
   if (!snapshot) return null;
   const validation = validatePanel(snapshot);
   // A panel that fails the rules is never sent: no message is built for it.
