@@ -6,6 +6,8 @@ import type { PrepareReply, PrepareRequest, PreparedMessage, WorkerData } from '
 
 export type Preparer = {
   prepare(panelId: number, submissionId: number, runAt: Date): Promise<PreparedMessage | null>;
+  /** whether a thread is running now */
+  running(): boolean;
   close(): Promise<void>;
 };
 
@@ -15,10 +17,14 @@ type Waiting = { resolve(prepared: PreparedMessage | null): void; reject(error: 
 const ENTRY = new URL('./thread.ts', import.meta.url).href;
 const BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); })`;
 
-export function startPreparer(data: WorkerData): Preparer {
+/** An idle thread is stopped after this long: the runs are daily at most, its memory is not. */
+const IDLE_MS = 60_000;
+
+export function startPreparer(data: WorkerData, { idleMs = IDLE_MS } = {}): Preparer {
   let worker: Worker | null = null;
   let nextId = 1;
   const waiting = new Map<number, Waiting>();
+  let idle: NodeJS.Timeout | undefined;
 
   function failAll(error: Error) {
     for (const w of waiting.values()) w.reject(error);
@@ -34,8 +40,16 @@ export function startPreparer(data: WorkerData): Preparer {
       if (!('id' in reply)) return;
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);
-      // An idle thread does not keep the process alive; one with work does.
-      if (waiting.size === 0) started.unref();
+      // An idle thread does not keep the process alive (one with work does), and soon stops.
+      if (waiting.size === 0) {
+        started.unref();
+        idle = setTimeout(() => {
+          if (worker === started && waiting.size === 0) {
+            worker = null;
+            void started.terminate();
+          }
+        }, idleMs).unref();
+      }
       if ('error' in reply) w?.reject(new Error(`preparing a panel failed: ${reply.error}`));
       else w?.resolve(reply.prepared);
     });
@@ -52,6 +66,7 @@ export function startPreparer(data: WorkerData): Preparer {
   return {
     prepare(panelId, submissionId, runAt) {
       const request: PrepareRequest = { id: nextId++, panelId, submissionId, runAtMs: runAt.getTime() };
+      clearTimeout(idle);
       return new Promise((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
         const target = thread();
@@ -59,7 +74,9 @@ export function startPreparer(data: WorkerData): Preparer {
         target.postMessage(request);
       });
     },
+    running: () => worker !== null,
     async close() {
+      clearTimeout(idle);
       const stopping = worker;
       worker = null;
       failAll(new Error('the preparing thread was closed'));

@@ -44,11 +44,15 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
     assert.is(await count(db, "SELECT count(*) FROM submission_problems WHERE reason = 'no_last_visit' AND patient_id IS NOT NULL"), 3);
 
     const inThread = encodeCparGroup((await extractPanel(db, good.panelId, RUN))!, 77);
-    const another = startPreparer({ databaseUrl: url });
+    const another = startPreparer({ databaseUrl: url }, { idleMs: 30 });
     const prepared = await another.prepare(good.panelId, 77, RUN);
-    await another.close();
     assert.ok(prepared?.body && Buffer.from(prepared.body).equals(inThread), 'the thread builds the very bytes the run thread would');
     assert.equal(prepared.problems, []);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.not.ok(another.running(), 'an idle thread stops');
+    const again = await another.prepare(good.panelId, 77, RUN);
+    assert.ok(again?.body && Buffer.from(again.body).equals(inThread), 'and the next panel starts another');
+    await another.close();
   } finally {
     await thread.close();
     await simulator.close();
