@@ -84,7 +84,8 @@ escaping('no raw() or dangerouslySetInnerHTML anywhere in the source', async () 
   });
   for (const file of walk('src')) {
     const text = readFileSync(file, 'utf8');
-    assert.not.match(text, /dangerouslySetInnerHTML|\braw\(/, file);
+    // hono's raw() (a method named raw, like a SQL statement's .raw(), is not it)
+    assert.not.match(text, /dangerouslySetInnerHTML|(?<!\.)\braw\(|\braw\b[^\n]*from 'hono/, file);
   }
 });
 
