@@ -141,6 +141,7 @@ try {
         // A signed-in page that reads almost nothing: the cost of the session, permissions and layout.
         { key: 'inbox', label: 'GET /inbox (signed in, ~empty)', path: '/inbox' },
         { key: 'submissions', label: 'Submissions page', path: '/settings/cii-cpar/submissions' },
+        { key: 'submissions-status', label: 'Submissions page by status', path: '/settings/cii-cpar/submissions?sort=status' },
         { key: 'panel', label: `panel page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}` },
         { key: 'members', label: `members page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}/members` },
         { key: 'panel-largest', label: `panel page (${largest.size} patients)`, path: `/settings/cii-cpar/panels/${largest.id}` },

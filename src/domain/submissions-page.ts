@@ -9,9 +9,9 @@ export type SubmissionSort = 'name' | 'status';
 export type SubmissionPage = { rows: SubmissionRow[]; page: number; pages: number; total: number; sort: SubmissionSort };
 
 // Sorted by status, the panels that need someone come first: failed, never sent, then the
-// ones on their way, then the done.
-const STATUS_ORDER = `CASE s.status WHEN 'Failed' THEN 0 WHEN 'Queued' THEN 2 WHEN 'Pending' THEN 3
-  WHEN 'Submitted' THEN 4 ELSE 1 END`;
+// ones on their way, then the done — panels.status_rank, kept by the database (migration 009)
+// and indexed, so a page is read off the index rather than sorted out of every panel.
+const STATUS_ORDER = 'p.status_rank';
 
 // The whole page in one statement and one JSON text (turning many columns of many rows into
 // JavaScript values costs more than SQLite's work here): the number of panels, and one page of
