@@ -1,13 +1,13 @@
 // A stand-in for Alberta Netcare's CPAR endpoint, speaking the wire format of
 // src/netcare/README.md over real HTTP, with switchable faults for tests and demos.
-import { isAscii } from 'node:buffer';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Hono } from 'hono';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../domain/db.ts';
-import { PANEL_NUMBER_SYSTEM, summarizeProblems, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
+import { summarizeProblems } from '../netcare/payload.ts';
+import { readReceipt, type Receipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
-import { digestOf, findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
+import { findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
 
 export type SimulatorOptions = {
@@ -20,11 +20,13 @@ export type SimulatorOptions = {
   fault?: Fault;
   /** aborted when the server shuts down, so slow and hanging requests end */
   closing?: AbortSignal;
+  /** reads a received message (in a thread of its own, say); in the server's thread when absent */
+  receive?: (payload: Uint8Array) => Promise<Receipt>;
 };
 
 const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
 
-export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
+export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing, receive = async (p) => readReceipt(p) }: SimulatorOptions) {
   let fault: Fault = initialFault ?? { mode: 'none' };
   let faultUses = 0;
   const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
@@ -82,27 +84,19 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
       return c.json({ reason: 'Content-Type must be application/fhir+json' }, 415);
     }
     // Parsed once from the bytes that arrived; only their digest is kept (see store.ts).
-    const payload = Buffer.from(await c.req.arrayBuffer());
-    let body: unknown;
-    try {
-      // An all-ASCII message (the portal's always is) is copied, not decoded.
-      body = JSON.parse(payload.toString(isAscii(payload) ? 'latin1' : 'utf8'));
-    } catch {
-      body = undefined;
-    }
-    const problems = validateCparGroup(body);
-    if (problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(problems)}` }, 422);
+    const payload = await c.req.arrayBuffer();
+    const receipt = await receive(new Uint8Array(payload));
+    if (receipt.problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(receipt.problems)}` }, 422);
 
-    const group = body as CparGroup;
     const rejected = c.get('faultMode') === 'reject';
     const { stored, samePayload, submission } = await storeOnce(db, {
       idempotencyKey,
-      panelNumber: group.identifier.find((i) => i.system === PANEL_NUMBER_SYSTEM)?.value ?? '',
-      patientCount: group.member.length,
+      panelNumber: receipt.panelNumber,
+      patientCount: receipt.patientCount,
       receivedAt: clock.now().getTime(),
       verdict: rejected ? 'rejected' : 'confirmed',
       reason: rejected ? REJECTION : null,
-      payloadSha256: digestOf(payload),
+      payloadSha256: receipt.digest,
     });
     if (stored) return c.json({ reference: submission.reference }, 202);
     // A replay must be the same message: reusing a key for another one is a sender's bug.

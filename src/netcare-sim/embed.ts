@@ -8,6 +8,8 @@ import { createSimulatorApp } from './app.ts';
 import type { Fault } from './fault.ts';
 import { openSimulatorDb } from './store.ts';
 import { createRequestLog } from './request-log.ts';
+import type { Receipt } from './receipt.ts';
+import { threadPool } from '../threads/pool.ts';
 
 export type SimulatorServerOptions = {
   databaseUrl: string;
@@ -17,6 +19,8 @@ export type SimulatorServerOptions = {
   confirmDelayMs?: number;
   fault?: Fault;
   clock?: Clock;
+  /** read received messages in a thread of their own (the standalone simulator does) */
+  receiptThread?: boolean;
 };
 
 export type RunningSimulator = { url: string; port: number; close(): Promise<void> };
@@ -25,8 +29,11 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
   const db = await openSimulatorDb(options.databaseUrl);
   const closing = new AbortController();
   const log = createRequestLog(db);
+  const receipts = options.receiptThread
+    ? threadPool<Uint8Array, Receipt>(new URL('./receipt-thread.ts', import.meta.url), null, { label: 'reading a received message' })
+    : null;
   const app = createSimulatorApp({
-    db, log, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
+    db, log, receive: receipts ? (payload) => receipts.request(payload, [payload.buffer as ArrayBuffer]) : undefined, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
     fault: options.fault, closing: closing.signal,
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -46,6 +53,7 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
       // close() alone waits for open requests, and a hanging one never ends by itself.
       server.closeAllConnections();
       await closed;
+      await receipts?.close();
       await log.flushed();
       db.close();
     },

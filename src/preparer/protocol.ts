@@ -1,7 +1,7 @@
 // What the main thread and the preparing thread say to each other (structured clone).
 import type { Validation } from '../domain/validation.ts';
 
-export type PrepareRequest = { id: number; panelId: number; submissionId: number; runAtMs: number };
+export type PrepareRequest = { panelId: number; submissionId: number; runAtMs: number };
 
 /** A prepared panel: its message is bytes (transferred, not copied) and only when valid. */
 export type PreparedMessage = {
@@ -11,9 +11,5 @@ export type PreparedMessage = {
   body: Uint8Array | null;
   problems: string[];
 };
-
-export type PrepareReply =
-  | { id: number; prepared: PreparedMessage | null }
-  | { id: number; error: string };
 
 export type WorkerData = { databaseUrl: string; authToken?: string };

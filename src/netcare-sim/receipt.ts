@@ -1,0 +1,27 @@
+// What the simulator makes of a received message: its problems, or the facts it stores (panel
+// number, patient count, digest). Pure, so it runs in the server's thread or in one of its own.
+import { isAscii } from 'node:buffer';
+import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
+import { digestOf } from './store.ts';
+
+export type Receipt = { problems: string[]; panelNumber: string; patientCount: number; digest: string };
+
+export function readReceipt(payload: Uint8Array): Receipt {
+  const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  let body: unknown;
+  try {
+    // An all-ASCII message (the portal's always is) is copied, not decoded.
+    body = JSON.parse(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
+  } catch {
+    body = undefined;
+  }
+  const problems = validateCparGroup(body);
+  if (problems.length > 0) return { problems, panelNumber: '', patientCount: 0, digest: '' };
+  const group = body as CparGroup;
+  return {
+    problems,
+    panelNumber: group.identifier.find((i) => i.system === PANEL_NUMBER_SYSTEM)?.value ?? '',
+    patientCount: group.member.length,
+    digest: digestOf(bytes),
+  };
+}

@@ -1,0 +1,106 @@
+// One worker thread answering requests in turn, for work that would otherwise hold the event
+// loop (a panel's preparation, a received message's parsing). Requests and answers are
+// structured clones; bytes can be transferred. If the thread dies, what waits fails and the
+// next request starts a new thread; an idle thread does not keep the process alive and stops
+// after a while.
+import { Worker } from 'node:worker_threads';
+
+export type ThreadPool<Req, Res> = {
+  request(request: Req, transfer?: ArrayBuffer[]): Promise<Res>;
+  /** whether a thread is running now */
+  running(): boolean;
+  close(): Promise<void>;
+};
+
+type Envelope<T> = { id: number; body: T };
+export type Reply<Res> = { id: number; answer: Res } | { id: number; error: string };
+
+/**
+ * Starts (lazily) the thread whose module is `entry`; it runs TypeScript like the rest of the
+ * portal, so tsx is registered before the module loads.
+ */
+export function threadPool<Req, Res>(entry: URL, workerData: unknown, { label, idleMs = 60_000 }: { label: string; idleMs?: number }): ThreadPool<Req, Res> {
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve(answer: Res): void; reject(error: Error): void }>();
+  let idle: NodeJS.Timeout | undefined;
+
+  function failAll(error: Error) {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+    worker = null;
+  }
+
+  function thread(): Worker {
+    if (worker) return worker;
+    const started = new Worker(boot, { eval: true, workerData });
+    started.unref();
+    started.on('message', (reply: Reply<Res>) => {
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (waiting.size === 0) {
+        started.unref();
+        idle = setTimeout(() => {
+          if (worker === started && waiting.size === 0) {
+            worker = null;
+            void started.terminate();
+          }
+        }, idleMs).unref();
+      }
+      if ('error' in reply) w?.reject(new Error(`${label} failed: ${reply.error}`));
+      else w?.resolve(reply.answer);
+    });
+    started.on('error', (error) => {
+      if (worker === started) failAll(new Error(`the thread for ${label} failed: ${error.message}`));
+    });
+    started.on('exit', (code) => {
+      if (worker === started) failAll(new Error(`the thread for ${label} stopped (exit code ${code})`));
+    });
+    worker = started;
+    return started;
+  }
+
+  return {
+    request(body, transfer = []) {
+      const envelope: Envelope<Req> = { id: nextId++, body };
+      clearTimeout(idle);
+      return new Promise((resolve, reject) => {
+        waiting.set(envelope.id, { resolve, reject });
+        const target = thread();
+        target.ref();
+        target.postMessage(envelope, transfer);
+      });
+    },
+    running: () => worker !== null,
+    async close() {
+      clearTimeout(idle);
+      const stopping = worker;
+      worker = null;
+      failAll(new Error(`the thread for ${label} was closed`));
+      if (stopping) await stopping.terminate();
+    },
+  };
+}
+
+/**
+ * The thread's side: answers each request with `answer`, one at a time and in order, and
+ * transfers the bytes `transferOf` names. An error's message is sent back; it must name no
+ * patient's values (database and validation errors do not).
+ */
+export async function serveRequests<Req, Res>(answer: (request: Req) => Promise<Res> | Res, transferOf: (answer: Res) => ArrayBuffer[] = () => []) {
+  const { parentPort } = await import('node:worker_threads');
+  const port = parentPort!;
+  let queue = Promise.resolve();
+  port.on('message', ({ id, body }: Envelope<Req>) => {
+    queue = queue.then(async () => {
+      let reply: Reply<Res>;
+      try {
+        reply = { id, answer: await answer(body) };
+      } catch (error) {
+        reply = { id, error: error instanceof Error ? error.message : 'unknown error' };
+      }
+      port.postMessage(reply, 'answer' in reply ? transferOf(reply.answer) : []);
+    });
+  });
+}
