@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../domain/db.ts';
 import { summarizeProblems } from '../netcare/payload.ts';
-import { readReceipt, type Receipt } from './receipt.ts';
+import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
 import { findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -20,13 +20,11 @@ export type SimulatorOptions = {
   fault?: Fault;
   /** aborted when the server shuts down, so slow and hanging requests end */
   closing?: AbortSignal;
-  /** reads a received message (in a thread of its own, say); in the server's thread when absent */
-  receive?: (payload: Uint8Array) => Promise<Receipt>;
 };
 
 const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
 
-export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing, receive = async (p) => readReceipt(p) }: SimulatorOptions) {
+export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
   let fault: Fault = initialFault ?? { mode: 'none' };
   let faultUses = 0;
   const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
@@ -85,7 +83,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     }
     // Parsed once from the bytes that arrived; only their digest is kept (see store.ts).
     const payload = await c.req.arrayBuffer();
-    const receipt = await receive(new Uint8Array(payload));
+    const receipt = readReceipt(new Uint8Array(payload));
     if (receipt.problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(receipt.problems)}` }, 422);
 
     const rejected = c.get('faultMode') === 'reject';

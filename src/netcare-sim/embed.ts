@@ -8,8 +8,6 @@ import { createSimulatorApp } from './app.ts';
 import type { Fault } from './fault.ts';
 import { openSimulatorDb } from './store.ts';
 import { createRequestLog } from './request-log.ts';
-import type { Receipt } from './receipt.ts';
-import { threadPool } from '../threads/pool.ts';
 
 export type SimulatorServerOptions = {
   databaseUrl: string;
@@ -19,8 +17,6 @@ export type SimulatorServerOptions = {
   confirmDelayMs?: number;
   fault?: Fault;
   clock?: Clock;
-  /** read received messages in a thread of their own (the standalone simulator does) */
-  receiptThread?: boolean;
 };
 
 export type RunningSimulator = { url: string; port: number; close(): Promise<void> };
@@ -29,11 +25,8 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
   const db = await openSimulatorDb(options.databaseUrl);
   const closing = new AbortController();
   const log = createRequestLog(db);
-  const receipts = options.receiptThread
-    ? threadPool<Uint8Array, Receipt>(new URL('./receipt-thread.ts', import.meta.url), null, { label: 'reading a received message' })
-    : null;
   const app = createSimulatorApp({
-    db, log, receive: receipts ? (payload) => receipts.request(payload, [payload.buffer as ArrayBuffer]) : undefined, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
+    db, log, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
     fault: options.fault, closing: closing.signal,
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -53,7 +46,6 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
       // close() alone waits for open requests, and a hanging one never ends by itself.
       server.closeAllConnections();
       await closed;
-      await receipts?.close();
       await log.flushed();
       db.close();
     },

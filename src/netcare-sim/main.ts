@@ -21,7 +21,6 @@ const simulator = await startSimulator({
   port: config.port,
   confirmDelayMs: config.confirmDelayMs,
   fault: { mode: config.fault },
-  receiptThread: true,
 });
 console.log(`Netcare simulator on ${simulator.url} (database ${config.databaseUrl}, confirms after ${config.confirmDelayMs} ms, fault ${config.fault})`);
 

@@ -1,5 +1,5 @@
 // What the simulator makes of a received message: its problems, or the facts it stores (panel
-// number, patient count, digest). Pure, so it runs in the server's thread or in one of its own.
+// number, patient count, digest).
 import { isAscii } from 'node:buffer';
 import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
 import { digestOf } from './store.ts';
