@@ -3,7 +3,8 @@ import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import type { PanelSnapshot, SnapshotPatient } from './snapshot.ts';
 
-type Member = [number, string, string, string, string, SnapshotPatient['gender'], string | null, string | null];
+/** The members column by column: ids, ULIs, last names, first names, birth dates, genders, confirmations, last visits. */
+type Columns = [number[], string[], string[], string[], string[], SnapshotPatient['gender'][], (string | null)[], (string | null)[]];
 
 /**
  * The three reads of a snapshot, with their arguments in order. Whoever runs them must run
@@ -18,12 +19,14 @@ export const EXTRACTION = {
     args: (panelId: number) => [panelId],
   },
   // One JSON text for the whole panel: turning thousands of rows into JavaScript objects one
-  // by one costs more than the query itself. As bytes, so that the usual all-ASCII text is
-  // copied into a string rather than decoded.
+  // by one costs more than the query itself. Column by column (a list per column, not one per
+  // patient: a sixth less to parse), and as bytes, so that the usual all-ASCII text is copied
+  // into a string rather than decoded.
   members: {
-    sql: `SELECT CAST(json_group_array(json_array(pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender,
-                   m.confirmed_on,
-                   (SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS BLOB)
+    sql: `SELECT CAST(json_array(json_group_array(pt.id), json_group_array(pt.uli), json_group_array(pt.last_name),
+                   json_group_array(pt.first_name), json_group_array(pt.birth_date), json_group_array(pt.gender),
+                   json_group_array(m.confirmed_on),
+                   json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS BLOB)
             FROM panel_members m JOIN patients pt ON pt.id = m.patient_id
            WHERE m.panel_id = ? AND pt.status = 'active'`,
     args: (panelId: number, at: Date) => [edmontonDate(at), panelId],
@@ -61,18 +64,28 @@ export function snapshotOf(panelId: number, at: Date, rows: ExtractionRows): Pan
       name: String(practitionerName),
       practitionerId: practitionerId === null ? null : String(practitionerId),
     })),
-    patients: (JSON.parse(textOf(rows.members)) as Member[])
-      .map(([patientId, uli, lastName, firstName, birthDate, gender, confirmedOn, lastVisitOn]): SnapshotPatient => ({
-        patientId, uli, lastName, firstName, birthDate, gender, lastVisitOn, confirmedOn,
-      }))
-      // Usually in this order already (the membership index): then the sort is one pass.
-      .sort((a, b) => a.patientId - b.patientId),
+    patients: patientsOf(rows.members),
     takenAt: at,
   };
 }
 
-function textOf(value: unknown): string {
-  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return '[]';
+function patientsOf(members: unknown): SnapshotPatient[] {
+  const text = textOf(members);
+  if (text === null) return [];
+  const [ids, ulis, lastNames, firstNames, birthDates, genders, confirmations, lastVisits] = JSON.parse(text) as Columns;
+  const patients: SnapshotPatient[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    patients[i] = {
+      patientId: ids[i], uli: ulis[i], lastName: lastNames[i], firstName: firstNames[i], birthDate: birthDates[i],
+      gender: genders[i], lastVisitOn: lastVisits[i], confirmedOn: confirmations[i],
+    };
+  }
+  // Usually in this order already (the membership index): then the sort is one pass.
+  return patients.sort((a, b) => a.patientId - b.patientId);
+}
+
+function textOf(value: unknown): string | null {
+  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return null;
   const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
   return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
