@@ -110,7 +110,18 @@ class AsciiWriter {
     this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 1024));
   }
 
+  // Pieces are gathered into a few kilobytes before they are copied: one copy call per
+  // patient cost more than the copying.
+  private pending = '';
+
   write(ascii: string) {
+    this.pending += ascii;
+    if (this.pending.length >= 8_192) this.flush();
+  }
+
+  private flush() {
+    const ascii = this.pending;
+    this.pending = '';
     if (this.length + ascii.length > this.buffer.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + ascii.length));
       this.buffer.copy(grown, 0, 0, this.length);
@@ -120,6 +131,7 @@ class AsciiWriter {
   }
 
   bytes(): Buffer {
+    this.flush();
     return this.buffer.subarray(0, this.length);
   }
 }
