@@ -51,11 +51,33 @@ const DEFAULT_CLAIM_MS = 5 * 60_000;
 export type Outcome = 'skipped' | 'invalid' | 'pending' | 'rejected' | 'unreachable';
 
 /**
- * Submissions in flight at once. While one waits for Netcare another is extracted and
- * built, so the portal and Netcare work at the same time; each submission is claimed on its
- * own, so this changes nothing about exactly-once.
+ * Requests to Netcare at once: while one waits for Netcare another is sent. Each submission
+ * is claimed on its own, so this changes nothing about exactly-once.
  */
 export const CONCURRENCY = 4;
+
+/**
+ * Panels a run works on at once: twice the requests to Netcare, so that the next panels are
+ * being prepared while others are being sent (the sends themselves stay at CONCURRENCY).
+ */
+const PANELS_IN_PROGRESS = 2 * CONCURRENCY;
+
+/** At most `limit` of the calls at once; the others wait their turn. */
+function limited(limit: number) {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await work();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
 
 async function eachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -95,7 +117,9 @@ export async function processSubmission(deps: PipelineDeps, submissionId: number
   return step.outcome;
 }
 
-async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, runAt: Date): Promise<Step> {
+type Slot = <T>(work: () => Promise<T>) => Promise<T>;
+
+async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, runAt: Date, slot: Slot = (work) => work()): Promise<Step> {
   const { db, clock, workerId } = deps;
   const expected = { status: 'Queued', claimedBy: workerId } as const;
   const prepared = await (deps.prepare ?? prepareHere(deps))(panelId, submissionId, runAt);
@@ -111,7 +135,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
 
-  const sent = await prepared.send();
+  const sent = await slot(() => prepared.send());
   deps.checkpoint?.('sent');
   // What left the clinic: the panel and how many patients, whatever Netcare answered —
   // written with the state it led to, in one commit.
@@ -155,6 +179,7 @@ export async function processQueued(deps: PipelineDeps, runAt: Date, runId: numb
     args: [runAt.getTime(), runId],
   });
   const ids = queued.rows.map((r) => Number(r.id));
+  const sendSlot = limited(CONCURRENCY);
   let next = 0;
   // Each worker commits what its last submission became together with its next claim: one
   // commit per panel instead of two.
@@ -169,13 +194,13 @@ export async function processQueued(deps: PipelineDeps, runAt: Date, runId: numb
         tally.skipped++;
         continue;
       }
-      const step = await carryOut(deps, id, Number(claimed.panel_id), runAt);
+      const step = await carryOut(deps, id, Number(claimed.panel_id), runAt, sendSlot);
       tally[step.outcome]++;
       record = step.record;
     }
     if (record.length) await deps.db.batch(record, 'write');
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
   return tally;
 }
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Db } from '../../src/domain/db.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { tick } from '../../src/domain/runs.ts';
-import type { PipelineDeps } from '../../src/domain/pipeline.ts';
+import { CONCURRENCY, type PipelineDeps } from '../../src/domain/pipeline.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { startTestSimulator, simSubmissions } from '../netcare/support/simulator.ts';
 import { freshDb, addUser, count } from '../support/app.ts';
@@ -196,6 +196,30 @@ pipeline('a run and other writes of the same process interleave without lock wai
     assert.is(report.runs[0].outcomes.invalid, 8);
     assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
     assert.is(await count(w.db, 'SELECT count(*) FROM inbox_messages WHERE submission_id IS NOT NULL'), 8);
+  } finally {
+    await w.close();
+  }
+});
+
+pipeline('panels are prepared ahead, but never more than four requests go to Netcare at once', async () => {
+  const w = await world();
+  try {
+    for (let i = 0; i < 14; i++) await addClinicPanel(w.db, { name: `Panel ${i}`, patients: 3, recipient: w.recipient });
+    let now = 0;
+    let most = 0;
+    const real = w.deps.netcare;
+    const netcare = { ...real, async send(...args: Parameters<typeof real.send>) {
+      most = Math.max(most, ++now);
+      try {
+        return await real.send(...args);
+      } finally {
+        now--;
+      }
+    } };
+    const report = await tick({ ...w.deps, netcare });
+    assert.is(report.runs[0].outcomes.pending, 14);
+    assert.ok(most <= CONCURRENCY, `${most} requests at once`);
+    assert.ok(most > 1, 'the sends overlap');
   } finally {
     await w.close();
   }
