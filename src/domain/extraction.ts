@@ -2,13 +2,11 @@ import { isAscii } from 'node:buffer';
 import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import type { PanelSnapshot, SnapshotPatient } from './snapshot.ts';
-
-/** The members column by column: ids, ULIs, last names, first names, birth dates, genders, confirmations, last visits. */
-type Columns = [number[], string[], string[], string[], string[], SnapshotPatient['gender'][], (string | null)[], (string | null)[]];
+import type { PanelFacts } from './validation.ts';
 
 /**
  * The three reads of a snapshot, with their arguments in order. Whoever runs them must run
- * them in one read transaction; `snapshotOf` makes the snapshot of what they returned.
+ * them in one read transaction; `extractedOf` makes the snapshot of what they returned.
  */
 export const EXTRACTION = {
   panel: { sql: 'SELECT name, panel_number FROM panels WHERE id = ?', args: (panelId: number) => [panelId] },
@@ -18,15 +16,17 @@ export const EXTRACTION = {
            WHERE pp.panel_id = ? ORDER BY pr.name, pr.id`,
     args: (panelId: number) => [panelId],
   },
-  // One JSON text for the whole panel: turning thousands of rows into JavaScript objects one
-  // by one costs more than the query itself. Column by column (a list per column, not one per
-  // patient: a sixth less to parse), and as bytes, so that the usual all-ASCII text is copied
-  // into a string rather than decoded.
+  // The members as one JSON list per column: turning thousands of rows into JavaScript
+  // objects one by one costs more than the query itself, and a list per column is a sixth
+  // less to parse than a list per patient. The columns the rules read come first and are
+  // parsed first: a panel that fails them is never sent, so its names are never parsed. As
+  // bytes, so that the usual all-ASCII text is copied into a string rather than decoded.
   members: {
-    sql: `SELECT CAST(json_array(json_group_array(pt.id), json_group_array(pt.uli), json_group_array(pt.last_name),
-                   json_group_array(pt.first_name), json_group_array(pt.birth_date), json_group_array(pt.gender),
-                   json_group_array(m.confirmed_on),
-                   json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?))) AS BLOB)
+    sql: `SELECT CAST(json_group_array(pt.id) AS BLOB), CAST(json_group_array(m.confirmed_on) AS BLOB),
+                 CAST(json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?)) AS BLOB),
+                 CAST(json_group_array(pt.uli) AS BLOB), CAST(json_group_array(pt.last_name) AS BLOB),
+                 CAST(json_group_array(pt.first_name) AS BLOB), CAST(json_group_array(pt.birth_date) AS BLOB),
+                 CAST(json_group_array(pt.gender) AS BLOB)
             FROM panel_members m JOIN patients pt ON pt.id = m.patient_id
            WHERE m.panel_id = ? AND pt.status = 'active'`,
     args: (panelId: number, at: Date) => [edmontonDate(at), panelId],
@@ -34,7 +34,10 @@ export const EXTRACTION = {
 } as const;
 
 /** Rows as arrays of column values, in the order of each statement's columns. */
-export type ExtractionRows = { panel: unknown[] | undefined; practitioners: unknown[][]; members: unknown };
+export type ExtractionRows = { panel: unknown[] | undefined; practitioners: unknown[][]; members: unknown[] | undefined };
+
+/** What the rules read, at once; the whole snapshot (names and all) only when asked for. */
+export type Extracted = { facts: PanelFacts; snapshot(): PanelSnapshot };
 
 /**
  * A panel as CPAR would receive it at `at`: its members whose status is active, each with
@@ -46,46 +49,60 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
     (['panel', 'practitioners', 'members'] as const).map((k) => ({ sql: EXTRACTION[k].sql, args: EXTRACTION[k].args(panelId, at) })),
     'read',
   );
-  return snapshotOf(panelId, at, {
+  return extractedOf(panelId, at, {
     panel: panel.rows[0] ? [panel.rows[0][0], panel.rows[0][1]] : undefined,
     practitioners: practitioners.rows.map((r) => [r[0], r[1]]),
-    members: members.rows[0]?.[0],
-  });
+    members: members.rows[0] ? Array.from({ length: 8 }, (_, i) => members.rows[0][i]) : undefined,
+  })?.snapshot() ?? null;
 }
 
-export function snapshotOf(panelId: number, at: Date, rows: ExtractionRows): PanelSnapshot | null {
+export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Extracted | null {
   if (!rows.panel) return null;
   const [name, panelNumber] = rows.panel;
-  return {
-    panelId,
+  const practitioners = rows.practitioners.map(([practitionerName, practitionerId]) => ({
+    name: String(practitionerName),
+    practitionerId: practitionerId === null ? null : String(practitionerId),
+  }));
+  const members = rows.members ?? [];
+  const ids = listOf<number>(members[0]);
+  const confirmations = listOf<string | null>(members[1]);
+  const lastVisits = listOf<string | null>(members[2]);
+  // Patients in id order (usually the order they come in: then sorting is one pass).
+  const order = ids.map((_, i) => i);
+  if (ids.some((id, i) => i > 0 && ids[i - 1] > id)) order.sort((a, b) => ids[a] - ids[b]);
+  const facts: PanelFacts = {
     panelName: String(name),
-    panelNumber: String(panelNumber ?? ''),
-    practitioners: rows.practitioners.map(([practitionerName, practitionerId]) => ({
-      name: String(practitionerName),
-      practitionerId: practitionerId === null ? null : String(practitionerId),
-    })),
-    patients: patientsOf(rows.members),
-    takenAt: at,
+    practitioners,
+    patientCount: ids.length,
+    withoutVisit: order.filter((i) => lastVisits[i] === null).map((i) => ids[i]),
+    withoutConfirmation: order.filter((i) => confirmations[i] === null).map((i) => ids[i]),
+  };
+  let snapshot: PanelSnapshot | undefined;
+  return {
+    facts,
+    snapshot() {
+      if (snapshot) return snapshot;
+      const ulis = listOf<string>(members[3]);
+      const lastNames = listOf<string>(members[4]);
+      const firstNames = listOf<string>(members[5]);
+      const birthDates = listOf<string>(members[6]);
+      const genders = listOf<SnapshotPatient['gender']>(members[7]);
+      snapshot = {
+        panelId, panelName: facts.panelName, panelNumber: String(panelNumber ?? ''), practitioners, takenAt: at,
+        patients: order.map((i): SnapshotPatient => ({
+          patientId: ids[i], uli: ulis[i], lastName: lastNames[i], firstName: firstNames[i], birthDate: birthDates[i],
+          gender: genders[i], lastVisitOn: lastVisits[i], confirmedOn: confirmations[i],
+        })),
+      };
+      return snapshot;
+    },
   };
 }
 
-function patientsOf(members: unknown): SnapshotPatient[] {
-  const text = textOf(members);
-  if (text === null) return [];
-  const [ids, ulis, lastNames, firstNames, birthDates, genders, confirmations, lastVisits] = JSON.parse(text) as Columns;
-  const patients: SnapshotPatient[] = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    patients[i] = {
-      patientId: ids[i], uli: ulis[i], lastName: lastNames[i], firstName: firstNames[i], birthDate: birthDates[i],
-      gender: genders[i], lastVisitOn: lastVisits[i], confirmedOn: confirmations[i],
-    };
-  }
-  // Usually in this order already (the membership index): then the sort is one pass.
-  return patients.sort((a, b) => a.patientId - b.patientId);
-}
-
-function textOf(value: unknown): string | null {
-  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return null;
+/** A JSON list sent as bytes (or text); empty when there is none. */
+function listOf<T>(value: unknown): T[] {
+  if (typeof value === 'string') return JSON.parse(value) as T[];
+  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return [];
   const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  return JSON.parse(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')) as T[];
 }

@@ -3,8 +3,7 @@
 // native driver instead of parsed, planned and copied through the client for every panel
 // (1.8 s of a province's run).
 import Database from 'libsql';
-import { EXTRACTION, snapshotOf } from '../domain/extraction.ts';
-import type { PanelSnapshot } from '../domain/snapshot.ts';
+import { EXTRACTION, extractedOf, type Extracted } from '../domain/extraction.ts';
 
 /** The file a `file:` URL names, or null for anything this thread should open through the client. */
 export function filePath(url: string): string | null {
@@ -21,7 +20,7 @@ export function nativeExtractor(path: string) {
   const begin = db.prepare('BEGIN');
   const commit = db.prepare('COMMIT');
   return {
-    extract(panelId: number, at: Date): PanelSnapshot | null {
+    extract(panelId: number, at: Date): Extracted | null {
       // One read transaction: the three reads see the same database.
       begin.run();
       let rows;
@@ -29,12 +28,12 @@ export function nativeExtractor(path: string) {
         rows = {
           panel: panel.get(...EXTRACTION.panel.args(panelId)) as unknown[] | undefined,
           practitioners: practitioners.all(...EXTRACTION.practitioners.args(panelId)) as unknown[][],
-          members: (members.get(...EXTRACTION.members.args(panelId, at)) as unknown[] | undefined)?.[0],
+          members: members.get(...EXTRACTION.members.args(panelId, at)) as unknown[] | undefined,
         };
       } finally {
         commit.run();
       }
-      return snapshotOf(panelId, at, rows);
+      return extractedOf(panelId, at, rows);
     },
     close: () => db.close(),
   };

@@ -4,7 +4,7 @@
 import { workerData } from 'node:worker_threads';
 import { openDatabase } from '../domain/db.ts';
 import { extractPanel } from '../domain/extraction.ts';
-import { validatePanel } from '../domain/validation.ts';
+import { factsOf, validateFacts } from '../domain/validation.ts';
 import { messageFromSnapshot } from '../netcare/encode.ts';
 import { filePath, nativeExtractor } from './native-extraction.ts';
 import { serveRequests } from '../threads/pool.ts';
@@ -15,15 +15,18 @@ const path = filePath(databaseUrl);
 // A file is read through the native driver with its statements prepared once; a server
 // through the client, as everywhere else.
 const extract = path ? nativeExtractor(path).extract
-  : await openDatabase(databaseUrl, authToken).then((db) => (panelId: number, at: Date) => extractPanel(db, panelId, at));
+  : await openDatabase(databaseUrl, authToken).then((db) => async (panelId: number, at: Date) => {
+    const snapshot = await extractPanel(db, panelId, at);
+    return snapshot && { facts: factsOf(snapshot), snapshot: () => snapshot };
+  });
 
 async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Promise<PreparedMessage | null> {
-  const snapshot = await extract(panelId, new Date(runAtMs));
-  if (!snapshot) return null;
-  const validation = validatePanel(snapshot);
-  // A panel that fails the rules is never sent: no message is built for it.
-  const message = validation.ok ? messageFromSnapshot(snapshot, submissionId) : null;
-  return { panelId, patientCount: snapshot.patients.length, validation, body: message?.body ?? null, problems: message?.problems ?? [] };
+  const extracted = await extract(panelId, new Date(runAtMs));
+  if (!extracted) return null;
+  const validation = validateFacts(extracted.facts);
+  // A panel that fails the rules is never sent: no message is built for it (nor its names read).
+  const message = validation.ok ? messageFromSnapshot(extracted.snapshot(), submissionId) : null;
+  return { panelId, patientCount: extracted.facts.patientCount, validation, body: message?.body ?? null, problems: message?.problems ?? [] };
 }
 
 await serveRequests(prepare, (prepared) => (prepared?.body ? [prepared.body.buffer as ArrayBuffer] : []));
