@@ -99,9 +99,8 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   };
 }
 
-/** A JSON list sent as bytes (or text); empty when there is none. */
+/** A JSON list sent as bytes; empty when there is none. */
 function listOf<T>(value: unknown): T[] {
-  if (typeof value === 'string') return JSON.parse(value) as T[];
   if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return [];
   const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
   return JSON.parse(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')) as T[];

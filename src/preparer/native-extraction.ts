@@ -14,6 +14,7 @@ export function filePath(url: string): string | null {
 
 export function nativeExtractor(path: string) {
   const db = new Database(path, { readonly: true });
+  // .raw(true) is the driver's "rows as arrays" switch (no HTML here: these are SQL statements).
   const panel = db.prepare(EXTRACTION.panel.sql).raw(true);
   const practitioners = db.prepare(EXTRACTION.practitioners.sql).raw(true);
   const members = db.prepare(EXTRACTION.members.sql).raw(true);

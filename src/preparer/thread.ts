@@ -29,4 +29,4 @@ async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Prom
   return { panelId, patientCount: extracted.facts.patientCount, validation, body: message?.body ?? null, problems: message?.problems ?? [] };
 }
 
-await serveRequests(prepare, (prepared) => (prepared?.body ? [prepared.body.buffer as ArrayBuffer] : []));
+serveRequests(prepare, (prepared) => (prepared?.body ? [prepared.body.buffer as ArrayBuffer] : []));

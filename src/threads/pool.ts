@@ -3,7 +3,7 @@
 // structured clones; bytes can be transferred. If the thread dies, what waits fails and the
 // next request starts a new thread; an idle thread does not keep the process alive and stops
 // after a while.
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 
 export type ThreadPool<Req, Res> = {
   request(request: Req, transfer?: ArrayBuffer[]): Promise<Res>;
@@ -88,8 +88,7 @@ export function threadPool<Req, Res>(entry: URL, workerData: unknown, { label, i
  * transfers the bytes `transferOf` names. An error's message is sent back; it must name no
  * patient's values (database and validation errors do not).
  */
-export async function serveRequests<Req, Res>(answer: (request: Req) => Promise<Res> | Res, transferOf: (answer: Res) => ArrayBuffer[] = () => []) {
-  const { parentPort } = await import('node:worker_threads');
+export function serveRequests<Req, Res>(answer: (request: Req) => Promise<Res> | Res, transferOf: (answer: Res) => ArrayBuffer[] = () => []) {
   const port = parentPort!;
   let queue = Promise.resolve();
   port.on('message', ({ id, body }: Envelope<Req>) => {
