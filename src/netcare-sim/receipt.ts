@@ -2,12 +2,19 @@
 // number, patient count, digest).
 import { isAscii } from 'node:buffer';
 import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
+import { acceptedMessage } from './accept.ts';
 import { digestOf } from './store.ts';
 
 export type Receipt = { problems: string[]; panelNumber: string; patientCount: number; digest: string };
 
 export function readReceipt(payload: Uint8Array): Receipt {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const accepted = acceptedMessage(bytes);
+  return accepted ? { problems: [], ...accepted, digest: digestOf(bytes) } : readInFull(bytes);
+}
+
+/** The general way: the whole message parsed, then validated. */
+export function readInFull(bytes: Buffer): Receipt {
   let body: unknown;
   try {
     // An all-ASCII message (the portal's always is) is copied, not decoded.
