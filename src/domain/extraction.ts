@@ -3,6 +3,7 @@ import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import type { PanelSnapshot, SnapshotPatient } from './snapshot.ts';
 import type { PanelFacts } from './validation.ts';
+import { JsonColumn, NULL, type MemberColumns } from './json-column.ts';
 
 /**
  * The three reads of a snapshot, with their arguments in order. Whoever runs them must run
@@ -36,8 +37,15 @@ export const EXTRACTION = {
 /** Rows as arrays of column values, in the order of each statement's columns. */
 export type ExtractionRows = { panel: unknown[] | undefined; practitioners: unknown[][]; members: unknown[] | undefined };
 
-/** What the rules read, at once; the whole snapshot (names and all) only when asked for. */
-export type Extracted = { facts: PanelFacts; snapshot(): PanelSnapshot };
+/**
+ * What the rules read, at once; the whole snapshot (names and all) only when asked for, or
+ * the members as the columns the database returned, for writing the message from them.
+ */
+export type Extracted = {
+  facts: PanelFacts;
+  snapshot(): PanelSnapshot;
+  members(): { panel: Omit<PanelSnapshot, 'patients'>; columns: MemberColumns; order: number[] };
+};
 
 /**
  * A panel as CPAR would receive it at `at`: its members whose status is active, each with
@@ -45,6 +53,11 @@ export type Extracted = { facts: PanelFacts; snapshot(): PanelSnapshot };
  * confirmation date for this panel. Null when the panel does not exist.
  */
 export async function extractPanel(db: Db, panelId: number, at: Date): Promise<PanelSnapshot | null> {
+  return (await extractRows(db, panelId, at))?.snapshot() ?? null;
+}
+
+/** extractPanel, through the client, before any snapshot is made. */
+export async function extractRows(db: Db, panelId: number, at: Date): Promise<Extracted | null> {
   const [panel, practitioners, members] = await db.batch(
     (['panel', 'practitioners', 'members'] as const).map((k) => ({ sql: EXTRACTION[k].sql, args: EXTRACTION[k].args(panelId, at) })),
     'read',
@@ -53,7 +66,7 @@ export async function extractPanel(db: Db, panelId: number, at: Date): Promise<P
     panel: panel.rows[0] ? [panel.rows[0][0], panel.rows[0][1]] : undefined,
     practitioners: practitioners.rows.map((r) => [r[0], r[1]]),
     members: members.rows[0] ? Array.from({ length: 8 }, (_, i) => members.rows[0][i]) : undefined,
-  })?.snapshot() ?? null;
+  });
 }
 
 export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Extracted | null {
@@ -63,10 +76,10 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
     name: String(practitionerName),
     practitionerId: practitionerId === null ? null : String(practitionerId),
   }));
-  const members = rows.members ?? [];
-  const ids = listOf<number>(members[0]);
-  const confirmations = listOf<string | null>(members[1]);
-  const lastVisits = listOf<string | null>(members[2]);
+  const lists = rows.members ?? [];
+  const ids = listOf<number>(lists[0]);
+  const confirmed = JsonColumn.of(lists[1]);
+  const lastVisit = JsonColumn.of(lists[2]);
   // Patients in id order (usually the order they come in: then sorting is one pass).
   const order = ids.map((_, i) => i);
   if (ids.some((id, i) => i > 0 && ids[i - 1] > id)) order.sort((a, b) => ids[a] - ids[b]);
@@ -74,24 +87,31 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
     panelName: String(name),
     practitioners,
     patientCount: ids.length,
-    withoutVisit: order.filter((i) => lastVisits[i] === null).map((i) => ids[i]),
-    withoutConfirmation: order.filter((i) => confirmations[i] === null).map((i) => ids[i]),
+    withoutVisit: order.filter((i) => lastVisit.kinds[i] === NULL).map((i) => ids[i]),
+    withoutConfirmation: order.filter((i) => confirmed.kinds[i] === NULL).map((i) => ids[i]),
+  };
+  const panel = { panelId, panelName: facts.panelName, panelNumber: String(panelNumber ?? ''), practitioners, takenAt: at };
+  let columns: MemberColumns | undefined;
+  const members = () => {
+    columns ??= {
+      uli: JsonColumn.of(lists[3]), lastName: JsonColumn.of(lists[4]), firstName: JsonColumn.of(lists[5]),
+      birthDate: JsonColumn.of(lists[6]), gender: JsonColumn.of(lists[7]), lastVisit, confirmed,
+    };
+    return { panel, columns, order };
   };
   let snapshot: PanelSnapshot | undefined;
   return {
     facts,
+    members,
     snapshot() {
-      if (snapshot) return snapshot;
-      const ulis = listOf<string>(members[3]);
-      const lastNames = listOf<string>(members[4]);
-      const firstNames = listOf<string>(members[5]);
-      const birthDates = listOf<string>(members[6]);
-      const genders = listOf<SnapshotPatient['gender']>(members[7]);
-      snapshot = {
-        panelId, panelName: facts.panelName, panelNumber: String(panelNumber ?? ''), practitioners, takenAt: at,
+      const c = members().columns;
+      snapshot ??= {
+        ...panel,
         patients: order.map((i): SnapshotPatient => ({
-          patientId: ids[i], uli: ulis[i], lastName: lastNames[i], firstName: firstNames[i], birthDate: birthDates[i],
-          gender: genders[i], lastVisitOn: lastVisits[i], confirmedOn: confirmations[i],
+          patientId: ids[i], uli: c.uli.valueAt(i) as string, lastName: c.lastName.valueAt(i) as string,
+          firstName: c.firstName.valueAt(i) as string, birthDate: c.birthDate.valueAt(i) as string,
+          gender: c.gender.valueAt(i) as SnapshotPatient['gender'],
+          lastVisitOn: lastVisit.valueAt(i) as string | null, confirmedOn: confirmed.valueAt(i) as string | null,
         })),
       };
       return snapshot;

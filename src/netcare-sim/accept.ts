@@ -5,7 +5,7 @@
 // anything it does not settle itself (a problem of any kind, an escape in a compared value,
 // a repeated key, the members before the contained resources) gives null, and the message is
 // read the general way. A property test holds it to readReceipt's general path.
-import { isCalendarDate, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM } from '../netcare/payload.ts';
+import { calendarDayAt, isCalendarDate, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM } from '../netcare/payload.ts';
 import { JsonScanner, undecided, UNDECIDED } from './json-scan.ts';
 import { SpanTable } from './span-table.ts';
 
@@ -352,15 +352,9 @@ class GroupReader {
 
   /** The last string read as a day, yyyymmdd; not settled here unless it is a real one (isCalendarDate). */
   private date(): number {
-    const { bytes: b, start, end, plain } = this.s;
-    if (!plain || end - start !== 10 || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d) undecided();
-    const year = digits(b, start, 4);
-    const month = digits(b, start + 5, 2);
-    const day = digits(b, start + 8, 2);
-    if (year < 1 || month < 1 || month > 12 || day < 1) undecided();
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) undecided();
-    return year * 10_000 + month * 100 + day;
+    const { bytes, start, end, plain } = this.s;
+    const day = plain && end - start === 10 ? calendarDayAt(bytes, start) : -1;
+    return day < 0 ? undecided() : day;
   }
 
   /** A ULI of nine digits, as a number. */
@@ -408,7 +402,6 @@ const EXTENSION_KEYS = keys('url', 'valueDate');
 const SYSTEMS = [PANEL_NUMBER_SYSTEM, SUBMISSION_ID_SYSTEM, PRAC_ID_SYSTEM, ULI_SYSTEM].map(ascii);
 const SYSTEM = { panelNumber: 1, submissionId: 2, pracId: 4, uli: 8 };
 const NOT_LAST_VISIT = -2;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The number written by `count` digits at `at`; not settled here unless they are digits. */
 function digits(b: Uint8Array, at: number, count: number): number {

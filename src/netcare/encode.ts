@@ -26,18 +26,12 @@ export function messageFromSnapshot(snapshot: PanelSnapshot, submissionId: numbe
 
 /** asciiJson(JSON.stringify(buildCparGroup(snapshot, submissionId))), written directly as bytes. */
 export function encodeCparGroup(snapshot: PanelSnapshot, submissionId: number): Buffer {
-  // Everything but the patients is small: the reference builder writes it, with an empty
-  // member list whose place the patients then take.
-  const head = asciiJson(JSON.stringify(buildCparGroup({ ...snapshot, patients: [] }, submissionId)));
-  // Both markers hold unescaped quotes, so neither can occur inside a JSON string.
-  const quantityAt = head.indexOf('"quantity":0,');
-  if (quantityAt < 0 || !head.endsWith('],"member":[]}')) throw new Error('the Group builder changed shape: encode.ts must follow');
+  const { opening, comma } = groupFrame(snapshot, submissionId, snapshot.patients.length);
   const patients = snapshot.patients;
   // Each patient is written as it is made: one string of the whole panel would be a rope of
   // millions of pieces, and flattening it cost more than making it.
-  const out = new AsciiWriter(head.length + patients.length * 480);
-  out.write(`${head.slice(0, quantityAt)}"quantity":${patients.length},${head.slice(quantityAt + 13, -'],"member":[]}'.length)}`);
-  const comma = snapshot.practitioners.length > 0 ? ',' : '';
+  const out = new AsciiWriter(opening.length + patients.length * 480);
+  out.write(opening);
   for (let i = 0; i < patients.length; i++) {
     const p = patients[i];
     const gender = fhirGender(p.gender);
@@ -57,9 +51,31 @@ export function encodeCparGroup(snapshot: PanelSnapshot, submissionId: number): 
   return out.bytes();
 }
 
+/**
+ * The message up to its first patient, for a panel of `count` patients (the panel's own
+ * patients are not read): everything but the patients is small, so the reference builder
+ * writes it, with an empty member list whose place the patients then take. `comma` goes
+ * before the first patient.
+ */
+export function groupFrame(panel: PanelSnapshot, submissionId: number, count: number): { opening: string; comma: string } {
+  const head = asciiJson(JSON.stringify(buildCparGroup({ ...panel, patients: [] }, submissionId)));
+  // Both markers hold unescaped quotes, so neither can occur inside a JSON string.
+  const quantityAt = head.indexOf('"quantity":0,');
+  if (quantityAt < 0 || !head.endsWith('],"member":[]}')) throw new Error('the Group builder changed shape: encode.ts must follow');
+  return {
+    opening: `${head.slice(0, quantityAt)}"quantity":${count},${head.slice(quantityAt + 13, -'],"member":[]}'.length)}`,
+    comma: panel.practitioners.length > 0 ? ',' : '',
+  };
+}
+
+/** The problems of the panel itself (its patients are not read): where every message's list begins. */
+export function panelProblems(panel: PanelSnapshot, submissionId: number): string[] {
+  return validateCparGroup(buildCparGroup({ ...panel, patients: [] }, submissionId));
+}
+
 /** validateCparGroup(buildCparGroup(snapshot, submissionId)), read off the snapshot. */
 export function snapshotProblems(snapshot: PanelSnapshot, submissionId: number): string[] {
-  const problems = validateCparGroup(buildCparGroup({ ...snapshot, patients: [] }, submissionId));
+  const problems = panelProblems(snapshot, submissionId);
   const today = edmontonDate(snapshot.takenAt);
   const seenUlis = new Map<string, number>();
   snapshot.patients.forEach((p, i) => patientProblems(problems, p, i, today, seenUlis));
@@ -81,12 +97,12 @@ function patientProblems(problems: string[], p: SnapshotPatient, index: number, 
   dateProblem(problems, index, '.extension', 'last visit date', p.lastVisitOn || undefined, today);
 }
 
-function filled(value: string | null | undefined): value is string {
+export function filled(value: string | null | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
 /** asciiJson(JSON.stringify(value)) for a string or null, without its cost for the plain strings most are. */
-function quote(value: string | null): string {
+export function quote(value: string | null): string {
   if (value === null) return 'null';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

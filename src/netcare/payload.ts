@@ -220,9 +220,30 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** A real day written YYYY-MM-DD (year 0001 to 9999, as FHIR allows). */
 export function isCalendarDate(value: string): boolean {
   if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 7);
-  const day = digits(value, 8, 10);
+  return isRealDay(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10));
+}
+
+/**
+ * The ten bytes at `at` as a day, yyyymmdd, when they are one written YYYY-MM-DD (as
+ * isCalendarDate); -1 otherwise. For readers of messages and lists as bytes.
+ */
+export function calendarDayAt(bytes: Uint8Array, at: number): number {
+  if (at + 10 > bytes.length || bytes[at + 4] !== 45 || bytes[at + 7] !== 45) return -1;
+  let year = 0;
+  for (let i = at; i < at + 4; i++) year = year * 10 + digitAt(bytes, i);
+  const month = digitAt(bytes, at + 5) * 10 + digitAt(bytes, at + 6);
+  const day = digitAt(bytes, at + 8) * 10 + digitAt(bytes, at + 9);
+  return isRealDay(year, month, day) ? year * 10_000 + month * 100 + day : -1;
+}
+
+/** The digit at `at`, or a large negative number (that no sum of digits makes positive). */
+function digitAt(bytes: Uint8Array, at: number): number {
+  const d = bytes[at] - 48;
+  return d >= 0 && d <= 9 ? d : -1e6;
+}
+
+/** Whether year-month-day is a real day of years 0001 to 9999 (negative parts are not). */
+function isRealDay(year: number, month: number, day: number): boolean {
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);

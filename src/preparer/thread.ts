@@ -3,9 +3,9 @@
 // answers, commits) never waits on a panel's reads or its gigabyte of FHIR.
 import { workerData } from 'node:worker_threads';
 import { openDatabase } from '../domain/db.ts';
-import { extractPanel } from '../domain/extraction.ts';
-import { factsOf, validateFacts } from '../domain/validation.ts';
-import { messageFromSnapshot } from '../netcare/encode.ts';
+import { extractRows } from '../domain/extraction.ts';
+import { validateFacts } from '../domain/validation.ts';
+import { messageFromColumns } from '../netcare/encode-columns.ts';
 import { filePath, nativeExtractor } from './native-extraction.ts';
 import { serveRequests } from '../threads/pool.ts';
 import type { PrepareRequest, PreparedMessage, WorkerData } from './protocol.ts';
@@ -15,17 +15,15 @@ const path = filePath(databaseUrl);
 // A file is read through the native driver with its statements prepared once; a server
 // through the client, as everywhere else.
 const extract = path ? nativeExtractor(path).extract
-  : await openDatabase(databaseUrl, authToken).then((db) => async (panelId: number, at: Date) => {
-    const snapshot = await extractPanel(db, panelId, at);
-    return snapshot && { facts: factsOf(snapshot), snapshot: () => snapshot };
-  });
+  : await openDatabase(databaseUrl, authToken).then((db) => (panelId: number, at: Date) => extractRows(db, panelId, at));
 
 async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Promise<PreparedMessage | null> {
   const extracted = await extract(panelId, new Date(runAtMs));
   if (!extracted) return null;
   const validation = validateFacts(extracted.facts);
   // A panel that fails the rules is never sent: no message is built for it (nor its names read).
-  const message = validation.ok ? messageFromSnapshot(extracted.snapshot(), submissionId) : null;
+  const members = validation.ok ? extracted.members() : null;
+  const message = members && messageFromColumns(members.panel, members.columns, members.order, submissionId);
   return { panelId, patientCount: extracted.facts.patientCount, validation, body: message?.body ?? null, problems: message?.problems ?? [] };
 }
 

@@ -1,0 +1,51 @@
+// Bytes written into one buffer that grows as needed: the monthly run's messages, a panel
+// of thousands of patients at a time.
+export class ByteWriter {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(estimate: number) {
+    // Never from the shared pool: the bytes may be transferred to another thread whole.
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 1024));
+  }
+
+  /** Room for `count` more bytes. */
+  private room(count: number) {
+    if (this.length + count <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + count));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  /** bytes[start, end) of another buffer. */
+  copy(bytes: Uint8Array, start = 0, end = bytes.length) {
+    this.room(end - start);
+    const out = this.buffer;
+    let at = this.length;
+    // Most pieces are a few bytes: a loop costs less than a call into the runtime.
+    if (end - start < 48) for (let i = start; i < end; i++) out[at++] = bytes[i];
+    else {
+      out.set(bytes.subarray(start, end), at);
+      at += end - start;
+    }
+    this.length = at;
+  }
+
+  /** A whole number, in decimal. */
+  integer(n: number) {
+    if (n < 10) {
+      this.room(1);
+      this.buffer[this.length++] = 0x30 + n;
+    } else this.ascii(String(n));
+  }
+
+  /** A string of ASCII characters only. */
+  ascii(text: string) {
+    this.room(text.length);
+    this.length += this.buffer.write(text, this.length, 'latin1');
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
