@@ -78,8 +78,8 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   }));
   const lists = rows.members ?? [];
   const ids = listOf<number>(lists[0]);
-  const confirmed = JsonColumn.of(lists[1]);
-  const lastVisit = JsonColumn.of(lists[2]);
+  const confirmed = JsonColumn.of(lists[1], ids.length);
+  const lastVisit = JsonColumn.of(lists[2], ids.length);
   // Patients in id order (usually the order they come in: then sorting is one pass).
   const order = ids.map((_, i) => i);
   if (ids.some((id, i) => i > 0 && ids[i - 1] > id)) order.sort((a, b) => ids[a] - ids[b]);
@@ -94,8 +94,9 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   let columns: MemberColumns | undefined;
   const members = () => {
     columns ??= {
-      uli: JsonColumn.of(lists[3]), lastName: JsonColumn.of(lists[4]), firstName: JsonColumn.of(lists[5]),
-      birthDate: JsonColumn.of(lists[6]), gender: JsonColumn.of(lists[7]), lastVisit, confirmed,
+      uli: JsonColumn.of(lists[3], ids.length), lastName: JsonColumn.of(lists[4], ids.length),
+      firstName: JsonColumn.of(lists[5], ids.length), birthDate: JsonColumn.of(lists[6], ids.length),
+      gender: JsonColumn.of(lists[7], ids.length), lastVisit, confirmed,
     };
     return { panel, columns, order };
   };

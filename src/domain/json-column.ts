@@ -20,10 +20,10 @@ export class JsonColumn {
     this.kinds = kinds;
   }
 
-  /** The list a column holds (ArrayBuffer or bytes); empty when it holds none. */
-  static of(value: unknown): JsonColumn {
-    if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return read(Buffer.from('[]'));
-    return read(value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value));
+  /** The list a column holds (ArrayBuffer or bytes), of about `expected` elements; empty when it holds none. */
+  static of(value: unknown, expected = 64): JsonColumn {
+    if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return read(Buffer.from('[]'), 1);
+    return read(value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value), expected);
   }
 
   /** Element i as JSON.parse gives it. */
@@ -49,9 +49,18 @@ export type MemberColumns = {
   gender: JsonColumn; lastVisit: JsonColumn; confirmed: JsonColumn;
 };
 
-function read(bytes: Buffer): JsonColumn {
+// What each byte is inside a string: a plain element has neither escapes nor characters
+// outside printable ASCII (encode.ts's quote() writes those as escapes).
+const PLAIN_BYTE = 0;
+const QUOTE = 1;
+const BACKSLASH = 2;
+const NOT_PLAIN = 3;
+const BYTE = Uint8Array.from({ length: 256 }, (_, c) =>
+  c === 0x22 ? QUOTE : c === 0x5c ? BACKSLASH : c < 0x20 || c >= 0x7f ? NOT_PLAIN : PLAIN_BYTE);
+
+function read(bytes: Buffer, expected: number): JsonColumn {
   const n = bytes.length;
-  let capacity = 64;
+  let capacity = Math.max(expected, 1);
   let starts: Int32Array = new Int32Array(capacity);
   let ends: Int32Array = new Int32Array(capacity);
   let kinds: Uint8Array = new Uint8Array(capacity);
@@ -76,14 +85,13 @@ function read(bytes: Buffer): JsonColumn {
       at++;
       for (;;) {
         if (at >= n) throw new Error('a member column ends inside a string');
-        const c = bytes[at];
-        if (c === 0x22) break;
-        if (c === 0x5c) {
+        const c = BYTE[bytes[at]];
+        if (c === PLAIN_BYTE) at++;
+        else if (c === QUOTE) break;
+        else {
           kind = OTHER;
-          at += 2; // the escaped character; a \u escape's digits are read as plain bytes
-        } else {
-          if (c < 0x20 || c >= 0x7f) kind = OTHER;
-          at++;
+          // after a backslash, the escaped character; a \u escape's digits are read as plain bytes
+          at += c === BACKSLASH ? 2 : 1;
         }
       }
       at++;

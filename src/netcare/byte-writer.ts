@@ -23,20 +23,31 @@ export class ByteWriter {
     const out = this.buffer;
     let at = this.length;
     // Most pieces are a few bytes: a loop costs less than a call into the runtime.
-    if (end - start < 48) for (let i = start; i < end; i++) out[at++] = bytes[i];
+    if (end - start < 16) for (let i = start; i < end; i++) out[at++] = bytes[i];
     else {
-      out.set(bytes.subarray(start, end), at);
+      out.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), at);
       at += end - start;
     }
     this.length = at;
   }
 
-  /** A whole number, in decimal. */
+  /** One byte. */
+  byte(value: number) {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+
+  /** A whole number (not negative), in decimal. */
   integer(n: number) {
-    if (n < 10) {
-      this.room(1);
-      this.buffer[this.length++] = 0x30 + n;
-    } else this.ascii(String(n));
+    const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : String(n).length;
+    this.room(digits);
+    let at = this.length + digits;
+    this.length = at;
+    for (let i = 0; i < digits; i++) {
+      const rest = Math.floor(n / 10);
+      this.buffer[--at] = 0x30 + n - rest * 10;
+      n = rest;
+    }
   }
 
   /** A string of ASCII characters only. */

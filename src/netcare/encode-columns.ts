@@ -33,6 +33,7 @@ const MEMBER = ascii('{"entity":{"reference":"#patient-');
 const PERIOD = ascii('"},"period":{"start":');
 const EXTENSION = ascii(`,"extension":[{"url":"${LAST_VISIT_URL}","valueDate":`);
 const CLOSE = ascii('}');
+const COMMA = 0x2c;
 const REFERENCE_END = ascii('"}');
 const EXTENSION_END = ascii('}]');
 
@@ -42,7 +43,7 @@ function encodeColumns(panel: PanelHead, c: MemberColumns, order: number[], subm
   out.ascii(opening);
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (k > 0 || comma) out.ascii(',');
+    if (k > 0 || comma) out.byte(COMMA);
     out.copy(PATIENT);
     out.integer(k);
     out.copy(ULI);
@@ -61,7 +62,7 @@ function encodeColumns(panel: PanelHead, c: MemberColumns, order: number[], subm
   out.ascii('],"member":[');
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (k > 0) out.ascii(',');
+    if (k > 0) out.byte(COMMA);
     out.copy(MEMBER);
     out.integer(k);
     if (isTruthy(c.confirmed, i)) {
