@@ -229,15 +229,17 @@ class GroupReader {
         birthDate = this.date();
       }
     }
-    if (id < 0 || this.byId.has(id, idEnd)) undecided();
+    if (id < 0) undecided();
     if (kind === PRACTITIONER) {
       if (!pracId) undecided();
       this.practitioners++;
     } else if (kind === 0) {
       if (uli < 0 || !named || !gender || this.today === 0 || birthDate > this.today) undecided();
-      kind = this.ulis.push(uli) - 1;
+      kind = this.ulis.length;
+      this.ulis.push(uli);
     }
-    this.byId.set(id, idEnd, kind);
+    // two resources with one id: the general way decides which a reference means
+    if (!this.byId.add(id, idEnd, kind)) undecided();
   }
 
   /**

@@ -51,13 +51,14 @@ export class JsonScanner {
 
   /** Takes `byte` (after whitespace), or gives up. */
   take(byte: number): void {
-    if (this.peek() !== byte) undecided();
+    // Usually the very next byte: then there is no whitespace to skip.
+    if (this.bytes[this.at] !== byte && this.peek() !== byte) undecided();
     this.at++;
   }
 
   /** Takes `byte` if it comes next. */
   takeIf(byte: number): boolean {
-    if (this.peek() !== byte) return false;
+    if (this.bytes[this.at] !== byte && this.peek() !== byte) return false;
     this.at++;
     return true;
   }

@@ -15,20 +15,15 @@ export class SpanTable {
     return found === 0 ? undefined : this.values[found - 1];
   }
 
-  has(start: number, end: number): boolean {
-    return this.slots[this.slotOf(start, end)] !== 0;
-  }
-
-  set(start: number, end: number, value: number): void {
+  /** Stores `value` for bytes[start, end) unless they have one: whether they had none. */
+  add(start: number, end: number, value: number): boolean {
     const slot = this.slotOf(start, end);
-    if (this.slots[slot] !== 0) {
-      this.values[this.slots[slot] - 1] = value;
-      return;
-    }
+    if (this.slots[slot] !== 0) return false;
     this.starts.push(start);
     this.ends.push(end);
     this.slots[slot] = this.values.push(value);
     if (this.values.length * 2 > this.slots.length) this.grow();
+    return true;
   }
 
   /** The slot that holds these bytes, or the empty one where they would go. */
