@@ -5,8 +5,9 @@
 // anything it does not settle itself (a problem of any kind, an escape in a compared value,
 // a repeated key, the members before the contained resources) gives null, and the message is
 // read the general way. A property test holds it to readReceipt's general path.
-import { calendarDayAt, isCalendarDate, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM } from '../netcare/payload.ts';
-import { JsonScanner, undecided, UNDECIDED } from './json-scan.ts';
+import { isCalendarDate, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM } from '../netcare/payload.ts';
+import { ascii, FieldReader, keys, OTHER_EXTENSION } from './field-reader.ts';
+import { undecided, UNDECIDED } from './json-scan.ts';
 import { SpanTable } from './span-table.ts';
 
 export type Accepted = { panelNumber: string; patientCount: number };
@@ -21,9 +22,6 @@ export function acceptedMessage(bytes: Uint8Array): Accepted | null {
   }
 }
 
-function ascii(text: string): Uint8Array {
-  return Buffer.from(text, 'latin1');
-}
 const V = {
   Group: ascii('Group'), person: ascii('person'), Patient: ascii('Patient'), Practitioner: ascii('Practitioner'),
   official: ascii('official'), lastVisit: ascii(LAST_VISIT_URL),
@@ -33,8 +31,7 @@ const INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:
 const PRACTITIONER = -1;
 const OTHER = -2;
 
-class GroupReader {
-  private readonly s: JsonScanner;
+class GroupReader extends FieldReader {
   /** the snapshot day as yyyymmdd, once meta.lastUpdated is read */
   private today = 0;
   /** contained resources by id: a patient's index in `ulis`, PRACTITIONER or OTHER */
@@ -42,15 +39,9 @@ class GroupReader {
   private readonly ulis: number[] = [];
   private readonly memberUlis = new Set<number>();
   private practitioners = 0;
-  /** what the last Identifier read holds: its system (one of SYSTEMS' bits, 0 for another) and value */
-  private system = 0;
-  private readonly value: Span = { start: 0, end: 0, plain: true };
-  private referenceEnd = -1;
-  /** the system most identifiers have where they are read: tried first */
-  private expectedSystem = SYSTEMS[0];
 
   constructor(bytes: Uint8Array) {
-    this.s = new JsonScanner(bytes);
+    super(bytes, SYSTEMS);
     this.byId = new SpanTable(this.s.bytes);
   }
 
@@ -79,7 +70,7 @@ class GroupReader {
         managingEnd = this.referenceEnd;
       }
       else if (key === ROOT.contained) {
-        this.expectedSystem = SYSTEMS[3];
+        this.expectedSystem = 3; // the ULI's
         for (let one = true; s.item(one); one = false) this.resource();
       }
       else if (key === ROOT.identifier) {
@@ -104,26 +95,6 @@ class GroupReader {
     return { panelNumber, patientCount: members };
   }
 
-  /** Which of `keys` the key just read is (its bit), 0 for none; a repeated one is not settled here. */
-  private key(seen: number, keys: Keys): number {
-    const s = this.s;
-    if (!s.plain) undecided(); // an escaped key may spell one of them
-    const candidates = keys.byLength[s.end - s.start];
-    if (candidates === undefined) return 0;
-    for (let c = 0; c < candidates.length; c++) {
-      const i = candidates[c];
-      if (!s.is(keys.names[i])) continue;
-      if (seen & (1 << i)) undecided();
-      return 1 << i;
-    }
-    return 0;
-  }
-
-  private expect(value: Uint8Array) {
-    this.s.string();
-    if (!this.s.is(value)) undecided();
-  }
-
   private meta() {
     const s = this.s;
     let seen = 0;
@@ -144,50 +115,6 @@ class GroupReader {
     this.s.string();
     const name = this.text(this.span());
     if (name.trim() === '' || name.length > 255) undecided();
-  }
-
-  /**
-   * A Reference to a contained resource ("#id"): where the id starts, and ends at
-   * `referenceEnd`; -1 for any other.
-   */
-  private reference(): number {
-    const s = this.s;
-    let seen = 0;
-    let target = -1;
-    for (let first = true; s.key(first); first = false) {
-      const key = this.key(seen, REFERENCE_KEYS);
-      seen |= key;
-      if (key === 0) s.skip();
-      else {
-        s.string();
-        target = s.plain && s.end > s.start && s.bytes[s.start] === 0x23 ? s.start + 1 : -1;
-        this.referenceEnd = s.end;
-      }
-    }
-    return target;
-  }
-
-  /** An Identifier, into `system` and `value`. */
-  private identifier() {
-    const s = this.s;
-    let seen = 0;
-    this.system = 0;
-    for (let first = true; s.key(first); first = false) {
-      const key = this.key(seen, IDENTIFIER_KEYS);
-      seen |= key;
-      if (key === 0) {
-        s.skip();
-        continue;
-      }
-      if (key === 2) {
-        s.string();
-        this.value.start = s.start;
-        this.value.end = s.end;
-        this.value.plain = s.plain;
-      } else if (s.stringIs(this.expectedSystem)) this.system = this.expectedSystem === SYSTEMS[3] ? SYSTEM.uli : SYSTEM.panelNumber;
-      else for (let i = 0; i < SYSTEMS.length; i++) if (s.is(SYSTEMS[i])) this.system = 1 << i;
-    }
-    if (seen !== 3) undecided();
   }
 
   /** One of the contained resources: a Patient or Practitioner is judged as validateCparGroup would. */
@@ -216,7 +143,7 @@ class GroupReader {
       else if (key === 4) {
         for (let one = true; s.item(one); one = false) {
           this.identifier();
-          if (this.system === SYSTEM.uli && uli < 0 && this.filled(this.value)) uli = this.uli(this.value);
+          if (this.system === SYSTEM.uli && uli < 0 && this.filled(this.value)) uli = this.nineDigits(this.value);
           else if (this.system === SYSTEM.pracId && this.filled(this.value)) pracId = true;
         }
       } else if (key === 8) {
@@ -299,8 +226,8 @@ class GroupReader {
       else if (key === 2) confirmed = this.period();
       else {
         for (let one = true; s.item(one); one = false) {
-          const date = this.extension();
-          if (lastVisit < 0 && date !== NOT_LAST_VISIT) lastVisit = date;
+          const date = this.extension(V.lastVisit);
+          if (lastVisit < 0 && date !== OTHER_EXTENSION) lastVisit = date;
         }
       }
     }
@@ -312,109 +239,17 @@ class GroupReader {
     if (confirmed < 0 || confirmed > this.today || lastVisit < 0 || lastVisit > this.today) undecided();
   }
 
-  /** A Period's start, as a day. */
-  private period(): number {
-    const s = this.s;
-    let seen = 0;
-    let start = -1;
-    for (let first = true; s.key(first); first = false) {
-      const key = this.key(seen, PERIOD_KEYS);
-      seen |= key;
-      if (key === 0) s.skip();
-      else {
-        s.string();
-        start = this.date();
-      }
-    }
-    return start;
-  }
-
-  /** An extension's date when it is the last visit's, NOT_LAST_VISIT for another. */
-  private extension(): number {
-    const s = this.s;
-    let seen = 0;
-    let lastVisit = false;
-    let date = -1;
-    for (let first = true; s.key(first); first = false) {
-      const key = this.key(seen, EXTENSION_KEYS);
-      seen |= key;
-      if (key === 0) s.skip();
-      else if (key === 1) lastVisit = s.stringIs(V.lastVisit);
-      else {
-        s.string();
-        date = this.date();
-      }
-    }
-    return lastVisit ? date : NOT_LAST_VISIT;
-  }
-
-  private span(): Span {
-    return { start: this.s.start, end: this.s.end, plain: this.s.plain };
-  }
-
-  /** The last string read as a day, yyyymmdd; not settled here unless it is a real one (isCalendarDate). */
-  private date(): number {
-    const { bytes, start, end, plain } = this.s;
-    const day = plain && end - start === 10 ? calendarDayAt(bytes, start) : -1;
-    return day < 0 ? undecided() : day;
-  }
-
-  /** A ULI of nine digits, as a number. */
-  private uli({ start, end, plain }: Span): number {
-    if (!plain || end - start !== 9) undecided();
-    return digits(this.s.bytes, start, 9);
-  }
-
-  /** Whether a string is more than whitespace (String.prototype.trim's). */
-  private filled({ start, end, plain }: Span): boolean {
-    if (!plain) return this.decoded(start, end).trim() !== '';
-    for (let at = start; at < end; at++) if (this.s.bytes[at] !== 0x20) return true;
-    return false;
-  }
-
-  private text({ start, end, plain }: Span): string {
-    return plain ? this.s.bytes.toString('latin1', start, end) : this.decoded(start, end);
-  }
-
-  /** A string with escapes or past ASCII, decoded as JSON.parse would. */
-  private decoded(start: number, end: number): string {
-    return JSON.parse(this.s.bytes.toString('utf8', start - 1, end + 1)) as string;
-  }
 }
 
-type Span = { start: number; end: number; plain: boolean };
-/** The keys an object is read for, looked up by length. */
-type Keys = { names: Uint8Array[]; byLength: (number[] | undefined)[] };
-function keys(...names: string[]): Keys {
-  const byLength: (number[] | undefined)[] = Array.from({ length: 64 }, () => undefined);
-  names.forEach((name, i) => (byLength[name.length] ??= []).push(i));
-  return { names: names.map(ascii), byLength };
-}
 const ROOT_NAMES = ['resourceType', 'type', 'actual', 'meta', 'name', 'quantity', 'managingEntity', 'contained', 'identifier', 'member'] as const;
 const ROOT_KEYS = keys(...ROOT_NAMES);
 const ROOT = Object.fromEntries(ROOT_NAMES.map((k, i) => [k, 1 << i])) as Record<(typeof ROOT_NAMES)[number], number>;
 const META_KEYS = keys('lastUpdated');
-const REFERENCE_KEYS = keys('reference');
-const IDENTIFIER_KEYS = keys('system', 'value');
 const RESOURCE_KEYS = keys('resourceType', 'id', 'identifier', 'name', 'gender', 'birthDate');
 const NAME_KEYS = keys('use', 'family', 'given');
 const MEMBER_KEYS = keys('entity', 'period', 'extension');
-const PERIOD_KEYS = keys('start');
-const EXTENSION_KEYS = keys('url', 'valueDate');
 const SYSTEMS = [PANEL_NUMBER_SYSTEM, SUBMISSION_ID_SYSTEM, PRAC_ID_SYSTEM, ULI_SYSTEM].map(ascii);
 const SYSTEM = { panelNumber: 1, submissionId: 2, pracId: 4, uli: 8 };
-const NOT_LAST_VISIT = -2;
-
-/** The number written by `count` digits at `at`; not settled here unless they are digits. */
-function digits(b: Uint8Array, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) undecided();
-    n = n * 10 + d;
-  }
-  return n;
-}
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
