@@ -33,7 +33,7 @@ export class FieldReader {
   protected readonly value: Span = { start: 0, end: 0, plain: true };
   /** where the id of the last Reference read ends */
   protected referenceEnd = -1;
-  /** the system most identifiers have where they are being read: tried first */
+  /** the index in `systems` of the system most identifiers have where they are being read: tried first */
   protected expectedSystem: number;
 
   constructor(bytes: Uint8Array, private readonly systems: Uint8Array[]) {
