@@ -1,7 +1,7 @@
 // What the simulator makes of a received message: its problems, or the facts it stores (panel
 // number, patient count, digest).
 import { isAscii } from 'node:buffer';
-import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup } from '../netcare/payload.ts';
+import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup, type Identifier } from '../netcare/payload.ts';
 import { acceptedMessage } from './accept.ts';
 import { digestOf } from './store.ts';
 
@@ -27,7 +27,9 @@ export function readInFull(bytes: Buffer): Receipt {
   const group = body as CparGroup;
   return {
     problems,
-    panelNumber: group.identifier.find((i) => i.system === PANEL_NUMBER_SYSTEM)?.value ?? '',
+    // the first identifier of the system, as sent (the list may hold other things too)
+    panelNumber: String((group.identifier as unknown[]).find((i): i is Identifier =>
+      typeof i === 'object' && i !== null && (i as Identifier).system === PANEL_NUMBER_SYSTEM)?.value ?? ''),
     patientCount: group.member.length,
     digest: digestOf(bytes),
   };

@@ -148,6 +148,8 @@ accept('refuses to settle what it cannot tell, and the general way answers', () 
   }
   // What the quick reader leaves to the general way is still answered there.
   assert.ok(readReceipt(Buffer.from(text.replace('"member":[', '"member" : ['))).problems.length === 0);
+  const odd = readReceipt(Buffer.from(text.replace('"identifier":[', '"identifier":[null,7,')));
+  assert.equal([odd.problems, odd.panelNumber, odd.patientCount], [[], 'CPAR-1', 1], 'other things in the identifier list');
 });
 
 accept.run();
