@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
-import { extractPanel } from './extraction.ts';
-import { validatePanel, type Validation } from './validation.ts';
+import { extractRows } from './extraction.ts';
+import { validateFacts, type Validation } from './validation.ts';
 
 export const MEMBERS_PAGE_SIZE = 50;
 export const CANDIDATES_SHOWN = 20;
@@ -85,11 +85,14 @@ export function flaggedIds(validation: Validation, problem: MemberProblem): numb
   return validation.failures.find((f) => f.reason === problem)?.patientIds ?? [];
 }
 
-/** The pipeline's extraction and validation of the panel now: one source of truth. */
+/**
+ * The pipeline's extraction and validation of the panel now: one source of truth. The rules
+ * read only ids and dates, so no snapshot (names and all) is made.
+ */
 async function validateNow(db: Db, panelId: number, at: Date) {
-  const snapshot = await extractPanel(db, panelId, at);
-  if (!snapshot) throw new Error(`panel ${panelId} vanished`);
-  return { validation: validatePanel(snapshot), eligibleCount: snapshot.patients.length };
+  const extracted = await extractRows(db, panelId, at);
+  if (!extracted) throw new Error(`panel ${panelId} vanished`);
+  return { validation: validateFacts(extracted.facts), eligibleCount: extracted.facts.patientCount };
 }
 
 function filterSql(panelId: number, query: MemberQuery, validation: Validation) {
