@@ -7,6 +7,7 @@
 // message is copied, not transcoded, on both ends).
 import type { PanelSnapshot, SnapshotPatient } from '../domain/snapshot.ts';
 import { edmontonDate } from '../domain/edmonton.ts';
+import { ByteWriter } from './byte-writer.ts';
 import {
   buildCparGroup, dateProblem, validateCparGroup, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type CparGroup,
 } from './payload.ts';
@@ -116,19 +117,15 @@ export function asciiJson(json: string): string {
   return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Bytes written from ASCII strings into one buffer that grows as needed. */
+/** ASCII strings gathered into a few kilobytes before they are copied into a ByteWriter. */
 class AsciiWriter {
-  private buffer: Buffer;
-  private length = 0;
+  private readonly out: ByteWriter;
+  // One copy call per patient cost more than the copying.
+  private pending = '';
 
   constructor(estimate: number) {
-    // Never from the shared pool: the bytes may be transferred to another thread whole.
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 1024));
+    this.out = new ByteWriter(estimate);
   }
-
-  // Pieces are gathered into a few kilobytes before they are copied: one copy call per
-  // patient cost more than the copying.
-  private pending = '';
 
   write(ascii: string) {
     this.pending += ascii;
@@ -136,18 +133,12 @@ class AsciiWriter {
   }
 
   private flush() {
-    const ascii = this.pending;
+    this.out.ascii(this.pending);
     this.pending = '';
-    if (this.length + ascii.length > this.buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + ascii.length));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(ascii, this.length, 'latin1');
   }
 
   bytes(): Buffer {
     this.flush();
-    return this.buffer.subarray(0, this.length);
+    return this.out.bytes();
   }
 }
