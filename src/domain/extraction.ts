@@ -22,14 +22,16 @@ export const EXTRACTION = {
   // less to parse than a list per patient. The columns the rules read come first and are
   // parsed first: a panel that fails them is never sent, so its names are never parsed. As
   // bytes, so that the usual all-ASCII text is copied into a string rather than decoded.
+  // The last column lists the patients with a date that cannot be true (after the day).
   members: {
     sql: `SELECT CAST(json_group_array(pt.id) AS BLOB), CAST(json_group_array(m.confirmed_on) AS BLOB),
-                 CAST(json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?)) AS BLOB),
+                 CAST(json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?1)) AS BLOB),
                  CAST(json_group_array(pt.uli) AS BLOB), CAST(json_group_array(pt.last_name) AS BLOB),
                  CAST(json_group_array(pt.first_name) AS BLOB), CAST(json_group_array(pt.birth_date) AS BLOB),
-                 CAST(json_group_array(pt.gender) AS BLOB)
+                 CAST(json_group_array(pt.gender) AS BLOB),
+                 CAST(json_group_array(pt.id) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS BLOB)
             FROM panel_members m JOIN patients pt ON pt.id = m.patient_id
-           WHERE m.panel_id = ? AND pt.status = 'active'`,
+           WHERE m.panel_id = ?2 AND pt.status = 'active'`,
     args: (panelId: number, at: Date) => [edmontonDate(at), panelId],
   },
 } as const;
@@ -65,7 +67,7 @@ export async function extractRows(db: Db, panelId: number, at: Date): Promise<Ex
   return extractedOf(panelId, at, {
     panel: panel.rows[0] ? [panel.rows[0][0], panel.rows[0][1]] : undefined,
     practitioners: practitioners.rows.map((r) => [r[0], r[1]]),
-    members: members.rows[0] ? Array.from({ length: 8 }, (_, i) => members.rows[0][i]) : undefined,
+    members: members.rows[0] ? Array.from({ length: 9 }, (_, i) => members.rows[0][i]) : undefined,
   });
 }
 
@@ -89,6 +91,7 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
     patientCount: ids.length,
     withoutVisit: order.filter((i) => lastVisit.kinds[i] === NULL).map((i) => ids[i]),
     withoutConfirmation: order.filter((i) => confirmed.kinds[i] === NULL).map((i) => ids[i]),
+    withFutureDate: listOf<number>(lists[8]).sort((a, b) => a - b),
   };
   const panel = { panelId, panelName: facts.panelName, panelNumber: String(panelNumber ?? ''), practitioners, takenAt: at };
   let columns: MemberColumns | undefined;

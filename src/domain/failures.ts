@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import { failureMessage } from './failure-message.ts';
 
 export type ProblemReason =
-  | 'name_too_long' | 'practitioner_without_id' | 'no_patients' | 'no_last_visit' | 'no_confirmation_date'
+  | 'name_too_long' | 'practitioner_without_id' | 'no_patients' | 'no_last_visit' | 'no_confirmation_date' | 'date_in_future'
   | 'netcare_rejected' | 'netcare_unreachable' | 'netcare_unconfirmed';
 
 export type Problem = { reason: ProblemReason; patientId: number | null; detail: string | null };

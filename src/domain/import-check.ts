@@ -72,8 +72,10 @@ class Fields {
     if (trouble) return this.problem(name, trouble);
     return value.trim() === '' ? this.problem(name, 'must not be blank') : value;
   }
-  date(name: string, nullable = false): string | null {
+  /** A real day; with `today`, one not after it (a birth or confirmation date cannot be in the future). */
+  date(name: string, nullable = false, today?: string): string | null {
     const value = this.text(name, nullable);
+    if (value && today && isRealDate(value) && value > today) return this.problem(name, `is in the future (today is ${today})`);
     if (!value || isRealDate(value)) return value;
     // Only something shaped like a date is echoed: a misplaced column could hold a name.
     return /^\d{4}-\d{2}-\d{2}$/.test(value)
@@ -122,7 +124,8 @@ function records<T>(list: unknown[], path: string, problems: Problem[], fields: 
  * A reference (a visit's patient or practitioner, a panel's practitioner or member) may name
  * a key defined in the file or one already in the database. Each top-level list is optional.
  */
-export function checkImport(input: unknown, existing: Existing): { ok: true; record: ClinicalRecord } | { ok: false; problems: Problem[] } {
+/** `today` is the import's Edmonton day: no birth or confirmation date may come after it. */
+export function checkImport(input: unknown, existing: Existing, today: string): { ok: true; record: ClinicalRecord } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   if (!isObj(input)) return { ok: false, problems: [{ path: '$', message: 'must be an object' }] };
   const top = new Fields('$', input, problems, LISTS);
@@ -141,7 +144,7 @@ export function checkImport(input: unknown, existing: Existing): { ok: true; rec
     ['key', 'uli', 'lastName', 'firstName', 'birthDate', 'gender', 'status'], (f) => {
       const p = {
         key: f.text('key'), uli: f.text('uli'), lastName: f.text('lastName'), firstName: f.text('firstName'),
-        birthDate: f.date('birthDate'), gender: f.oneOf('gender', GENDERS), status: f.oneOf('status', STATUSES),
+        birthDate: f.date('birthDate', false, today), gender: f.oneOf('gender', GENDERS), status: f.oneOf('status', STATUSES),
       };
       unique(patientKeys, p.key, at(f.path, 'key'), 'duplicate key', problems);
       if (p.uli && !/^\d{9}$/.test(p.uli)) p.uli = f.problem('uli', 'must be 9 digits');
@@ -198,7 +201,7 @@ export function checkImport(input: unknown, existing: Existing): { ok: true; rec
       }
       const listed = new Map<string, string>();
       const members = records(f.list('members'), at(f.path, 'members'), problems, ['patient', 'confirmedOn'], (m) => {
-        const member = { patient: m.text('patient'), confirmedOn: m.date('confirmedOn', true) };
+        const member = { patient: m.text('patient'), confirmedOn: m.date('confirmedOn', true, today) };
         unique(listed, member.patient, at(m.path, 'patient'), 'listed twice in this panel', problems);
         if (!knownPatient(member.patient)) m.problem('patient', UNKNOWN_PATIENT);
         return member as MemberRecord;

@@ -9,6 +9,7 @@
 //   practitioner links go in before old ones go out (a panel keeps at least one).
 // - A panel in the file is active. References may point at keys in the file or in the database.
 // Validation and writing run in one write transaction, so what was checked is what is written.
+import { edmontonDate } from './edmonton.ts';
 import type { InStatement, ResultSet, Transaction } from '@libsql/client';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
@@ -30,7 +31,7 @@ export type ImportResult = { ok: true; counts: ImportCounts } | { ok: false; pro
 export async function importClinicalRecord(db: Db, clock: Clock, input: unknown): Promise<ImportResult> {
   const tx = await db.transaction('write');
   try {
-    const checked = checkImport(input, await readExisting(tx, input));
+    const checked = checkImport(input, await readExisting(tx, input), edmontonDate(clock.now()));
     if (!checked.ok) return checked;
     const rows = toRows(checked.record);
     const results = await tx.batch(writeStatements(rows, clock.now().getTime()));

@@ -5,7 +5,7 @@ import { validateFacts, type Validation } from './validation.ts';
 
 export const MEMBERS_PAGE_SIZE = 50;
 export const CANDIDATES_SHOWN = 20;
-export const MEMBER_PROBLEMS = ['no_confirmation_date', 'no_last_visit'] as const;
+export const MEMBER_PROBLEMS = ['no_confirmation_date', 'no_last_visit', 'date_in_future'] as const;
 export type MemberProblem = (typeof MEMBER_PROBLEMS)[number];
 export type PatientStatus = 'active' | 'inactive' | 'deceased' | 'moved_away';
 /** Only active patients are sent to CPAR; the others stay members but are not counted. */

@@ -26,13 +26,15 @@ const GATHER = (only: string) => `
                                       WHERE pp.panel_id = p.id ORDER BY pr.name, pr.id) x),
            'patientCount', coalesce(m.patients, 0),
            'withoutVisit', coalesce(m.without_visit, 0),
-           'withoutConfirmation', coalesce(m.without_confirmation, 0))
+           'withoutConfirmation', coalesce(m.without_confirmation, 0),
+           'withFutureDate', coalesce(m.with_future_date, 0))
     FROM panels p
     LEFT JOIN (
       SELECT m.panel_id, count(*) AS patients,
              count(*) FILTER (WHERE NOT EXISTS (
                SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
-             count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation
+             count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation,
+             count(*) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS with_future_date
         FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
        WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
        GROUP BY m.panel_id) m ON m.panel_id = p.id

@@ -140,7 +140,7 @@ export type PanelProblem = { reason: ProblemReason; detail: string | null; count
 export type PatientProblems = { patientId: number; lastName: string; firstName: string; uli: string; reasons: ProblemReason[] };
 
 const REASON_ORDER: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit',
-  'no_confirmation_date', 'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed'];
+  'no_confirmation_date', 'date_in_future', 'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed'];
 
 /** The problems recorded when a submission failed: the panel's, then its patients' by name, a page at a time. */
 export async function listSubmissionProblems(db: Db, submissionId: number, { page = 1 } = {}): Promise<{

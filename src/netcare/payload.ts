@@ -4,6 +4,7 @@
 // kept under cpar.example so nobody mistakes it for an Alberta Health one. See README.md.
 import type { PanelSnapshot, SnapshotPatient, SnapshotPractitioner } from '../domain/snapshot.ts';
 import { edmontonDate, edmontonParts } from '../domain/edmonton.ts';
+import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/validation.ts';
 
 export const ULI_SYSTEM = 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-ab-patient-healthcare-id';
 export const PRAC_ID_SYSTEM = 'https://cpar.example/fhir/NamingSystem/ab-practitioner-id';
@@ -155,7 +156,7 @@ export function validateCparGroup(value: unknown): string[] {
   const identifiers = Array.isArray(value.identifier) ? value.identifier : [];
   if (!identifierValue(identifiers, PANEL_NUMBER_SYSTEM)) problems.push('identifier: CPAR panel number is missing');
   if (!identifierValue(identifiers, SUBMISSION_ID_SYSTEM)) problems.push('identifier: portal submission id is missing');
-  if (typeof value.name !== 'string' || value.name.trim() === '' || value.name.length > 255) {
+  if (typeof value.name !== 'string' || value.name.trim() === '' || panelNameLength(value.name) > MAX_PANEL_NAME_LENGTH) {
     problems.push('name: panel name must be 1 to 255 characters');
   }
 

@@ -17,7 +17,9 @@ export function membersUrl(panelId: number, query?: Partial<MemberQuery>, extra:
   return `${panelUrl(panelId)}/members${search ? `?${search}` : ''}`;
 }
 
-const PROBLEM_TEXT = { no_confirmation_date: 'No confirmation date', no_last_visit: 'No last visit' } as const;
+const PROBLEM_TEXT = {
+  no_confirmation_date: 'No confirmation date', no_last_visit: 'No last visit', date_in_future: 'Birth or confirmation date in the future',
+} as const;
 
 function DateCell({ name, date, missing }: { name: string; date: string | null; missing: boolean }) {
   if (date) return <td class={name}><time datetime={date}>{date}</time></td>;

@@ -10,6 +10,7 @@ const FILTERS: { problem: MemberProblem | null; label: string }[] = [
   { problem: null, label: 'All members' },
   { problem: 'no_confirmation_date', label: 'No confirmation date' },
   { problem: 'no_last_visit', label: 'No last visit' },
+  { problem: 'date_in_future', label: 'Date in the future' },
 ];
 
 const n = (count: number) => count.toLocaleString('en-CA');

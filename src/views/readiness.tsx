@@ -7,7 +7,8 @@ export function fixUrl(panelId: number, reason: RuleReason): string {
     case 'practitioner_without_id': return '/settings/practitioners';
     case 'no_patients': return `/settings/cii-cpar/panels/${panelId}/members`;
     case 'no_last_visit':
-    case 'no_confirmation_date': return `/settings/cii-cpar/panels/${panelId}/members?problem=${reason}`;
+    case 'no_confirmation_date':
+    case 'date_in_future': return `/settings/cii-cpar/panels/${panelId}/members?problem=${reason}`;
   }
 }
 

@@ -25,12 +25,13 @@ export const REASON_WORDS: Record<ProblemReason, string> = {
   no_patients: 'No patients assigned',
   no_last_visit: 'No last visit date',
   no_confirmation_date: 'No confirmation date for this panel',
+  date_in_future: 'Birth date or confirmation date in the future',
   netcare_rejected: 'Rejected by Netcare',
   netcare_unreachable: 'Netcare could not be reached',
   netcare_unconfirmed: 'Netcare did not confirm it in time',
 };
 
-const RULES: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit', 'no_confirmation_date'];
+const RULES: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit', 'no_confirmation_date', 'date_in_future'];
 const isRule = (reason: ProblemReason): reason is RuleReason => RULES.includes(reason);
 
 export function When({ at }: { at: Date | null }) {
@@ -103,7 +104,7 @@ function PanelProblems({ panelId, problems }: { panelId: number; problems: Panel
           <li data-reason={p.reason}>
             <strong>{REASON_WORDS[p.reason]}</strong>
             {p.detail ? `: ${p.detail}` : null}
-            {p.detail === null && (p.reason === 'no_last_visit' || p.reason === 'no_confirmation_date')
+            {p.detail === null && (p.reason === 'no_last_visit' || p.reason === 'no_confirmation_date' || p.reason === 'date_in_future')
               ? ` (${p.count} ${p.count === 1 ? 'patient' : 'patients'} since removed from the clinical record)` : null}
             {isRule(p.reason) ? <> <a href={fixUrl(panelId, p.reason)}>Fix</a></> : null}
           </li>

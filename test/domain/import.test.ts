@@ -148,7 +148,7 @@ domain('visits are additive and references may name keys already in the database
   await importOk(db, example());
   const counts = await importOk(db, {
     visits: [{ patient: 'p34', practitioner: 'dr-lee', date: '2026-12-01' }, { patient: 'p34', practitioner: 'dr-lee', date: '2026-12-01' }],
-    panels: [{ ...example().panels[4], members: [{ patient: 'p34', confirmedOn: '2026-12-01' }] }],
+    panels: [{ ...example().panels[4], members: [{ patient: 'p34', confirmedOn: '2026-11-09' }] }],
   });
   assert.equal(counts.visits, { created: 1, unchanged: 0 }, 'a visit listed twice is one visit');
   assert.equal(counts.panelMembers, { created: 0, updated: 1, unchanged: 0, removed: 4 });
@@ -172,6 +172,8 @@ const CASES: Case[] = [
   ["an unknown panel practitioner", (f) => { f.panels[5].practitioners = ['dr-okoye', 'dr-who']; }, '$.panels[5].practitioners[1]', 'no practitioner with this key'],
   ['an unknown panel member', (f) => { f.panels[1].members[0].patient = 'ghost'; }, '$.panels[1].members[0].patient', 'no patient with this key'],
   ['a birth date that is not a real date', (f) => { f.patients[3].birthDate = '1980-02-30'; }, '$.patients[3].birthDate', 'not a real date "1980-02-30"'],
+  ['a birth date after the import day', (f) => { f.patients[3].birthDate = '2026-11-11'; }, '$.patients[3].birthDate', 'is in the future (today is 2026-11-10)'],
+  ['a confirmation date after the import day', (f) => { f.panels[0].members[1].confirmedOn = '2026-11-11'; }, '$.panels[0].members[1].confirmedOn', 'is in the future (today is 2026-11-10)'],
   ['a visit date in another format', (f) => { f.visits[2].date = '01/05/2026'; }, '$.visits[2].date', 'must be a date written YYYY-MM-DD'],
   ['a confirmation date that is not a real date', (f) => { f.panels[0].members[1].confirmedOn = '2026-13-01'; }, '$.panels[0].members[1].confirmedOn', 'not a real date'],
   ['a patient key used twice', (f) => { f.patients.push(patient('p07', '999999999')); }, '$.patients[40].key', 'duplicate key (also at $.patients[6].key)'],
@@ -208,6 +210,19 @@ for (const [title, edit, path, message] of CASES) {
     assert.is(await count(db, 'SELECT (SELECT count(*) FROM practitioners) + (SELECT count(*) FROM patients) + (SELECT count(*) FROM panels)'), 0);
   });
 }
+
+domain('a birth or confirmation date of the import day itself is accepted; the day is Edmonton’s, from the injected clock', async () => {
+  const file = example();
+  file.patients[3].birthDate = '2026-11-10';
+  file.panels[0].members[1].confirmedOn = '2026-11-10';
+  await importOk(db, file);
+  const late = example();
+  late.patients[4].birthDate = '2026-11-11';
+  // 23:59 on the 10th in Edmonton is already the 11th in UTC: still refused.
+  const result = await importClinicalRecord(db, new ManualClock('2026-11-11T06:59:00Z'), late);
+  assert.equal(result.ok ? [] : result.problems.map((p) => p.path), ['$.patients[4].birthDate']);
+  assert.ok((await importClinicalRecord(db, new ManualClock('2026-11-11T07:00:00Z'), late)).ok, 'accepted from Edmonton midnight');
+});
 
 domain('every problem is reported, and none quotes a name or a ULI', async () => {
   const file = example();
