@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { seedDemo } from '../../src/domain/demo-seed.ts';
 import { extractPanel } from '../../src/domain/extraction.ts';
-import { readinessOfCparPanels } from '../../src/domain/readiness.ts';
+import { panelReadiness, readinessOfCparPanels } from '../../src/domain/readiness.ts';
 import { judgementOf, validatePanel } from '../../src/domain/validation.ts';
 import { freshDb } from '../support/app.ts';
 
@@ -59,6 +59,35 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
   const tomorrow = await readinessOfCparPanels(db, new Date('2026-11-27T08:00:00-07:00'));
   assert.not.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'));
   assert.is(Number((await db.execute('SELECT count(*) AS n FROM panel_readiness WHERE as_of_day = ?', ['2026-11-27'])).rows[0].n), 1);
+});
+
+readiness('a visit on the day itself counts as the last visit, in readiness as in the run', async () => {
+  const db = await freshDb();
+  const { addClinicPanel } = await import('../support/clinic.ts');
+  const { panelId, patientIds } = await addClinicPanel(db, { name: 'Seen today', patients: 1, withoutVisit: 1 });
+  await db.execute({ sql: "INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, '2026-11-26')", args: [patientIds[1]] });
+  const lastMinute = new Date('2026-11-26T23:59:59-07:00');
+  for (const ids of [undefined, [panelId]]) {
+    await db.execute('DELETE FROM panel_readiness');
+    assert.is((await readinessOfCparPanels(db, lastMinute, ids)).get(panelId)!.ok, true, `ids ${ids}`);
+  }
+  assert.is((await panelReadiness(db, panelId, lastMinute))!.ok, true);
+});
+
+readiness('readiness changes at Edmonton midnight: a visit dated tomorrow counts from tomorrow, not before', async () => {
+  const db = await freshDb();
+  const { addClinicPanel } = await import('../support/clinic.ts');
+  const { panelId, patientIds } = await addClinicPanel(db, { name: 'Seen tomorrow', patients: 1, withoutVisit: 1 });
+  await db.execute({ sql: "INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, '2026-11-27')", args: [patientIds[1]] });
+  const before = new Date('2026-11-27T06:59:59.999Z'); // 23:59:59.999 on the 26th in Edmonton
+  const after = new Date('2026-11-27T07:00:00Z');
+  for (const ids of [undefined, [panelId]]) {
+    assert.equal((await readinessOfCparPanels(db, before, ids)).get(panelId)!.briefError, '1 patient has no last visit date.');
+    assert.equal((await panelReadiness(db, panelId, before))!.briefError, '1 patient has no last visit date.');
+    assert.is((await readinessOfCparPanels(db, after, ids)).get(panelId)!.ok, true, 'the stored facts of the 26th are not read on the 27th');
+    assert.is((await panelReadiness(db, panelId, after))!.ok, true);
+    await db.execute('DELETE FROM panel_readiness');
+  }
 });
 
 readiness.run();
