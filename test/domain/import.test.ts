@@ -172,6 +172,7 @@ const CASES: Case[] = [
   ["an unknown panel practitioner", (f) => { f.panels[5].practitioners = ['dr-okoye', 'dr-who']; }, '$.panels[5].practitioners[1]', 'no practitioner with this key'],
   ['an unknown panel member', (f) => { f.panels[1].members[0].patient = 'ghost'; }, '$.panels[1].members[0].patient', 'no patient with this key'],
   ['a birth date that is not a real date', (f) => { f.patients[3].birthDate = '1980-02-30'; }, '$.patients[3].birthDate', 'not a real date "1980-02-30"'],
+  ['a birth date in the year 0000, which no FHIR date has', (f) => { f.patients[3].birthDate = '0000-01-01'; }, '$.patients[3].birthDate', 'not a real date'],
   ['a birth date after the import day', (f) => { f.patients[3].birthDate = '2026-11-11'; }, '$.patients[3].birthDate', 'is in the future (today is 2026-11-10)'],
   ['a confirmation date after the import day', (f) => { f.panels[0].members[1].confirmedOn = '2026-11-11'; }, '$.panels[0].members[1].confirmedOn', 'is in the future (today is 2026-11-10)'],
   ['a visit date in another format', (f) => { f.visits[2].date = '01/05/2026'; }, '$.visits[2].date', 'must be a date written YYYY-MM-DD'],

@@ -92,6 +92,23 @@ schema('patients: 9-digit ULI, real dates, known gender and status', async () =>
   await rejects(insert, ['123456789', '1981-01-31', 'M', 'active']);
 });
 
+schema('what the message check would call empty or not a date cannot be stored: whitespace names, the year 0000', async () => {
+  const insert = `INSERT INTO patients (uli, last_name, first_name, birth_date, gender) VALUES (?, ?, ?, ?, 'F')`;
+  await rejects(insert, ['223456789', '\t', 'Jan', '1980-01-31']);
+  await rejects(insert, ['223456789', 'Doe', '\u00a0\u3000', '1980-01-31']);
+  await rejects(insert, ['223456789', 'Doe', 'Jan', '0000-01-01']);
+  const id = Number((await db.execute({ sql: `${insert} RETURNING id`, args: ['223456789', 'Doe', 'Jan', '0001-01-01'] })).rows[0].id);
+  await rejects('UPDATE patients SET first_name = ? WHERE id = ?', ['\ufeff', id]);
+  await rejects('UPDATE patients SET birth_date = ? WHERE id = ?', ['0000-12-31', id]);
+  const panelId = await addPanel(db, 'Dated');
+  await rejects("UPDATE panels SET name = '\t\n' WHERE id = ?", [panelId]);
+  await rejects('INSERT INTO panel_members (panel_id, patient_id, confirmed_on) VALUES (?, ?, ?)', [panelId, id, '0000-06-01']);
+  await db.execute({ sql: 'INSERT INTO panel_members (panel_id, patient_id) VALUES (?, ?)', args: [panelId, id] });
+  await rejects('UPDATE panel_members SET confirmed_on = ? WHERE patient_id = ?', ['0000-06-01', id]);
+  const practitioner = Number((await db.execute("INSERT INTO practitioners (name) VALUES ('Dr. Dated') RETURNING id")).rows[0].id);
+  await rejects('INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, ?, ?)', [id, practitioner, '0000-02-29']);
+});
+
 schema('permissions must be known ones', async () => {
   const user = await addUser(db, 'perm-check');
   await rejects('INSERT INTO user_permissions (user_id, permission) VALUES (?, ?)', [user, 'superuser'], /FOREIGN KEY/);
