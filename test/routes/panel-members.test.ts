@@ -119,6 +119,20 @@ listing('readiness equals pipeline validation: each problem filter lists exactly
   assert.equal(validation.failures.map((f) => f.reason), ['no_last_visit', 'no_confirmation_date']);
 });
 
+listing('a birth or confirmation date after today is a reason of its own, with its patients listed by its filter', async () => {
+  const dated = await addClinicPanel(db, { name: 'Dated', patients: 3 });
+  const [born, confirmed] = dated.patientIds;
+  await db.execute({ sql: "UPDATE patients SET birth_date = '2026-11-11' WHERE id = ?", args: [born] });
+  await db.execute({ sql: "UPDATE panel_members SET confirmed_on = '2026-11-11' WHERE patient_id = ?", args: [confirmed] });
+  const page = await dom(await request(app, 'GET', list(dated.panelId), { cookie }));
+  const reason = page.querySelector(`#readiness-${dated.panelId} [data-reason=date_in_future]`);
+  assert.match(text(reason), '2 patients have a birth date or confirmation date in the future.');
+  assert.is(text(page.querySelector('#members-summary [data-problem=date_in_future]')), 'Date in the future (2)');
+  const filtered = await dom(await request(app, 'GET', reason!.querySelector('a')!.getAttribute('href')!, { cookie }));
+  assert.equal(rowIds(filtered).sort((a, b) => a - b), [born, confirmed].sort((a, b) => a - b));
+  for (const id of [born, confirmed]) assert.ok(filtered.querySelector(`#member-${id}.flagged`));
+});
+
 listing('the readiness summary comes first with the panel counts and filter links', async () => {
   const doc = await dom(await request(app, 'GET', list(main.panelId), { cookie }));
   assert.ok(doc.querySelector(`#members-summary #readiness-${main.panelId} .badge-not-ready`));
