@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import type { Status } from './submissions.ts';
 import type { ProblemReason } from './failures.ts';
 import { edmontonInstant, edmontonParts } from './edmonton.ts';
+import { MONTHLY_JOB } from './runs.ts';
 
 export const SUBMISSIONS_PER_PAGE = 24;
 export const PATIENTS_PER_PAGE = 50;
@@ -195,7 +196,12 @@ export type MonthCount = {
 
 const monthKey = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
 
-/** Patients per monthly (scheduled) submission over the 12 Edmonton months ending with the one of `now`, oldest first. */
+/**
+ * Patients per monthly-run submission over the 12 Edmonton months ending with the one of
+ * `now`, oldest first. A submission belongs to the monthly run that sent it, whoever queued
+ * it (a clerk's Submit on the morning of the 15th joins that run), and to the month of the
+ * run's scheduled instant.
+ */
 export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): Promise<MonthCount[]> {
   const { year, month } = edmontonParts(now);
   const months = Array.from({ length: 12 }, (_, i) => {
@@ -205,15 +211,17 @@ export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): 
   const from = edmontonInstant(months[0].year, months[0].month, 1);
   const until = edmontonInstant(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1);
   const result = await db.execute({
-    sql: `SELECT id, status, created_at, patient_count FROM submissions
-           WHERE panel_id = ? AND created_at >= ? AND created_at < ?
-             AND trigger = 'scheduled' AND patient_count IS NOT NULL
-           ORDER BY created_at DESC, id DESC`,
-    args: [panelId, from.getTime(), until.getTime()],
+    sql: `SELECT id, status, monthly_at, patient_count FROM (
+            SELECT s.id, s.status, s.patient_count, coalesce(r.scheduled_for, s.created_at) AS monthly_at
+              FROM submissions s LEFT JOIN scheduled_runs r ON r.id = s.run_id AND r.job = ?
+             WHERE s.panel_id = ? AND s.patient_count IS NOT NULL AND (s.trigger = 'scheduled' OR r.id IS NOT NULL))
+           WHERE monthly_at >= ? AND monthly_at < ?
+           ORDER BY monthly_at DESC, id DESC`,
+    args: [MONTHLY_JOB, panelId, from.getTime(), until.getTime()],
   });
   const latest = new Map<string, Record<string, unknown>>();
   for (const r of result.rows) {
-    const p = edmontonParts(new Date(Number(r.created_at)));
+    const p = edmontonParts(new Date(Number(r.monthly_at)));
     const key = monthKey(p.year, p.month);
     if (!latest.has(key)) latest.set(key, r);
   }
