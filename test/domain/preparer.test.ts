@@ -60,6 +60,31 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
   }
 });
 
+threaded('the thread applies every rule itself: unconfirmed patients fail the panel, which gets no message', async () => {
+  const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
+  const db = await openDatabase(url);
+  await migrate(db);
+  const preparer = startPreparer({ databaseUrl: url });
+  try {
+    const unconfirmed = await addClinicPanel(db, { name: 'Unconfirmed', patients: 3, withoutConfirmation: 2 });
+    const unnamed = await addClinicPanel(db, { name: 'No PRAC ID', patients: 2, practitioners: [{ name: 'Dr. Nobody', practitionerId: null }] });
+    const empty = await addClinicPanel(db, { name: 'Empty', patients: 0 });
+    const judged = async (panelId: number) => {
+      const prepared = (await preparer.prepare(panelId, 1, RUN))!;
+      assert.is(prepared.body, null, 'a panel that fails the rules has no message');
+      return prepared.validation.failures.map((f) => [f.reason, f.message, f.patientIds]);
+    };
+    assert.equal(await judged(unconfirmed.panelId), [
+      ['no_confirmation_date', '2 patients have no confirmation date for this panel.', unconfirmed.patientIds.slice(3)],
+    ]);
+    assert.equal(await judged(unnamed.panelId), [['practitioner_without_id', 'Dr. Nobody has no Practitioner ID recorded.', []]]);
+    assert.equal(await judged(empty.panelId), [['no_patients', 'The panel has no patients assigned.', []]]);
+  } finally {
+    await preparer.close();
+    db.close();
+  }
+});
+
 threaded('a panel the thread cannot read fails that request with a message, and closing fails what waits', async () => {
   const unreachable = startPreparer({ databaseUrl: 'http://127.0.0.1:9' });
   try {
