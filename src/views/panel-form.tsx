@@ -33,6 +33,20 @@ function invalid(field: PanelField, errors: PanelErrors, describedBy?: string) {
   return { 'aria-invalid': errors[field] ? 'true' : undefined, 'aria-describedby': ids || undefined };
 }
 
+/** Names longer than a line field shows are edited in a box that shows all of them. */
+const LONG_NAME = 60;
+
+function NameField({ name, errors }: { name: string; errors: PanelErrors }) {
+  const attributes = {
+    id: 'panel-name', name: 'name', required: true, autocomplete: 'off', ...invalid('name', errors, 'name-length-warning'),
+    'hx-get': nameLengthUrl, 'hx-trigger': 'input changed delay:300ms', 'hx-target': '#name-length-warning', 'hx-swap': 'outerHTML',
+  };
+  const length = nameLength(name);
+  return length > LONG_NAME
+    ? <textarea {...attributes} rows={Math.min(5, Math.ceil(length / LONG_NAME))}>{name}</textarea>
+    : <input {...attributes} value={name} />;
+}
+
 export type PanelFormProps = { panelId: number | null; values: PanelInput; errors: PanelErrors; choices: PanelChoices };
 
 /** The add/edit form; its own swap target, so a 422 re-renders it in place with every value. */
@@ -47,8 +61,7 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
         </p>
       ) : null}
       <label for="panel-name">Name</label>
-      <input id="panel-name" name="name" value={values.name} required autocomplete="off" {...invalid('name', errors, 'name-length-warning')}
-        hx-get={nameLengthUrl} hx-trigger="input changed delay:300ms" hx-target="#name-length-warning" hx-swap="outerHTML" />
+      <NameField name={values.name} errors={errors} />
       <FieldError field="name" errors={errors} />
       <div aria-live="polite"><NameLengthWarning name={values.name} /></div>
 

@@ -190,6 +190,12 @@ panels('a 300-character name still saves, and its form then shows the warning', 
   assert.is((await panelRow(id))?.name, name);
   const edit = await dom(await request(app, 'GET', `/settings/cii-cpar/panels/${id}/edit`, { cookie }));
   assert.is(edit.querySelector('#name-length-warning')?.className, 'warning');
+  const box = edit.querySelector('textarea#panel-name')!;
+  assert.ok(box, 'a long name is edited in a box that shows all of it');
+  assert.is(box.textContent, name);
+  assert.is(box.getAttribute('rows'), '5');
+  assert.is(box.getAttribute('hx-get'), '/settings/cii-cpar/panels/name-length');
+  assert.not.ok(edit.querySelector('input[name=name]'));
   const list = await listDoc();
   assert.ok(list.querySelector(`#readiness-${id} [data-reason=name_too_long] a[href="/settings/cii-cpar/panels/${id}/edit"]`));
 });
