@@ -5,6 +5,24 @@ import { Layout, type Chrome } from './layout.tsx';
 import { panelsUrl, panelUrl } from './panel-row.tsx';
 
 export const nameLengthUrl = `${panelsUrl}/name-length`;
+export const recipientNoteUrl = `${panelsUrl}/recipient-note`;
+
+type Recipient = PanelChoices['recipients'][number];
+
+/**
+ * Physicians are typical recipients and often lack CII/CPAR settings: allowed, but the person
+ * choosing should know that the recipient can read the message and not act on it.
+ */
+export function RecipientNote({ recipient }: { recipient: Recipient | undefined }) {
+  if (!recipient || recipient.canFix) return <p id="recipient-note" class="hint" hidden></p>;
+  return (
+    <p id="recipient-note" class="warning">
+      {recipient.fullName} does not have the CII/CPAR settings permission: they will get failure messages in
+      their inbox but cannot open the Submissions page to fix and resubmit the panel: a user with that
+      permission will have to.
+    </p>
+  );
+}
 
 /**
  * The live check of CPAR's 255-character rule, in characters as people count them. A longer
@@ -90,7 +108,8 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
       <FieldError field="cparEnabled" errors={errors} />
 
       <label for="panel-recipient">Failure notification recipient</label>
-      <select id="panel-recipient" name="failureRecipientId" {...invalid('failureRecipientId', errors)}>
+      <select id="panel-recipient" name="failureRecipientId" {...invalid('failureRecipientId', errors, 'recipient-note')}
+        hx-get={recipientNoteUrl} hx-trigger="change" hx-target="#recipient-note" hx-swap="outerHTML">
         <option value="" selected={values.failureRecipientId === null}>No one</option>
         {choices.recipients.map((u) => (
           <option value={String(u.id)} selected={values.failureRecipientId === u.id}>
@@ -99,6 +118,7 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
         ))}
       </select>
       <FieldError field="failureRecipientId" errors={errors} />
+      <div aria-live="polite"><RecipientNote recipient={choices.recipients.find((u) => u.id === values.failureRecipientId)} /></div>
 
       <p>
         <button type="submit">{panelId === null ? 'Add panel' : 'Save panel'}</button>{' '}
