@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
-import { loadSubmissionsPage } from '../domain/submissions-page.ts';
+import { isStanding, loadSubmissionsPage } from '../domain/submissions-page.ts';
 import { readinessOfCparPanels } from '../domain/readiness.ts';
 import { SubmissionsPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
@@ -29,7 +29,11 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   const { db, clock } = c.var.deps;
   const now = clock.now();
   const sort = c.req.query('sort') === 'status' ? 'status' : 'name';
-  const { listing, readiness } = await loadSubmissionsPage(db, now, { page: Number(c.req.query('page')) || 1, sort });
+  // A status the page does not know is ignored: every panel is shown.
+  const status = c.req.query('status');
+  const { listing, readiness } = await loadSubmissionsPage(db, now, {
+    page: Number(c.req.query('page')) || 1, sort, standing: isStanding(status) ? status : null,
+  });
   return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} />;
 }
 

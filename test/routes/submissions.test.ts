@@ -1,6 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from '../../src/domain/db.ts';
+import { createApp } from '../../src/app.tsx';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const page = suite('Submissions page');
@@ -46,6 +49,47 @@ page('one row per active CPAR panel, alphabetical, nothing else', async () => {
   const doc = await submissionsDoc();
   const rowIds = [...doc.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id);
   assert.equal(rowIds, ['submitted', 'pending', 'queued', 'failed', 'never', 'silent'].map((k) => `panel-${ids[k]}`));
+});
+
+page('a summary above the table counts panels by status, each a link that filters the table', async () => {
+  const doc = await submissionsDoc();
+  const links = [...doc.querySelectorAll('.status-summary a')];
+  assert.equal(links.map((a) => a.textContent), ['All 6', '2 Failed', '1 Never submitted', '1 Queued', '1 Pending', '1 Submitted']);
+  assert.is(links[0].getAttribute('aria-current'), 'page');
+  assert.is(links[1].getAttribute('href'), '/settings/cii-cpar/submissions?status=failed');
+
+  const failedOnly = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?status=failed', { cookie }));
+  assert.equal([...failedOnly.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id), [`panel-${ids.failed}`, `panel-${ids.silent}`]);
+  assert.is(failedOnly.querySelector('.status-summary a[aria-current]')?.textContent, '2 Failed');
+  assert.equal([...failedOnly.querySelectorAll('.status-summary a')].map((a) => a.textContent)[0], 'All 6', 'the counts stay whole');
+  assert.is(failedOnly.querySelector('#sort-by-status')?.getAttribute('href'), '/settings/cii-cpar/submissions?status=failed&sort=status', 'sorting keeps the filter');
+
+  const never = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?status=never', { cookie }));
+  assert.equal([...never.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id), [`panel-${ids.never}`]);
+  for (const odd of ['Failed', 'toString', '__proto__', '']) {
+    const res = await request(app, 'GET', `/settings/cii-cpar/submissions?status=${odd}`, { cookie });
+    assert.is(res.status, 200);
+    assert.is((await dom(res)).querySelectorAll('#submissions tbody tr').length, 6, `an unknown status (${odd}) is ignored`);
+  }
+});
+
+page('the sorted column says so on its header cell (aria-sort on the th)', async () => {
+  const doc = await submissionsDoc();
+  const headers = [...doc.querySelectorAll('#submissions thead th')];
+  assert.is(headers[0].getAttribute('aria-sort'), 'ascending');
+  assert.is(headers[3].getAttribute('aria-sort'), null);
+  assert.not.ok(doc.querySelector('#submissions thead span[aria-sort]'));
+  const byStatus = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?sort=status', { cookie }));
+  assert.is(byStatus.querySelectorAll('#submissions thead th')[3].getAttribute('aria-sort'), 'ascending');
+});
+
+page('the footer names the Netcare endpoint to administrators only', async () => {
+  await addUser(db, 'administrator', ['cii_cpar_settings', 'manage_users']);
+  const labelled = createApp({ db, clock: new ManualClock('2026-11-10T12:00:00-07:00'), config: loadConfig({ NODE_ENV: 'test' }), netcareLabel: 'Netcare at https://netcare.example' });
+  const footer = async (user: string) => (await dom(await request(labelled, 'GET', '/settings/cii-cpar/submissions', { cookie: await signIn(labelled, user) })))
+    .querySelector('footer.bottom')?.textContent ?? null;
+  assert.is(await footer('administrator'), 'Netcare: Netcare at https://netcare.example');
+  assert.is(await footer('clerk'), null);
 });
 
 page('a line above the table says to correct errors before resubmitting', async () => {
