@@ -24,12 +24,36 @@ function PanelName({ id, name, number }: { id: number; name: string; number: str
   );
 }
 
-function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message?: string }) {
-  const status = row.last?.status;
+/**
+ * Submit on a Not-ready panel asks first: the run would fail it for these reasons. The answer
+ * posts again with `anyway`; Cancel brings the row back as it was.
+ */
+export function SubmitCheck({ row, readiness }: { row: SubmissionRow; readiness: Judgement }) {
   return (
-    <td class="actions">
+    <div class="submit-check" role="alertdialog" aria-labelledby={`submit-check-${row.panelId}`} aria-describedby={`submit-check-reasons-${row.panelId}`}>
+      <p id={`submit-check-${row.panelId}`} tabindex={-1} autofocus><strong>This panel will fail:</strong></p>
+      <ul id={`submit-check-reasons-${row.panelId}`}>{readiness.failures.map((f) => <li>{f.message}</li>)}</ul>
+      <p>Fix these first, or submit anyway.</p>
+      <form method="post" action={submitUrl(row.panelId)} hx-post={submitUrl(row.panelId)}
+        hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML" class="inline">
+        <input type="hidden" name="anyway" value="yes" />
+        <button type="submit" class="secondary">Submit anyway<span class="visually-hidden"> {row.panelName}</span></button>
+      </form>{' '}
+      <a href="/settings/cii-cpar/submissions" hx-get={rowUrl(row.panelId)} hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML">Cancel</a>
+    </div>
+  );
+}
+
+function Actions({ row, now, message, check, readiness, queued }: {
+  row: SubmissionRow; now: Date; message?: string; check?: boolean; readiness: Judgement; queued?: boolean;
+}) {
+  const status = row.last?.status;
+  // Just queued: focus stays on this row (the Submit button it held is gone).
+  const focus = queued ? { tabindex: -1, autofocus: true } : {};
+  return (
+    <td class="actions" {...focus}>
       {message ? <p class="error" role="alert">{message}</p> : null}
-      {canSubmit(row) ? (
+      {check && canSubmit(row) && !readiness.ok ? <SubmitCheck row={row} readiness={readiness} /> : canSubmit(row) ? (
         <form method="post" action={submitUrl(row.panelId)} hx-post={submitUrl(row.panelId)}
           hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML">
           <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
@@ -44,8 +68,12 @@ function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message
 }
 
 /** One panel's line of the Submissions table; the swap target of Submit and of polling. */
-export function SubmissionRowView({ row, now, readiness, message }: {
+export function SubmissionRowView({ row, now, readiness, message, check, queued }: {
   row: SubmissionRow; now: Date; readiness: Judgement; message?: string;
+  /** Submit was pressed on a Not-ready panel: ask before queuing it */
+  check?: boolean;
+  /** the row was just queued by Submit */
+  queued?: boolean;
 }) {
   const last = row.last;
   const polling = last && isOpen(last.status)
@@ -69,7 +97,7 @@ export function SubmissionRowView({ row, now, readiness, message }: {
           </>
         ) : null}
       </td>
-      <Actions row={row} now={now} message={message} />
+      <Actions row={row} now={now} message={message} check={check} readiness={readiness} queued={queued} />
       <td class="readiness-cell"><Readiness panelId={row.panelId} validation={readiness} /></td>
     </tr>
   );

@@ -1,7 +1,8 @@
 import { STANDINGS, type Standing, type SubmissionPage, type SubmissionSort } from '../domain/submissions-page.ts';
 import type { Judgement } from '../domain/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
-import { SubmissionRowView } from './submission-row.tsx';
+import { SubmissionRowView, SubmitCheck } from './submission-row.tsx';
+import type { SubmissionRow } from '../domain/submissions.ts';
 
 const PAGE_URL = '/settings/cii-cpar/submissions';
 const pageUrl = (sort: SubmissionSort, page: number, standing: Standing | null) => `${PAGE_URL}?${new URLSearchParams({
@@ -54,9 +55,11 @@ function Pager({ listing }: { listing: SubmissionPage }) {
   );
 }
 
-export function SubmissionsPage({ listing, readiness, now, chrome, message }: {
+export function SubmissionsPage({ listing, readiness, now, chrome, message, notice }: {
   listing: SubmissionPage; readiness: Map<number, Judgement>; now: Date; chrome: Chrome;
   message?: { panelId: number; text: string };
+  /** what the last Submit did, when the page comes after its redirect */
+  notice?: string;
 }) {
   const rows = listing.rows;
   return (
@@ -68,6 +71,8 @@ export function SubmissionsPage({ listing, readiness, now, chrome, message }: {
         When a submission fails, correct the errors before you resubmit it. The last column checks
         each panel against the same rules now, so problems can be fixed before the 15th.
       </p>
+      {/* The live region Submit's answers speak through; visible when the page itself reports. */}
+      <p id="submit-status" role="status" class={notice ? 'notice' : 'visually-hidden'}>{notice ?? ''}</p>
       <StatusSummary listing={listing} />
       <table id="submissions">
         <caption class="visually-hidden">Last submission of each CPAR panel</caption>
@@ -93,6 +98,17 @@ export function SubmissionsPage({ listing, readiness, now, chrome, message }: {
         <p class="empty">{listing.standing ? 'No panel stands so now.' : 'No panel is CPAR-enabled yet.'}</p>
       ) : null}
       <Pager listing={listing} />
+    </Layout>
+  );
+}
+
+/** Without JavaScript, Submit on a Not-ready panel asks on a page of its own. */
+export function SubmitCheckPage({ row, readiness, chrome }: { row: SubmissionRow; readiness: Judgement; chrome: Chrome }) {
+  return (
+    <Layout title="Submit a panel that will fail?" chrome={chrome}>
+      <p class="breadcrumb">Settings › CII/CPAR › <a href={PAGE_URL}>Submissions</a></p>
+      <h1>Submit “{row.panelName}”?</h1>
+      <SubmitCheck row={row} readiness={readiness} />
     </Layout>
   );
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../src/domain/db.ts';
 import { createApp } from '../../src/app.tsx';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
+import { addClinicPanel } from '../support/clinic.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const page = suite('Submissions page');
@@ -178,10 +179,43 @@ page('the row fragment re-renders a polled row, and drops polling once final', a
   assert.match(after.textContent ?? '', 'Submitted');
 });
 
-page('Submit over htmx queues the panel and returns the Queued row without a button', async () => {
+page('Submit on a Not-ready panel shows the reasons and asks; nothing is queued until the answer', async () => {
+  const before = await count(db, 'SELECT count(*) FROM submissions');
   const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true });
   assert.is(res.status, 200);
-  const row = (await dom(res)).querySelector('tr')!;
+  const row = (await dom(res)).querySelector(`tr#panel-${ids.failed}`)!;
+  const check = row.querySelector('.submit-check')!;
+  assert.match(check.textContent ?? '', 'This panel will fail:');
+  assert.equal([...check.querySelectorAll('li')].map((li) => li.textContent), ['The panel has no patients assigned.']);
+  assert.match(check.textContent ?? '', 'Fix these first, or submit anyway.');
+  assert.is(check.querySelector('form input[name=anyway]')?.getAttribute('value'), 'yes');
+  assert.is(check.querySelector('a')?.getAttribute('hx-get'), `/settings/cii-cpar/panels/${ids.failed}/submission`, 'Cancel brings the row back');
+  assert.is(await count(db, 'SELECT count(*) FROM submissions'), before);
+
+  const page = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie });
+  assert.is(page.status, 200, 'without JavaScript: a confirmation page');
+  const doc = await dom(page);
+  assert.match(doc.querySelector('h1')?.textContent ?? '', 'Submit “Delta clinic”?');
+  assert.ok(doc.querySelector('.submit-check form[method=post] input[name=anyway]'));
+  assert.is(await count(db, 'SELECT count(*) FROM submissions'), before);
+});
+
+page('a Ready panel submits in one click', async () => {
+  const ready = await addClinicPanel(db, { name: 'Ready clinic', number: 'PNL-READY', patients: 2 });
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ready.panelId}/submissions`, { cookie, htmx: true });
+  assert.is((await dom(res)).querySelector(`#panel-${ready.panelId} .status`)?.textContent, 'Queued');
+  await db.execute({ sql: 'UPDATE panels SET active = 0 WHERE id = ?', args: [ready.panelId] });
+});
+
+page('Submit anyway over htmx queues the panel: the Queued row keeps focus and the live region says what happened', async () => {
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } });
+  assert.is(res.status, 200);
+  const answer = await dom(res);
+  assert.is(answer.querySelector('hx-partial')?.getAttribute('hx-target'), '#submit-status');
+  assert.match(answer.querySelector('hx-partial')?.textContent ?? '', '“Delta clinic” is queued: it will be sent');
+  const actions = answer.querySelector('tr .actions')!;
+  assert.ok(actions.hasAttribute('autofocus') && actions.getAttribute('tabindex') === '-1', 'focus stays on the row');
+  const row = answer.querySelector('tr')!;
   assert.is(row.id, `panel-${ids.failed}`);
   assert.is(row.querySelector('.status')?.textContent, 'Queued');
   assert.not.ok(row.querySelector('form'));
@@ -192,7 +226,7 @@ page('Submit over htmx queues the panel and returns the Queued row without a but
 });
 
 page('a second Submit (double click, second tab) gets 409 and no second Queued row', async () => {
-  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true });
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } });
   assert.is(res.status, 409);
   assert.match((await dom(res)).querySelector('[role=alert]')?.textContent ?? '', 'already Queued');
   assert.is(await count(db, "SELECT count(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [ids.failed]), 1);
@@ -208,17 +242,20 @@ page('a Pending panel cannot be queued', async () => {
 
 page('simultaneous Submits queue the panel once', async () => {
   const results = await Promise.all(Array.from({ length: 5 }, () =>
-    request(app, 'POST', `/settings/cii-cpar/panels/${ids.never}/submissions`, { cookie, htmx: true })));
+    request(app, 'POST', `/settings/cii-cpar/panels/${ids.never}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } })));
   assert.equal(results.map((r) => r.status).sort(), [200, 409, 409, 409, 409]);
   assert.is(await count(db, 'SELECT count(*) FROM submissions WHERE panel_id = ?', [ids.never]), 1);
 });
 
-page('without JavaScript, Submit answers 303 back to the page', async () => {
-  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.submitted}/submissions`, { cookie });
+page('without JavaScript, Submit answers 303 back to the page, which says what happened', async () => {
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.submitted}/submissions`, { cookie, form: { anyway: 'yes' } });
   assert.is(res.status, 303);
-  assert.is(res.headers.get('Location'), `/settings/cii-cpar/submissions#panel-${ids.submitted}`);
-  const doc = await submissionsDoc();
+  assert.is(res.headers.get('Location'), `/settings/cii-cpar/submissions?queued=${ids.submitted}#panel-${ids.submitted}`);
+  const doc = await dom(await request(app, 'GET', `/settings/cii-cpar/submissions?queued=${ids.submitted}`, { cookie }));
   assert.is(doc.querySelector(`#panel-${ids.submitted} .status`)?.textContent, 'Queued');
+  assert.match(doc.querySelector('#submit-status.notice')?.textContent ?? '', '“alpha clinic” is queued: it will be sent');
+  const plain = await submissionsDoc();
+  assert.is(plain.querySelector('#submit-status')?.textContent, '', 'no notice on an ordinary visit');
 });
 
 page('a regular, inactive or missing panel cannot be submitted', async () => {
