@@ -9,6 +9,9 @@ export type Config = {
   cookieSecure: boolean;
   /** how often Pending submissions are checked with Netcare (and missed runs caught up) */
   pollIntervalMs: number;
+  /** how often a portal renews its claims on runs and submissions, and how soon an unrenewed claim lapses */
+  heartbeatMs: number;
+  claimLapseMs: number;
   /** one request to Netcare, and all the retries of one send */
   netcareTimeoutMs: number;
   netcareRetryBudgetMs: number;
@@ -38,6 +41,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv,
     cookieSecure: parseBoolean('COOKIE_SECURE', env.COOKIE_SECURE, nodeEnv === 'production'),
     pollIntervalMs: parseMs('NETCARE_POLL_INTERVAL_MS', env.NETCARE_POLL_INTERVAL_MS, 30_000, 100),
+    ...parseClaims(env),
     netcareTimeoutMs: parseMs('NETCARE_TIMEOUT_MS', env.NETCARE_TIMEOUT_MS, 10_000, 100),
     netcareRetryBudgetMs: parseMs('NETCARE_RETRY_BUDGET_MS', env.NETCARE_RETRY_BUDGET_MS, 60_000, 100),
     netcareSimDatabaseUrl: env.NETCARE_SIM_DATABASE_URL
@@ -71,6 +75,16 @@ function besideDatabase(databaseUrl: string): string {
   const path = databaseUrl.slice('file:'.length);
   const slash = path.lastIndexOf('/');
   return `file:${slash >= 0 ? path.slice(0, slash + 1) : ''}netcare-sim.db`;
+}
+
+/** A claim must survive a missed beat or two: the lapse is at least twice the heartbeat. */
+function parseClaims(env: Record<string, string | undefined>): Pick<Config, 'heartbeatMs' | 'claimLapseMs'> {
+  const heartbeatMs = parseMs('CPAR_HEARTBEAT_MS', env.CPAR_HEARTBEAT_MS, 10_000, 50);
+  const claimLapseMs = parseMs('CPAR_CLAIM_LAPSE_MS', env.CPAR_CLAIM_LAPSE_MS, 30_000, 100);
+  if (claimLapseMs < 2 * heartbeatMs) {
+    throw new ConfigError(`CPAR_CLAIM_LAPSE_MS must be at least twice CPAR_HEARTBEAT_MS (got ${claimLapseMs} and ${heartbeatMs})`);
+  }
+  return { heartbeatMs, claimLapseMs };
 }
 
 function parseKillAt(value: string | undefined, nodeEnv: Config['nodeEnv']): Checkpoint | undefined {

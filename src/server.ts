@@ -36,6 +36,7 @@ if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
 
 const scheduler = startScheduler(pipeline, {
   pollIntervalMs: config.pollIntervalMs,
+  heartbeatMs: config.heartbeatMs,
   log: (report) => {
     const line = describeTick(report);
     if (line) console.log(line);

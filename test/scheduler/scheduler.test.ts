@@ -27,7 +27,7 @@ scheduler('on its own, it does the monthly run at 21:00 on the 15th and then col
   const good = await addClinicPanel(db, { name: 'Good', recipient });
   await addClinicPanel(db, { name: 'Bad', withoutConfirmation: 2, recipient });
   const reports: TickReport[] = [];
-  const running = startScheduler({ db, clock, netcare, workerId: 'scheduler-test' }, { pollIntervalMs: 25, log: (r) => reports.push(r) });
+  const running = startScheduler({ db, clock, netcare, workerId: 'scheduler-test' }, { pollIntervalMs: 25, heartbeatMs: 25, log: (r) => reports.push(r) });
   try {
     await until(async () => reports.length >= 2);
     assert.is(await count(db, 'SELECT count(*) FROM submissions'), 0, 'nothing before 21:00');
