@@ -53,7 +53,7 @@ export async function recordMissedMonths(db: Db, clock: Clock, current: Date, in
   await db.batch([
     {
       sql: `INSERT INTO scheduled_runs (job, scheduled_for, started_at, finished_at, missed)
-            SELECT ?, value, ?, ?, 1 FROM json_each(?) ON CONFLICT (job, scheduled_for) DO NOTHING`,
+            SELECT ?, value, ?, ?, 1 FROM json_each(?) WHERE true ON CONFLICT (job, scheduled_for) DO NOTHING`,
       args: [MONTHLY_JOB, now, now, JSON.stringify(missed.map((at) => at.getTime()))],
     },
     ...missed.map((at, i) => {
