@@ -23,7 +23,7 @@ export async function renewClaims(deps: PipelineDeps): Promise<void> {
 export async function releaseClaims(deps: PipelineDeps): Promise<void> {
   const now = deps.clock.now().getTime();
   await deps.db.batch([
-    { sql: 'UPDATE scheduled_runs SET claimed_until = ? WHERE claimed_by = ? AND finished_at IS NULL', args: [now, deps.workerId] },
+    { sql: 'UPDATE scheduled_runs SET claimed_by = NULL, claimed_until = ? WHERE claimed_by = ? AND finished_at IS NULL', args: [now, deps.workerId] },
     { sql: "UPDATE submissions SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND status = 'Queued'", args: [deps.workerId] },
   ], 'write');
 }

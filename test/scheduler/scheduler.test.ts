@@ -48,4 +48,31 @@ scheduler('on its own, it does the monthly run at 21:00 on the 15th and then col
   }
 });
 
+scheduler('a tick that fails part-way is retried at the next interval, not at the next start or after a lapse', async () => {
+  const db = await freshDb();
+  const clock = new ManualClock('2027-03-15T21:00:00-06:00');
+  const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
+  const netcare = adapt(simulator.url, 'sim', 'scheduler-test', { retryBudgetMs: 500, timeoutMs: 300 });
+  await addClinicPanel(db, { name: 'Good' });
+  const reports: TickReport[] = [];
+  let failures = 0;
+  // The run's first tick breaks right after claiming the run (as a lost connection would);
+  // the claim would hold for a minute if the failed tick kept it.
+  const checkpoint = (step: string) => {
+    if (step === 'run-claimed' && failures++ === 0) throw new Error('connection lost');
+  };
+  const running = startScheduler({ db, clock, netcare, workerId: 'scheduler-test', claimMs: 60_000, checkpoint },
+    { pollIntervalMs: 60_000, heartbeatMs: 50, log: (r) => reports.push(r) });
+  try {
+    await until(async () => (await count(db, 'SELECT count(*) FROM scheduled_runs WHERE finished_at IS NOT NULL')) === 1, 3_000);
+    assert.is(failures, 1);
+    assert.equal(reports.flatMap((r) => r.runs.map((run) => [run.job, run.resumed])), [['monthly-run', true]]);
+    assert.is(await count(db, "SELECT count(*) FROM submissions WHERE status = 'Pending'"), 1);
+  } finally {
+    await running.stop();
+    await simulator.close();
+    db.close();
+  }
+});
+
 scheduler.run();
