@@ -20,6 +20,8 @@ export type Config = {
   netcareSimConfirmDelayMs: number;
   /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
   testKillAt: Checkpoint | undefined;
+  /** test-only: the server's clock is real time shifted by this many milliseconds */
+  testClockOffsetMs: number | undefined;
 };
 
 import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
@@ -49,6 +51,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
+    testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };
 }
 
@@ -94,6 +97,13 @@ function parseKillAt(value: string | undefined, nodeEnv: Config['nodeEnv']): Che
     throw new ConfigError(`CPAR_TEST_KILL_AT must be one of ${CHECKPOINTS.join(', ')} (got "${value}")`);
   }
   return value as Checkpoint;
+}
+
+function parseClockOffset(value: string | undefined, nodeEnv: Config['nodeEnv']): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (nodeEnv === 'production') throw new ConfigError('CPAR_TEST_CLOCK_OFFSET_MS is for fault tests and is refused in production');
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(`CPAR_TEST_CLOCK_OFFSET_MS must be a whole number of milliseconds (got "${value}")`);
+  return Number(value);
 }
 
 function parseMs(name: string, value: string | undefined, fallback: number, min: number): number {
