@@ -44,7 +44,7 @@ export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): S
     return running;
   };
   const heartbeat = startHeartbeat(deps, options.heartbeatMs);
-  const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE, name: 'cpar-send' }, () => void run());
+  const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE }, () => void run());
   const interval = setInterval(() => void run(), Math.min(options.pollIntervalMs, options.heartbeatMs));
   void run();
   return {

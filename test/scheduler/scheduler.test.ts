@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import type { TickReport } from '../../src/domain/runs.ts';
 import { startScheduler, describeTick } from '../../src/scheduler/scheduler.ts';
 import { adapt } from '../../src/netcare-connection.ts';
-import { startTestSimulator } from '../netcare/support/simulator.ts';
+import { setFault, simRequests, startTestSimulator } from '../netcare/support/simulator.ts';
 import { freshDb, addUser, count } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
@@ -70,6 +70,30 @@ scheduler('a tick that fails part-way is retried at the next interval, not at th
     assert.is(await count(db, "SELECT count(*) FROM submissions WHERE status = 'Pending'"), 1);
   } finally {
     await running.stop();
+    await simulator.close();
+    db.close();
+  }
+});
+
+scheduler('a live portal’s heartbeat keeps its run: a second portal does not take over a run slower than the lapse', async () => {
+  const db = await freshDb();
+  const clock = new ManualClock('2027-03-15T21:00:00-06:00');
+  const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
+  await setFault(simulator.url, { mode: 'slow', slowMs: 1_500 });
+  const netcare = adapt(simulator.url, 'sim', 'scheduler-test', { retryBudgetMs: 5_000, timeoutMs: 3_000 });
+  await addClinicPanel(db, { name: 'Good' });
+  const reports: TickReport[] = [];
+  // Claims lapse after 300 ms unless renewed; the send alone takes 1.5 s.
+  const portals = ['portal-a', 'portal-b'].map((workerId) => startScheduler({ db, clock, netcare, workerId, claimMs: 300 },
+    { pollIntervalMs: 60_000, heartbeatMs: 50, log: (r) => reports.push(r) }));
+  try {
+    await until(async () => (await count(db, 'SELECT count(*) FROM scheduled_runs WHERE finished_at IS NOT NULL')) === 1, 5_000);
+    await Promise.all(portals.map((p) => p.idle()));
+    assert.equal(reports.flatMap((r) => r.runs.map((run) => run.resumed)), [false], 'one portal did the run; no one took it over');
+    const posts = (await simRequests(simulator.url)).filter((r) => r.method === 'POST');
+    assert.is(posts.length, 1, 'the panel was sent once');
+  } finally {
+    await Promise.all(portals.map((p) => p.stop()));
     await simulator.close();
     db.close();
   }
