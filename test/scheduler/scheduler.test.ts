@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock, offsetClock } from '../../src/domain/clock.ts';
 import type { TickReport } from '../../src/domain/runs.ts';
 import { startScheduler, describeTick } from '../../src/scheduler/scheduler.ts';
 import { adapt } from '../../src/netcare-connection.ts';
@@ -77,7 +77,8 @@ scheduler('a tick that fails part-way is retried at the next interval, not at th
 
 scheduler('a live portal’s heartbeat keeps its run: a second portal does not take over a run slower than the lapse', async () => {
   const db = await freshDb();
-  const clock = new ManualClock('2027-03-15T21:00:00-06:00');
+  // A clock at real speed: claims lapse in real time.
+  const clock = offsetClock(new Date('2027-03-15T21:00:00-06:00').getTime() - Date.now());
   const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
   await setFault(simulator.url, { mode: 'slow', slowMs: 1_500 });
   const netcare = adapt(simulator.url, 'sim', 'scheduler-test', { retryBudgetMs: 5_000, timeoutMs: 3_000 });
