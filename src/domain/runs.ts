@@ -118,8 +118,12 @@ async function queueMonthlySubmissions(deps: PipelineDeps, runId: number, schedu
 async function claimStaleRuns(deps: PipelineDeps) {
   const now = deps.clock.now().getTime();
   const stale = await deps.db.execute({
-    sql: `UPDATE scheduled_runs SET claimed_by = ?, claimed_until = ?
-           WHERE finished_at IS NULL AND claimed_until <= ?
+    // Only once the dead worker's submission claims have lapsed too (one may have been taken
+    // after its last heartbeat): a submission still held would be skipped and left Queued.
+    sql: `UPDATE scheduled_runs SET claimed_by = ?1, claimed_until = ?2
+           WHERE finished_at IS NULL AND claimed_until <= ?3
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.status = 'Queued'
+                                AND s.claimed_by = scheduled_runs.claimed_by AND s.claimed_until > ?3)
        RETURNING id, job, scheduled_for, late`,
     args: [deps.workerId, now + claimLapseMs(deps), now],
   });
