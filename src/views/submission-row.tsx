@@ -1,6 +1,6 @@
 import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
-import { nextSendTime } from '../domain/send-time.ts';
+import { queuedSendNote } from '../domain/send-time.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
@@ -59,7 +59,7 @@ function Actions({ row, now, message, check, readiness, queued }: {
           <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
         </form>
       ) : status === 'Queued' ? (
-        <span class="when">Will be sent {nextSendTime(now).label}</span>
+        <span class="when">{queuedSendNote(row.last!.createdAt, now)}</span>
       ) : status === 'Pending' ? (
         <span class="when">Sent; awaiting Netcare’s confirmation</span>
       ) : null}

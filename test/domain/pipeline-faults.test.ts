@@ -148,16 +148,16 @@ faults('a crash between sending and recording: the retry reuses the Idempotency-
     const created = await w.db.execute({ sql: "INSERT INTO submissions (panel_id, status, created_at, trigger, triggered_by) VALUES (?, 'Queued', ?, 'manual', ?) RETURNING id", args: [w.panel.panelId, w.clock.now().getTime() - HOUR, w.recipient] });
     const id = Number(created.rows[0].id);
     // Worker A claims the submission and sends it, then dies before recording the reference.
-    await w.db.execute({ sql: 'UPDATE submissions SET claimed_by = ?, claimed_until = ? WHERE id = ?', args: ['worker-a', w.clock.now().getTime() + 5 * 60_000, id] });
+    await w.db.execute({ sql: 'UPDATE submissions SET claimed_by = ?, claimed_until = ?, snapshot_at = ? WHERE id = ?', args: ['worker-a', w.clock.now().getTime() + 5 * 60_000, w.clock.now().getTime(), id] });
     const snapshot = (await extractPanel(w.db, w.panel.panelId, w.clock.now()))!;
     const first = await w.deps.netcare.send(snapshot, id);
     assert.is(first.kind, 'accepted');
     // Worker B cannot take it while A's claim holds…
     const b: PipelineDeps = { ...w.deps, workerId: 'worker-b' };
-    assert.is(await processSubmission(b, id, w.clock.now()), 'skipped');
+    assert.is(await processSubmission(b, id), 'skipped');
     // …and takes it once the claim lapses, sending the same message with the same key.
     w.clock.advance(6 * 60_000);
-    assert.is(await processSubmission(b, id, new Date(w.clock.now().getTime() - 6 * 60_000)), 'pending');
+    assert.is(await processSubmission(b, id), 'pending');
     const s = await only(w.db);
     assert.is(s.status, 'Pending');
     assert.is(s.netcare_reference, (first as { reference: string }).reference);

@@ -28,7 +28,7 @@ page.before(async () => {
   await addSubmission(db, ids.submitted, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 712 });
   await addSubmission(db, ids.failed, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 640, briefError: '12 patients have no confirmation date for this panel.' });
   await addSubmission(db, ids.queued, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 500 });
-  await addSubmission(db, ids.queued, { status: 'Queued', createdAt: '2026-11-09T10:00:00-07:00' });
+  await addSubmission(db, ids.queued, { status: 'Queued', createdAt: '2026-11-10T10:00:00-07:00' });
   await addSubmission(db, ids.pending, { status: 'Pending', createdAt: '2026-11-09T21:00:00-07:00', patientCount: 903 });
   await addSubmission(db, ids.silent, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 0, briefError: 'The panel has no patients assigned.', recipientNotified: false });
   ({ app } = testApp(db));
@@ -155,7 +155,7 @@ page('only Queued and Pending rows poll', async () => {
   }
 });
 
-page('a Queued row tells when it will be sent', async () => {
+page('a Queued row tells when it will be sent (queued this morning: tonight)', async () => {
   const doc = await submissionsDoc();
   assert.match(doc.querySelector(`#panel-${ids.queued} .actions`)?.textContent ?? '', 'Will be sent 21:00 tonight');
 });
