@@ -38,7 +38,7 @@ export function formatTickReport(report: TickReport, at: Date): string[] {
   for (const run of report.runs) {
     const o = run.outcomes;
     lines.push(`  ${run.job} of ${run.scheduledFor.toISOString()}${run.late ? ' (late)' : ''}${run.resumed ? ' (resumed)' : ''}: `
-      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.invalid} failed validation, `
+      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.unanswered} unanswered (Pending, checking by key), ${o.invalid} failed validation, `
       + `${o.rejected} rejected by Netcare, ${o.unreachable} Netcare unreachable, ${o.skipped} held by another worker`);
   }
   const p = report.polled;

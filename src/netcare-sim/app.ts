@@ -7,7 +7,7 @@ import type { Db } from '../domain/db.ts';
 import { summarizeProblems } from '../netcare/payload.ts';
 import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
-import { findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
+import { findSubmission, findSubmissionByKey, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
 
 export type SimulatorOptions = {
@@ -102,6 +102,15 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
       return c.json({ reason: 'This Idempotency-Key was already used for a different panel message' }, 422);
     }
     return c.json({ reference: submission.reference }, 200);
+  });
+
+  // What became of a key whose send went unanswered: its reference and status, or 404.
+  app.get('/cpar/submissions', async (c) => {
+    const key = c.req.query('idempotency-key');
+    if (!key) return c.json({ reason: 'The idempotency-key query parameter is required' }, 400);
+    const submission = await findSubmissionByKey(db, key);
+    if (!submission) return c.json({ reason: 'unknown key' }, 404);
+    return c.json({ reference: submission.reference, ...statusOf(submission, clock.now().getTime()) });
   });
 
   app.get('/cpar/submissions/:reference', async (c) => {

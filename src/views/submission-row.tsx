@@ -1,6 +1,8 @@
 import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
 import { nextSendTime } from '../domain/send-time.ts';
+import { AUTOMATIC_RETRIES } from '../domain/failures.ts';
+import { UNANSWERED } from '../domain/send-outcome.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
@@ -35,9 +37,12 @@ function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message
           <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
         </form>
       ) : status === 'Queued' ? (
-        <span class="when">Will be sent {nextSendTime(now).label}</span>
+        <span class="when">
+          {row.last?.automaticRetry ? `Automatic retry ${row.last.automaticRetry} of ${AUTOMATIC_RETRIES}: Netcare did not get the last send. ` : null}
+          Will be sent {nextSendTime(now).label}
+        </span>
       ) : status === 'Pending' ? (
-        <span class="when">Sent; awaiting Netcare’s confirmation</span>
+        <span class="when">{row.last?.unanswered ? UNANSWERED : 'Sent; awaiting Netcare’s confirmation'}</span>
       ) : null}
     </td>
   );
