@@ -41,7 +41,7 @@ export function failureMessage(facts: FailureFacts): { subject: string; body: st
     lines.push('', 'Correct the errors, then resubmit the panel from Settings › CII/CPAR › Submissions.');
   } else if (retry.at) {
     lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
-      `It will be sent again automatically ${formatEdmontonDateTime(retry.at)} (automatic retry ${retry.number} of ${retry.of}); no one needs to act.`);
+      `It will be sent again automatically at the next send time, ${formatEdmontonDateTime(retry.at)} (automatic retry ${retry.number} of ${retry.of}); no one needs to act.`);
   } else {
     lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
       `It was retried automatically ${retry.number} times and will not be retried again: someone must act. `
