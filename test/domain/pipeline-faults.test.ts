@@ -109,6 +109,27 @@ faults('unanswered, still unknown for 24 hours while Netcare is down: Failed as 
   }
 });
 
+faults('a key Netcare never received is sent again with the same key and the first send’s snapshot instant: the same message', async () => {
+  const w = await world();
+  try {
+    await setFault(w.simulator.url, { mode: 'hang' });
+    await tick(w.deps);
+    const id = Number((await only(w.db)).id);
+    await setFault(w.simulator.url, { mode: 'none' });
+    w.clock.advance(2 * HOUR);
+    await tick(w.deps);
+    const s = await only(w.db);
+    const [stored] = await simSubmissions(w.simulator.url);
+    assert.equal([s.status, s.netcare_reference], ['Pending', stored.reference]);
+    // The first send landing now is a replay of the same message, not a key reused for another.
+    const first = await w.deps.netcare.send((await extractPanel(w.db, w.panel.panelId, new Date(RUN)))!, id);
+    assert.equal(first, { kind: 'accepted', reference: stored.reference });
+    assert.is((await simSubmissions(w.simulator.url)).length, 1);
+  } finally {
+    await w.close();
+  }
+});
+
 faults('an automatic retry that gets through: Submitted, Netcare holds the panel once', async () => {
   const w = await world(0);
   try {

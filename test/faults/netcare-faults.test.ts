@@ -89,7 +89,7 @@ faults('Netcare answering 500 for days: retried automatically at the next three 
     ]);
     assert.equal(lee.slice(1).map((r) => r.retry_of), lee.slice(0, 3).map((r) => r.id), 'each retry points at the failure it repeats');
     const { message } = await clinic.withDb((db) => seen(db, '2027-03-19T21:05:00-06:00', Number(lee[3].id)));
-    assert.match(message, 'It was retried automatically 3 times and will not be retried again: someone must act.');
+    assert.match(message, 'It was retried automatically 3 times and will not be retried again: someone must act.', message);
     assert.not.match(message, 'will be sent again');
     const history = await clinic.withDb(async (db) => {
       const { app } = testApp(db, new ManualClock('2027-03-19T21:05:00-06:00'));
