@@ -121,6 +121,7 @@ faults('a key Netcare never received is sent again with the same key and the fir
     const s = await only(w.db);
     const [stored] = await simSubmissions(w.simulator.url);
     assert.equal([s.status, s.netcare_reference], ['Pending', stored.reference]);
+    assert.is(await count(w.db, "SELECT count(*) FROM audit_log WHERE action = 'submit'"), 2, 'both sends audited as disclosures');
     // The first send landing now is a replay of the same message, not a key reused for another.
     const first = await w.deps.netcare.send((await extractPanel(w.db, w.panel.panelId, new Date(RUN)))!, id);
     assert.equal(first, { kind: 'accepted', reference: stored.reference });
