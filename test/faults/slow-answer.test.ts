@@ -19,7 +19,7 @@ slow('Netcare answering after the timeout: Pending, no message; the poll finds i
     // Each request is answered after 500 ms (the portal gives up after 300 ms), and stored.
     await setFault(simulator.url, { mode: 'slow', slowMs: 500 });
     const printed = await clinic.tick(RUN);
-    assert.match(printed, /2 unanswered \(Pending, checking by key\)/);
+    assert.match(printed, /0 sent \(Pending\), 2 unanswered \(Pending, checking by key\), 3 failed validation, 0 rejected by Netcare, 0 not received by Netcare/);
     let rows = await clinic.withDb(validPanels);
     assert.equal(rows.map((r) => [r.key, r.status, r.brief_error, r.netcare_reference, Number(r.messages)]), [
       ['lee-main', 'Pending', null, null, 0],
