@@ -58,7 +58,8 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const current = fault;
     if (current.count !== undefined && ++faultUses >= current.count) fault = { mode: 'none' };
     log.record({
-      method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? null,
+      // A lookup names its key in the query.
+      method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? c.req.query('idempotency-key') ?? null,
       fault: current.mode, at: clock.now().getTime(),
     });
     if (current.mode === '500') return c.json({ reason: 'Netcare is unavailable (simulated)' }, 500);
