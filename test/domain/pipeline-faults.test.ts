@@ -15,11 +15,14 @@ import { addClinicPanel } from '../support/clinic.ts';
 const RUN = '2027-03-15T21:00:00-06:00';
 const HOUR = 3600_000;
 
-async function world(confirmDelayMs = 30_000) {
+/** Timeouts long enough that an answer is never mistaken, on a loaded machine, for no answer. */
+const ANSWERED = { retryBudgetMs: 1500, timeoutMs: 1000 };
+
+async function world(confirmDelayMs = 30_000, timeouts = ANSWERED) {
   const db = await freshDb();
   const clock = new ManualClock(RUN);
   const simulator = await startTestSimulator({ clock, confirmDelayMs });
-  const netcare = adapt(simulator.url, 'test simulator', 'faults', { retryBudgetMs: 800, timeoutMs: 300, baseDelayMs: 20 });
+  const netcare = adapt(simulator.url, 'test simulator', 'faults', { ...timeouts, baseDelayMs: 20 });
   const deps: PipelineDeps = { db, clock, netcare, workerId: 'worker-a' };
   const recipient = await addUser(db, 'jsmith');
   const panel = await addClinicPanel(db, { name: 'Faulty', patients: 3, recipient });
@@ -62,7 +65,7 @@ for (const [title, fault, brief] of CERTAIN_FAILURES) {
   });
 }
 
-for (const [title, fault] of [['slow beyond the timeout', { mode: 'slow', slowMs: 1_000 }], ['hanging', { mode: 'hang' }]] as [string, Fault][]) {
+for (const [title, fault] of [['slow beyond the timeout', { mode: 'slow', slowMs: 2_000 }], ['hanging', { mode: 'hang' }]] as [string, Fault][]) {
   faults(`Netcare ${title}: Pending without a reference, no message, nothing queued again`, async () => {
     const w = await world();
     try {

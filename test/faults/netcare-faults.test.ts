@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { setFault, simRequests, simSubmissions } from '../netcare/support/simulator.ts';
 import { startSimulatorProcess } from '../support/processes.ts';
 import { addUser, dom, request, signIn, testApp } from '../support/app.ts';
-import { cliClinic, RUN, validPanels } from '../support/cli-clinic.ts';
+import { ANSWERED, cliClinic, RUN, validPanels } from '../support/cli-clinic.ts';
 
 // Netcare certainly not getting the panel, with everything a real process: the simulator in
 // its own process answering errors (or not running at all), the portal's runs in others. Each
@@ -29,7 +29,7 @@ for (const [mode, brief] of [['500', 'Netcare answered with an error (HTTP 500).
   faults(`Netcare answering ${mode}: Failed "${brief}", one message saying nothing needs fixing, and an automatic retry queued`, async () => {
     const simulator = await startSimulatorProcess({ NETCARE_SIM_FAULT: mode });
     try {
-      const clinic = await cliClinic(`fault-${mode}`, simulator.url);
+      const clinic = await cliClinic(`fault-${mode}`, simulator.url, ANSWERED);
       await clinic.tick(RUN);
       const rows = await clinic.withDb(validPanels);
       assert.equal(rows.map((r) => [r.key, r.status, r.brief_error, Number(r.messages), r.automatic_retry, r.retry_of]), [
@@ -61,7 +61,7 @@ for (const [mode, brief] of [['500', 'Netcare answered with an error (HTTP 500).
 faults('Netcare down (no process listening): Failed "could not be reached", detail on the page only; data errors are not retried', async () => {
   const simulator = await startSimulatorProcess();
   await simulator.stop();
-  const clinic = await cliClinic('fault-down', simulator.url);
+  const clinic = await cliClinic('fault-down', simulator.url, ANSWERED);
   await clinic.tick(RUN);
   const rows = await clinic.withDb(validPanels);
   assert.equal(rows.map((r) => [r.key, r.status, r.brief_error, Number(r.messages)]), [
@@ -80,7 +80,7 @@ faults('Netcare down (no process listening): Failed "could not be reached", deta
 faults('Netcare answering 500 for days: retried automatically at the next three send times, then it stops and says someone must act', async () => {
   const simulator = await startSimulatorProcess({ NETCARE_SIM_FAULT: '500' });
   try {
-    const clinic = await cliClinic('fault-retries', simulator.url, { NETCARE_TIMEOUT_MS: '200', NETCARE_RETRY_BUDGET_MS: '500' });
+    const clinic = await cliClinic('fault-retries', simulator.url, { NETCARE_TIMEOUT_MS: '2000', NETCARE_RETRY_BUDGET_MS: '2000' });
     for (const day of [15, 16, 17, 18]) await clinic.tick(`2027-03-${day}T21:00:00-06:00`);
     await clinic.tick('2027-03-19T21:00:00-06:00');
     const lee = (await clinic.withDb(validPanels)).filter((r) => r.key === 'lee-main');

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { setFault, simRequests, simSubmissions } from '../netcare/support/simulator.ts';
 import { startSimulatorProcess, until } from '../support/processes.ts';
 import { addUser, dom, request, signIn, testApp } from '../support/app.ts';
-import { cliClinic, RUN, validPanels } from '../support/cli-clinic.ts';
+import { ANSWERED, cliClinic, RUN, validPanels } from '../support/cli-clinic.ts';
 
 // Netcare answering after the portal's timeout, everything a real process: the simulator, and
 // each `tick` of the portal. An answer that never came is not a failure.
@@ -45,7 +45,7 @@ slow('Netcare answering after the timeout: Pending, no message; the poll finds i
 
     // Netcare is quick again: the poll asks by key, keeps the reference and follows the status.
     await setFault(simulator.url, { mode: 'none' });
-    await clinic.tick(LATER);
+    await clinic.tick(LATER, ANSWERED);
     rows = await clinic.withDb(validPanels);
     const stored = await simSubmissions(simulator.url);
     assert.equal(rows.map((r) => [r.key, r.status, Number(r.messages)]), [['lee-main', 'Submitted', 0], ['okoye-riverside', 'Submitted', 0]]);
@@ -68,7 +68,7 @@ slow('Netcare never answered and never stored it: the poll sends it again with t
     const hungKeys = new Set((await simRequests(simulator.url)).filter((r) => r.method === 'POST').map((r) => r.idempotencyKey));
 
     await setFault(simulator.url, { mode: 'none' });
-    await clinic.tick(LATER);
+    await clinic.tick(LATER, ANSWERED);
     const rows = await clinic.withDb(validPanels);
     const stored = await simSubmissions(simulator.url);
     assert.equal(rows.map((r) => r.status), ['Submitted', 'Submitted']);

@@ -8,6 +8,11 @@ import { cli, tempDir } from './processes.ts';
 // Netcare at `netcareUrl` (a simulator process), with short timeouts so faults end quickly.
 export const RUN = '2027-03-15T21:00:00-06:00';
 export const FAST = { NETCARE_TIMEOUT_MS: '300', NETCARE_RETRY_BUDGET_MS: '1500' };
+/**
+ * For runs where Netcare answers (an error, or well): a timeout no answer can miss on a loaded
+ * machine, so an answer is never mistaken for a send left unanswered.
+ */
+export const ANSWERED = { NETCARE_TIMEOUT_MS: '2000', NETCARE_RETRY_BUDGET_MS: '3000' };
 
 export async function cliClinic(name: string, netcareUrl: string, extra: Record<string, string> = {}) {
   const env = { DATABASE_URL: `file:${join(tempDir(`${name}-`), 'cpar.db')}`, NETCARE_URL: netcareUrl, ...FAST, ...extra };
@@ -18,8 +23,8 @@ export async function cliClinic(name: string, netcareUrl: string, extra: Record<
   return {
     env,
     /** `tick --at` in a process of its own; returns what it printed */
-    async tick(at: string): Promise<string> {
-      const tick = cli(['tick', '--at', at], env);
+    async tick(at: string, timeouts: Record<string, string> = {}): Promise<string> {
+      const tick = cli(['tick', '--at', at], { ...env, ...timeouts });
       assert.is(await tick.exited, 0, tick.err());
       return tick.out();
     },
