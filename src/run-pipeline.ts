@@ -44,8 +44,8 @@ export function formatTickReport(report: TickReport, at: Date): string[] {
   for (const run of report.runs) {
     const o = run.outcomes;
     lines.push(`  ${run.job} of ${run.scheduledFor.toISOString()}${run.late ? ' (late)' : ''}${run.resumed ? ' (resumed)' : ''}: `
-      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.invalid} failed validation, `
-      + `${o.rejected} rejected by Netcare, ${o.unreachable} Netcare unreachable, ${o.skipped} held by another worker`);
+      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.unanswered} unanswered (Pending, checking by key), ${o.invalid} failed validation, `
+      + `${o.rejected} rejected by Netcare, ${o.unreachable} not received by Netcare (an error or no connection), ${o.skipped} held by another worker`);
   }
   const p = report.polled;
   lines.push(`  confirmations: ${p.submitted} Submitted, ${p.rejected} rejected, ${p.unconfirmed} unconfirmed after 24 h, ${p.waiting} still Pending`);

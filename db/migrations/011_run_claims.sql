@@ -10,9 +10,8 @@ CREATE INDEX scheduled_runs_unfinished ON scheduled_runs(claimed_until) WHERE fi
 -- Administrators hear of a late or missed monthly run: one message per run and administrator.
 ALTER TABLE inbox_messages ADD COLUMN run_id INTEGER REFERENCES scheduled_runs(id);
 CREATE UNIQUE INDEX inbox_one_per_run ON inbox_messages(run_id, recipient_id) WHERE run_id IS NOT NULL;
--- The instant of a submission's snapshot, fixed when it is first claimed: a send repeated
--- after a crash builds the same message, so Netcare takes it as the same submission.
-ALTER TABLE submissions ADD COLUMN snapshot_at INTEGER;
+-- submissions.snapshot_at (migration 010) is fixed when a submission is first claimed: a
+-- send repeated after a crash builds the same message, so Netcare takes it as the same one.
 -- When the portal first did scheduler work: monthly runs from before it are not owed (nor
 -- missed). An installation that has done runs has been in service since its first one.
 ALTER TABLE installation ADD COLUMN in_service_since INTEGER;

@@ -1,10 +1,11 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
-import type { Netcare, SendOutcome } from './netcare.ts';
+import type { Netcare, SendOutcome, StatusOutcome } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel, type Validation } from './validation.ts';
-import { failSubmission, type Problem } from './failures.ts';
-import { auditStatement } from './audit.ts';
+import { failSubmission } from './failures.ts';
+import { disclosure, ruleFailure, sendFailure } from './send-outcome.ts';
+import { settleUnanswered } from './unanswered.ts';
 import type { InStatement } from '@libsql/client';
 import { claimLapseMs } from './claims.ts';
 
@@ -30,7 +31,7 @@ export type PreparedPanel = { panelId: number; patientCount: number; validation:
 export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
 /** The in-thread preparation: the snapshot is sent through the Netcare port. */
-function prepareHere(deps: PipelineDeps): PreparePanel {
+export function prepareHere(deps: PipelineDeps): PreparePanel {
   return async (panelId, submissionId, snapshotAt) => {
     const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
@@ -44,11 +45,11 @@ function prepareHere(deps: PipelineDeps): PreparePanel {
 export type Checkpoint = 'run-claimed' | 'sent' | 'polled';
 export const CHECKPOINTS: Checkpoint[] = ['run-claimed', 'sent', 'polled'];
 
-export const UNREACHABLE = 'Netcare could not be reached.';
 export const UNCONFIRMED = 'No confirmation from Netcare within 24 hours.';
 export const CONFIRMATION_WINDOW_MS = 24 * 3600_000;
 
-export type Outcome = 'skipped' | 'invalid' | 'pending' | 'rejected' | 'unreachable';
+/** unanswered: Pending without a reference, Netcare may hold it; unreachable: certainly not received */
+export type Outcome = 'skipped' | 'invalid' | 'pending' | 'unanswered' | 'rejected' | 'unreachable';
 
 /**
  * Requests to Netcare at once: while one waits for Netcare another is sent. Each submission
@@ -129,45 +130,38 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
   if (!prepared) throw new Error(`submission ${submissionId} has no panel`);
   const { patientCount, validation } = prepared;
   if (!validation.ok) {
-    const problems = validation.failures.flatMap((f): Problem[] =>
-      f.patientIds.length
-        ? f.patientIds.map((patientId) => ({ reason: f.reason, patientId, detail: null }))
-        : [{ reason: f.reason, patientId: null, detail: f.message }],
-    );
-    await failSubmission(db, clock, submissionId, expected, { briefError: validation.briefError!, problems, patientCount });
+    await failSubmission(db, clock, submissionId, expected, ruleFailure(validation, patientCount));
     return { outcome: 'invalid', record: [] };
   }
 
   const sent = await slot(() => prepared.send());
   deps.checkpoint?.('sent');
-  // What left the clinic: the panel and how many patients, whatever Netcare answered —
-  // written with the state it led to, in one commit.
-  const disclosed = auditStatement(clock, null, {
-    action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: panelId,
-    patientCount, requestId: `submission-${submissionId}`,
-  }, 'CPAR scheduler');
-  if (sent.kind === 'accepted') {
+  if (sent.kind === 'not_sent') {
+    // Refused by the portal's own message check: nothing left the clinic, nothing to audit.
+    await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
+    return { outcome: 'invalid', record: [] };
+  }
+  // Written with the state it led to, in one commit.
+  const disclosed = disclosure(clock, panelId, patientCount, submissionId);
+  if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.
+    // Unanswered, Netcare may hold it: Pending without a reference, and the poll asks Netcare
+    // by its key (the snapshot instant kept, so a send again carries the same message).
     return {
-      outcome: 'pending',
+      outcome: sent.kind === 'accepted' ? 'pending' : 'unanswered',
       record: [disclosed, {
         sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
-                     claimed_by = NULL, claimed_until = NULL
+                     snapshot_at = ?, claimed_by = NULL, claimed_until = NULL
                WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
-        args: [clock.now().getTime(), sent.reference, patientCount, submissionId, workerId],
+        args: [clock.now().getTime(), sent.kind === 'accepted' ? sent.reference : null, patientCount, snapshotAt.getTime(),
+          submissionId, workerId],
       }],
     };
   }
   await db.execute(disclosed);
-  const rejected = sent.kind === 'rejected';
-  const briefError = rejected ? `Netcare rejected the submission: ${sent.reason}` : UNREACHABLE;
-  await failSubmission(db, clock, submissionId, expected, {
-    briefError,
-    patientCount,
-    problems: [{ reason: rejected ? 'netcare_rejected' : 'netcare_unreachable', patientId: null, detail: rejected ? sent.reason : sent.detail }],
-  });
-  return { outcome: rejected ? 'rejected' : 'unreachable', record: [] };
+  await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
+  return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
 }
 
 /**
@@ -179,7 +173,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
  * how each ended.
  */
 export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: number | null = null): Promise<Record<Outcome, number>> {
-  const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, rejected: 0, unreachable: 0 };
+  const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, unanswered: 0, rejected: 0, unreachable: 0 };
   const snapshotAt = deps.clock.now();
   const queued = await deps.db.execute({
     sql: "SELECT id FROM submissions WHERE status = 'Queued' AND (created_at <= ? OR run_id = ?) ORDER BY id",
@@ -219,19 +213,32 @@ export type PollTally = { submitted: number; rejected: number; unconfirmed: numb
 
 /**
  * Asks Netcare about every Pending submission: confirmed → Submitted, rejected → Failed
- * with Netcare's reason; still unconfirmed 24 hours after sending → Failed.
+ * with Netcare's reason; still unconfirmed 24 hours after sending → Failed. One whose send
+ * went unanswered is first looked up by its Idempotency-Key (and sent again if Netcare never
+ * received it).
  */
 export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   const { db, clock, netcare } = deps;
   const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
-  const pending = await db.execute("SELECT id, netcare_reference, pending_at FROM submissions WHERE status = 'Pending' ORDER BY id");
+  const pending = await db.execute(`SELECT id, panel_id, netcare_reference, pending_at, snapshot_at
+                                      FROM submissions WHERE status = 'Pending' ORDER BY id`);
   // Confirmations and "still waiting" are written together at the end of the round: one
   // commit instead of one per submission.
   const confirmed: number[] = [];
   const waiting: number[] = [];
   await eachConcurrently(pending.rows, async (row) => {
     const id = Number(row.id);
-    const status = await netcare.status(String(row.netcare_reference));
+    let status: StatusOutcome;
+    if (row.netcare_reference === null) {
+      const settled = await settleUnanswered(deps, { id, panelId: Number(row.panel_id), snapshotAt: new Date(Number(row.snapshot_at)) });
+      if ('failed' in settled) {
+        if (settled.failed) tally.rejected++;
+        return;
+      }
+      status = 'reference' in settled ? await netcare.status(settled.reference) : { kind: 'unreachable', detail: settled.waiting };
+    } else {
+      status = await netcare.status(String(row.netcare_reference));
+    }
     deps.checkpoint?.('polled');
     const now = clock.now().getTime();
     if (status.kind === 'confirmed') {

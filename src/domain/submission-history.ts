@@ -84,12 +84,14 @@ export type SubmissionFacts = {
   submittedAt: Date | null;
   failedAt: Date | null;
   recipientNotified: boolean | null;
+  /** which automatic retry (1–3) of a failed send this is */
+  automaticRetry: number | null;
 };
 
 const FACTS_SQL = `
   SELECT s.id, s.panel_id, p.name AS panel_name, p.panel_number, s.status, s.created_at, s.trigger,
          u.full_name AS triggered_by, s.patient_count, s.brief_error, s.netcare_reference,
-         s.pending_at, s.submitted_at, s.failed_at, s.recipient_notified
+         s.pending_at, s.submitted_at, s.failed_at, s.recipient_notified, s.automatic_retry
     FROM submissions s
     JOIN panels p ON p.id = s.panel_id
     LEFT JOIN users u ON u.id = s.triggered_by`;
@@ -111,6 +113,7 @@ function toFacts(r: Record<string, unknown>): SubmissionFacts {
     submittedAt: date(r.submitted_at),
     failedAt: date(r.failed_at),
     recipientNotified: r.recipient_notified === null ? null : Number(r.recipient_notified) === 1,
+    automaticRetry: r.automatic_retry === null ? null : Number(r.automatic_retry),
   };
 }
 
@@ -141,7 +144,7 @@ export type PanelProblem = { reason: ProblemReason; detail: string | null; count
 export type PatientProblems = { patientId: number; lastName: string; firstName: string; uli: string; reasons: ProblemReason[] };
 
 const REASON_ORDER: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit',
-  'no_confirmation_date', 'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed'];
+  'no_confirmation_date', 'message_check', 'netcare_rejected', 'netcare_error', 'netcare_unreachable', 'netcare_unconfirmed'];
 
 /** The problems recorded when a submission failed: the panel's, then its patients' by name, a page at a time. */
 export async function listSubmissionProblems(db: Db, submissionId: number, { page = 1 } = {}): Promise<{

@@ -1,6 +1,8 @@
 import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
 import { queuedSendNote } from '../domain/send-time.ts';
+import { AUTOMATIC_RETRIES } from '../domain/failures.ts';
+import { UNANSWERED } from '../domain/send-outcome.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
@@ -59,9 +61,12 @@ function Actions({ row, now, message, check, readiness, queued }: {
           <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
         </form>
       ) : status === 'Queued' ? (
-        <span class="when">{queuedSendNote(row.last!.createdAt, now)}</span>
+        <span class="when">
+          {row.last?.automaticRetry ? `Automatic retry ${row.last.automaticRetry} of ${AUTOMATIC_RETRIES}: Netcare did not get the last send. ` : null}
+          {queuedSendNote(row.last!.createdAt, now)}
+        </span>
       ) : status === 'Pending' ? (
-        <span class="when">Sent; awaiting Netcare’s confirmation</span>
+        <span class="when">{row.last?.unanswered ? UNANSWERED : 'Sent; awaiting Netcare’s confirmation'}</span>
       ) : null}
     </td>
   );

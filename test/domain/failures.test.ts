@@ -64,7 +64,7 @@ failing('a patient failing two rules is one patient to fix, not two', async () =
 const message = suite('the failure message');
 const facts = {
   panelNumber: 'PNL-0001', createdAt: new Date('2027-03-15T21:00:00-06:00'),
-  briefError: '3 patients have no last visit date.', patientCount: 10, patientsToFix: 3,
+  briefError: '3 patients have no last visit date.', patientCount: 10, patientsToFix: 3, automaticRetry: null,
 };
 
 message('the subject names the panel, cut to 80 characters (not UTF-16 units) with an ellipsis', () => {

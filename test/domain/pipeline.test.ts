@@ -44,7 +44,7 @@ pipeline('valid panels go Pending then Submitted; invalid ones Failed with the b
     const regular = await addClinicPanel(w.db, { name: 'Regular', cpar: false });
     const report = await tick(w.deps);
     assert.equal(report.runs.map((r) => [r.job, r.late, r.queuedByRun]), [['monthly-run', false, 2]]);
-    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, rejected: 0, unreachable: 0 });
+    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, unanswered: 0, rejected: 0, unreachable: 0 });
 
     const sent = await latest(w.db, good.panelId);
     assert.is(sent.status, 'Pending');

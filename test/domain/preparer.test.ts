@@ -35,7 +35,7 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
     const good = await addClinicPanel(db, { name: 'Good', patients: 40, recipient });
     const bad = await addClinicPanel(db, { name: 'Unvisited', patients: 5, withoutVisit: 3, recipient });
     const report = await tick({ db, clock, netcare, workerId: 'thread-test', prepare: thread.prepare });
-    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, rejected: 0, unreachable: 0 });
+    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, unanswered: 0, rejected: 0, unreachable: 0 });
     const rows = (await db.execute('SELECT panel_id, status, patient_count, brief_error FROM submissions ORDER BY panel_id')).rows;
     assert.equal(rows.map((r) => [r.panel_id, r.status, r.patient_count, r.brief_error]), [
       [good.panelId, 'Pending', 40, null],
