@@ -14,6 +14,7 @@ import { inboxRoutes } from './routes/inbox.tsx';
 import { staticRoutes } from './routes/static.ts';
 import { panelsRoutes } from './routes/panels.tsx';
 import { panelMembersRoutes } from './routes/panel-members.tsx';
+import { memberChangeRoutes } from './routes/member-changes.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
 import { usersRoutes } from './routes/users.tsx';
@@ -65,6 +66,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', submissionRoutes);
   app.route('/settings/cii-cpar', panelsRoutes);
   app.route('/settings/cii-cpar', panelMembersRoutes);
+  app.route('/settings/cii-cpar', memberChangeRoutes);
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);

@@ -13,6 +13,7 @@ import { importClinicalRecord } from './domain/import.ts';
 import { isPermission, PERMISSIONS, type Permission } from './domain/permissions.ts';
 import { tick } from './domain/runs.ts';
 import { formatDemoUsers } from './demo-users.ts';
+import { startHeartbeat } from './scheduler/heartbeat.ts';
 import { formatTickReport, openPipeline, sendDemoSubmissions } from './run-pipeline.ts';
 
 export const USAGE = `Usage: npm run cli -- <command>
@@ -114,10 +115,12 @@ const COMMANDS: Record<string, Command> = {
     await migrate(db);
     const clock = at ? new ManualClock(at) : systemClock;
     const { pipeline, connection } = await openPipeline(db, clock, config);
+    const heartbeat = startHeartbeat(pipeline, config.heartbeatMs);
     try {
       const now = clock.now();
       for (const line of formatTickReport(await tick(pipeline, now), now)) io.out(line);
     } finally {
+      await heartbeat.stop();
       await connection.close();
     }
     return 0;

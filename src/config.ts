@@ -9,6 +9,9 @@ export type Config = {
   cookieSecure: boolean;
   /** how often Pending submissions are checked with Netcare (and missed runs caught up) */
   pollIntervalMs: number;
+  /** how often a portal renews its claims on runs and submissions, and how soon an unrenewed claim lapses */
+  heartbeatMs: number;
+  claimLapseMs: number;
   /** one request to Netcare, and all the retries of one send */
   netcareTimeoutMs: number;
   netcareRetryBudgetMs: number;
@@ -17,6 +20,8 @@ export type Config = {
   netcareSimConfirmDelayMs: number;
   /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
   testKillAt: Checkpoint | undefined;
+  /** test-only: the server's clock is real time shifted by this many milliseconds */
+  testClockOffsetMs: number | undefined;
 };
 
 import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
@@ -38,6 +43,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv,
     cookieSecure: parseBoolean('COOKIE_SECURE', env.COOKIE_SECURE, nodeEnv === 'production'),
     pollIntervalMs: parseMs('NETCARE_POLL_INTERVAL_MS', env.NETCARE_POLL_INTERVAL_MS, 30_000, 100),
+    ...parseClaims(env),
     netcareTimeoutMs: parseMs('NETCARE_TIMEOUT_MS', env.NETCARE_TIMEOUT_MS, 10_000, 100),
     netcareRetryBudgetMs: parseMs('NETCARE_RETRY_BUDGET_MS', env.NETCARE_RETRY_BUDGET_MS, 60_000, 100),
     netcareSimDatabaseUrl: env.NETCARE_SIM_DATABASE_URL
@@ -45,6 +51,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
+    testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };
 }
 
@@ -73,6 +80,16 @@ function besideDatabase(databaseUrl: string): string {
   return `file:${slash >= 0 ? path.slice(0, slash + 1) : ''}netcare-sim.db`;
 }
 
+/** A claim must survive a missed beat or two: the lapse is at least twice the heartbeat. */
+function parseClaims(env: Record<string, string | undefined>): Pick<Config, 'heartbeatMs' | 'claimLapseMs'> {
+  const heartbeatMs = parseMs('CPAR_HEARTBEAT_MS', env.CPAR_HEARTBEAT_MS, 10_000, 50);
+  const claimLapseMs = parseMs('CPAR_CLAIM_LAPSE_MS', env.CPAR_CLAIM_LAPSE_MS, 30_000, 100);
+  if (claimLapseMs < 2 * heartbeatMs) {
+    throw new ConfigError(`CPAR_CLAIM_LAPSE_MS must be at least twice CPAR_HEARTBEAT_MS (got ${claimLapseMs} and ${heartbeatMs})`);
+  }
+  return { heartbeatMs, claimLapseMs };
+}
+
 function parseKillAt(value: string | undefined, nodeEnv: Config['nodeEnv']): Checkpoint | undefined {
   if (value === undefined || value === '') return undefined;
   if (nodeEnv === 'production') throw new ConfigError('CPAR_TEST_KILL_AT is for fault tests and is refused in production');
@@ -80,6 +97,13 @@ function parseKillAt(value: string | undefined, nodeEnv: Config['nodeEnv']): Che
     throw new ConfigError(`CPAR_TEST_KILL_AT must be one of ${CHECKPOINTS.join(', ')} (got "${value}")`);
   }
   return value as Checkpoint;
+}
+
+function parseClockOffset(value: string | undefined, nodeEnv: Config['nodeEnv']): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (nodeEnv === 'production') throw new ConfigError('CPAR_TEST_CLOCK_OFFSET_MS is for fault tests and is refused in production');
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(`CPAR_TEST_CLOCK_OFFSET_MS must be a whole number of milliseconds (got "${value}")`);
+  return Number(value);
 }
 
 function parseMs(name: string, value: string | undefined, fallback: number, min: number): number {

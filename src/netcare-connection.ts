@@ -46,11 +46,12 @@ export function adapt(baseUrl: string, label: string, installation: string,
   const checker = createNetcareClient({
     ...options, baseUrl, retryBudgetMs: Math.min(options.retryBudgetMs ?? STATUS_RETRY_BUDGET_MS, STATUS_RETRY_BUDGET_MS),
   });
+  const key = (submissionId: number) => `${installation}-${submissionId}`;
   return {
     label,
-    send: (snapshot, submissionId) =>
-      sender.submit(messageFromSnapshot(snapshot, submissionId), `${installation}-${submissionId}`),
-    sendMessage: (message, submissionId) => sender.submit(message, `${installation}-${submissionId}`),
+    send: (snapshot, submissionId) => sender.submit(messageFromSnapshot(snapshot, submissionId), key(submissionId)),
+    sendMessage: (message, submissionId) => sender.submit(message, key(submissionId)),
     status: (reference) => checker.status(reference),
+    lookup: (submissionId) => checker.lookup(key(submissionId)),
   };
 }

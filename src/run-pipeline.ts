@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Db } from './domain/db.ts';
+import { retryWhenBusy } from './domain/busy-retry.ts';
 import { installationId } from './domain/installation.ts';
 import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import type { TickReport } from './domain/runs.ts';
@@ -23,12 +24,17 @@ export async function openPipeline(db: Db, clock: Clock, config: Config): Promis
       await netcare.close();
     },
   };
-  return { pipeline: { db, clock, netcare: connection.netcare, workerId: workerId(), checkpoint, prepare: thread?.prepare }, connection };
+  // The pipeline's writes wait out another connection's write lock instead of failing the run.
+  const pipeline: PipelineDeps = {
+    db: retryWhenBusy(db), clock, netcare: connection.netcare, workerId: workerId(), claimMs: config.claimLapseMs,
+    checkpoint, prepare: thread?.prepare,
+  };
+  return { pipeline, connection };
 }
 
 /** The demo's in-flight submission goes through the real pipeline, so it is truly Pending. */
 export async function sendDemoSubmissions(pipeline: PipelineDeps, ids: number[]): Promise<void> {
-  for (const id of ids) await processSubmission(pipeline, id, pipeline.clock.now());
+  for (const id of ids) await processSubmission(pipeline, id);
 }
 
 /** What `tick` did, in lines a person reads: counts only. */
@@ -38,8 +44,8 @@ export function formatTickReport(report: TickReport, at: Date): string[] {
   for (const run of report.runs) {
     const o = run.outcomes;
     lines.push(`  ${run.job} of ${run.scheduledFor.toISOString()}${run.late ? ' (late)' : ''}${run.resumed ? ' (resumed)' : ''}: `
-      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.invalid} failed validation, `
-      + `${o.rejected} rejected by Netcare, ${o.unreachable} Netcare unreachable, ${o.skipped} held by another worker`);
+      + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.unanswered} unanswered (Pending, checking by key), ${o.invalid} failed validation, `
+      + `${o.rejected} rejected by Netcare, ${o.unreachable} not received by Netcare (an error or no connection), ${o.skipped} held by another worker`);
   }
   const p = report.polled;
   lines.push(`  confirmations: ${p.submitted} Submitted, ${p.rejected} rejected, ${p.unconfirmed} unconfirmed after 24 h, ${p.waiting} still Pending`);

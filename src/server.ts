@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { systemClock } from './domain/clock.ts';
+import { offsetClock, systemClock } from './domain/clock.ts';
 import { openDatabase } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
@@ -22,7 +22,7 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const clock = systemClock;
+const clock = config.testClockOffsetMs === undefined ? systemClock : offsetClock(config.testClockOffsetMs);
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
@@ -36,6 +36,7 @@ if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
 
 const scheduler = startScheduler(pipeline, {
   pollIntervalMs: config.pollIntervalMs,
+  heartbeatMs: config.heartbeatMs,
   log: (report) => {
     const line = describeTick(report);
     if (line) console.log(line);

@@ -23,7 +23,22 @@ config('values from the environment', () => {
   assert.is(c.cookieSecure, true);
 });
 
-for (const [name, value] of [['PORT', 'abc'], ['PORT', '70000'], ['DATABASE_URL', 'postgres://x'],
+config('a dead portal’s run is taken over within a minute at the default settings', () => {
+  const c = loadConfig({});
+  assert.equal([c.heartbeatMs, c.claimLapseMs, c.pollIntervalMs], [10_000, 30_000, 30_000]);
+  // The worst case: the portal dies just after a renewal, its claims lapse, and the
+  // survivor's next check comes a whole interval later (the scheduler checks every heartbeat).
+  const worstTakeoverMs = c.claimLapseMs + Math.min(c.pollIntervalMs, c.heartbeatMs);
+  assert.ok(worstTakeoverMs < 60_000, `${worstTakeoverMs} ms`);
+});
+
+config('a claim lapse shorter than two heartbeats, and the test clock in production, are refused', () => {
+  assert.throws(() => loadConfig({ CPAR_HEARTBEAT_MS: '10000', CPAR_CLAIM_LAPSE_MS: '15000' }), /CPAR_CLAIM_LAPSE_MS/);
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', CPAR_TEST_CLOCK_OFFSET_MS: '1000' }), /CPAR_TEST_CLOCK_OFFSET_MS/);
+  assert.is(loadConfig({ NODE_ENV: 'test', CPAR_TEST_CLOCK_OFFSET_MS: '-1000' }).testClockOffsetMs, -1000);
+});
+
+for (const [name, value] of [['CPAR_HEARTBEAT_MS', '10'], ['CPAR_CLAIM_LAPSE_MS', 'soon'], ['CPAR_TEST_CLOCK_OFFSET_MS', 'tomorrow'], ['PORT', 'abc'], ['PORT', '70000'], ['DATABASE_URL', 'postgres://x'],
   ['NETCARE_URL', 'not a url'], ['NETCARE_URL', 'ftp://x'], ['NODE_ENV', 'staging'], ['COOKIE_SECURE', 'maybe']]) {
   config(`a bad ${name} stops start-up with a message naming it`, () => {
     try {

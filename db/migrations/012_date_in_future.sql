@@ -8,7 +8,8 @@ CREATE TABLE submission_problems_new (
   reason        TEXT NOT NULL CHECK (reason IN (
                   'name_too_long', 'practitioner_without_id', 'no_patients',
                   'no_last_visit', 'no_confirmation_date', 'date_in_future',
-                  'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed')),
+                  'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed',
+                  'netcare_error', 'message_check')),
   patient_id    INTEGER REFERENCES patients(id) ON DELETE SET NULL,
   detail        TEXT
 );

@@ -18,6 +18,8 @@ export type AuditFilter = {
 export type AuditRow = {
   id: number; at: Date; atEdmonton: string; username: string | null; permissions: string; action: string;
   route: string; objectType: string | null; objectId: string | null;
+  /** the panel's, user's or practitioner's name as it is now, beside the id */
+  objectName: string | null;
   patients: { uli: string; name: string }[] | null; patientCount: number | null; requestId: string | null;
 };
 
@@ -29,6 +31,16 @@ const nextDay = (day: string) => {
   const [y, m, d] = day.split('-').map(Number);
   return edmontonInstant(y, m, d + 1).getTime();
 };
+
+// What an entry's object id stands for, by its type: the page shows the name beside the id.
+const OBJECT_NAME = `CASE
+    WHEN object_type IN ('panel', 'panel_members', 'panel_member', 'patient_search')
+      THEN (SELECT name FROM panels WHERE id = CAST(object_id AS INTEGER))
+    WHEN object_type = 'submission_problems'
+      THEN (SELECT p.name FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = CAST(object_id AS INTEGER))
+    WHEN object_type = 'user' THEN (SELECT full_name FROM users WHERE id = CAST(object_id AS INTEGER))
+    WHEN object_type = 'practitioner' THEN (SELECT name FROM practitioners WHERE id = CAST(object_id AS INTEGER))
+  END`;
 
 /** One page of the audit trail, newest first, filtered; and whether there is a next page. */
 export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; hasNext: boolean }> {
@@ -43,7 +55,7 @@ export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: 
   if (filter.from) { where.push('at >= ?'); args.push(dayStart(filter.from)); }
   if (filter.to) { where.push('at < ?'); args.push(nextDay(filter.to)); }
   const result = await db.execute({
-    sql: `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    sql: `SELECT *, ${OBJECT_NAME} AS object_name FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
     args: [...args, AUDIT_PAGE_SIZE + 1, (filter.page - 1) * AUDIT_PAGE_SIZE],
   });
@@ -53,6 +65,7 @@ export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: 
     action: String(r.action), route: String(r.route),
     objectType: r.object_type === null ? null : String(r.object_type),
     objectId: r.object_id === null ? null : String(r.object_id),
+    objectName: r.object_name === null ? null : String(r.object_name),
     patients: r.patients === null ? null : JSON.parse(String(r.patients)),
     patientCount: r.patient_count === null ? null : Number(r.patient_count),
     requestId: r.request_id === null ? null : String(r.request_id),

@@ -21,3 +21,12 @@ export class ManualClock implements Clock {
     this.#at += ms;
   }
 }
+
+/**
+ * Real time shifted by `offsetMs`: portal processes in a fault test given the same offset
+ * share one clock and live through the 15th at 21:00 at real speed (their heartbeats and
+ * intervals are real).
+ */
+export function offsetClock(offsetMs: number): Clock {
+  return { now: () => new Date(Date.now() + offsetMs) };
+}

@@ -7,7 +7,9 @@ import { addDays, bulk, monthlyRuns, pastRuns, shuffle, ymd } from './demo-seed-
 import { generatePassword } from './passwords.ts';
 import { edmontonDate, edmontonInstant, edmontonParts } from './edmonton.ts';
 import { failureMessage } from './failure-message.ts';
-import { CONFIRMATION_WINDOW_MS, UNCONFIRMED, UNREACHABLE } from './pipeline.ts';
+import { AUTOMATIC_RETRIES } from './failures.ts';
+import { CONFIRMATION_WINDOW_MS, UNCONFIRMED } from './pipeline.ts';
+import { UNREACHABLE } from './send-outcome.ts';
 import {
   BEAULIEU, DELGADO, DEMO_PANELS as PANELS, DEMO_PRACTITIONERS, DEMO_STAFF, FEMALE_FIRST_NAMES, HALVORSEN,
   LAST_NAMES, MACLEOD, MALE_FIRST_NAMES, OKAFOR, OSEI, TRAN, WALK_IN, WHITFORD, type PanelPlan, type Reason,
@@ -270,5 +272,8 @@ function message(plan: PanelPlan, sub: Sub) {
     briefError: sub.brief!,
     patientCount: sub.count,
     patientsToFix: sub.problems.filter(([, patient]) => patient !== null).length,
+    // The demo's transport failure stands for one whose automatic retries were spent too.
+    automaticRetry: sub.problems.some(([reason]) => reason === 'netcare_unreachable')
+      ? { number: AUTOMATIC_RETRIES, of: AUTOMATIC_RETRIES, at: null } : null,
   });
 }

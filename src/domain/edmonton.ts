@@ -73,15 +73,19 @@ export function monthName(month: number): string {
   return MONTHS[month - 1];
 }
 
-/** The instant of a wall-clock time in Edmonton (the earlier one if it occurs twice). */
+/**
+ * The instant of a wall-clock time in Edmonton. A time that happens twice (the hour after
+ * 01:00 on the day DST ends) is its earlier instant, in daylight time; a time that never
+ * happens (02:00–02:59 on the day DST starts) is read in standard time, which lands just after
+ * the gap (02:30 → 03:30 MDT).
+ */
 export function edmontonInstant(year: number, month: number, day: number, hour = 0, minute = 0): Date {
   const wanted = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wanted + 7 * 3600_000;
-  for (let i = 0; i < 3; i++) {
-    const p = edmontonParts(new Date(guess));
-    const seen = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-    if (seen === wanted) break;
-    guess += wanted - seen;
+  // Edmonton is UTC−6 in daylight time and UTC−7 in standard time: the earlier candidate first.
+  for (const offsetHours of [6, 7]) {
+    const candidate = new Date(wanted + offsetHours * 3600_000);
+    const p = edmontonParts(candidate);
+    if (Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) === wanted) return candidate;
   }
-  return new Date(guess);
+  return new Date(wanted + 7 * 3600_000);
 }

@@ -9,6 +9,11 @@ export type FailureFacts = {
   patientCount: number | null;
   /** patients with a patient-level problem to fix */
   patientsToFix: number;
+  /**
+   * Set when Netcare certainly did not get it and nothing in the panel is wrong: the retry
+   * queued and when it goes, or (`at` null) the number of the last retry, which failed too.
+   */
+  automaticRetry: null | { number: number; of: number; at: Date | null };
 };
 
 const SUBJECT_NAME_LENGTH = 80;
@@ -31,6 +36,16 @@ export function failureMessage(facts: FailureFacts): { subject: string; body: st
   if (facts.patientCount !== null) {
     lines.push(`The panel's ${facts.patientCount} patient${facts.patientCount === 1 ? ' is' : 's are'} not registered with CPAR by this submission.`);
   }
-  lines.push('', 'Correct the errors, then resubmit the panel from Settings › CII/CPAR › Submissions.');
+  const retry = facts.automaticRetry;
+  if (retry === null) {
+    lines.push('', 'Correct the errors, then resubmit the panel from Settings › CII/CPAR › Submissions.');
+  } else if (retry.at) {
+    lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
+      `It will be sent again automatically at the next send time, ${formatEdmontonDateTime(retry.at)} (automatic retry ${retry.number} of ${retry.of}); no one needs to act.`);
+  } else {
+    lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
+      `It was retried automatically ${retry.number} times and will not be retried again: someone must act. `
+      + 'Check the connection to Netcare with your IT support, then resubmit the panel from Settings › CII/CPAR › Submissions.');
+  }
   return { subject: `CPAR submission failed: ${shortName}`, body: lines.join('\n') };
 }

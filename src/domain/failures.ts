@@ -1,10 +1,14 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import { failureMessage } from './failure-message.ts';
+import { nextSendTime } from './send-time.ts';
 
 export type ProblemReason =
   | 'name_too_long' | 'practitioner_without_id' | 'no_patients' | 'no_last_visit' | 'no_confirmation_date' | 'date_in_future'
-  | 'netcare_rejected' | 'netcare_unreachable' | 'netcare_unconfirmed';
+  | 'netcare_rejected' | 'netcare_unreachable' | 'netcare_unconfirmed' | 'netcare_error' | 'message_check';
+
+/** A send that certainly did not reach Netcare is sent again by itself this many times. */
+export const AUTOMATIC_RETRIES = 3;
 
 export type Problem = { reason: ProblemReason; patientId: number | null; detail: string | null };
 
@@ -13,6 +17,8 @@ export type Failure = {
   problems: Problem[];
   /** set when the panel was extracted for this submission */
   patientCount?: number;
+  /** Netcare certainly did not get it and nothing in the panel needs fixing: retried by itself */
+  transient?: boolean;
 };
 
 /** Which state the submission must still be in (and, while Queued, who must hold it). */
@@ -29,13 +35,15 @@ export type Expected = { status: 'Queued'; claimedBy: string } | { status: 'Pend
 export async function failSubmission(db: Db, clock: Clock, submissionId: number, expected: Expected, failure: Failure): Promise<boolean> {
   const now = clock.now().getTime();
   const facts = (await db.execute({
-    sql: `SELECT s.panel_id, s.created_at, s.patient_count, p.name, p.panel_number, p.failure_recipient_id
+    sql: `SELECT s.panel_id, s.created_at, s.patient_count, s.automatic_retry, p.name, p.panel_number, p.failure_recipient_id
             FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = ?`,
     args: [submissionId],
   })).rows[0];
   if (!facts) return false;
   const patientCount = failure.patientCount ?? (facts.patient_count === null ? null : Number(facts.patient_count));
   const recipient = facts.failure_recipient_id === null ? null : Number(facts.failure_recipient_id);
+  const retried = Number(facts.automatic_retry ?? 0);
+  const retry = failure.transient && retried < AUTOMATIC_RETRIES ? retried + 1 : null;
   const message = failureMessage({
     panelName: String(facts.name),
     panelNumber: String(facts.panel_number ?? ''),
@@ -43,6 +51,9 @@ export async function failSubmission(db: Db, clock: Clock, submissionId: number,
     briefError: failure.briefError,
     patientCount,
     patientsToFix: new Set(failure.problems.filter((p) => p.patientId !== null).map((p) => p.patientId)).size,
+    automaticRetry: !failure.transient ? null
+      : retry ? { number: retry, of: AUTOMATIC_RETRIES, at: nextSendTime(clock.now()).at }
+      : { number: retried, of: AUTOMATIC_RETRIES, at: null },
   });
   const token = crypto.randomUUID();
   const won = 'EXISTS (SELECT 1 FROM submissions WHERE id = ? AND outcome_token = ?)';
@@ -68,6 +79,13 @@ export async function failSubmission(db: Db, clock: Clock, submissionId: number,
               SELECT ?, ?, ?, ?, ?, ? WHERE ? IS NOT NULL AND ${won}
               ON CONFLICT DO NOTHING`,
         args: [recipient, message.subject, message.body, now, Number(facts.panel_id), submissionId, recipient, submissionId, token],
+      },
+      {
+        // Sent by the next run like any Queued submission; no user queued it.
+        sql: `INSERT INTO submissions (panel_id, status, created_at, trigger, retry_of, automatic_retry)
+              SELECT ?, 'Queued', ?, 'scheduled', ?, ? WHERE ? IS NOT NULL AND ${won}
+              ON CONFLICT DO NOTHING`,
+        args: [Number(facts.panel_id), now, submissionId, retry, retry, submissionId, token],
       },
     ],
     'write',

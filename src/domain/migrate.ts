@@ -27,7 +27,11 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
   const applied: string[] = [];
+  // Read first: an up-to-date database is not write-locked at every start (another portal
+  // may be holding the lock for a long write).
+  const known = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   for (const migration of migrations) {
+    if (known.has(migration.version)) continue;
     const tx = await db.transaction('write');
     try {
       const done = await tx.execute({

@@ -4,7 +4,15 @@ import type { PanelSnapshot } from './snapshot.ts';
 // and the retries; the domain only sees outcomes.
 export type SendOutcome =
   | { kind: 'accepted'; reference: string }
+  /** Netcare's own permanent refusal */
   | { kind: 'rejected'; reason: string }
+  /** the portal's message check refused it: nothing left the clinic */
+  | { kind: 'not_sent'; reason: string }
+  /** no answer after the request was written: Netcare may have received it */
+  | { kind: 'unanswered'; detail: string }
+  /** certainly not received: Netcare answered with an error status after every retry */
+  | { kind: 'error'; status: number; detail: string }
+  /** certainly not received: no connection could be made */
   | { kind: 'unreachable'; detail: string };
 
 export type StatusOutcome =
@@ -13,10 +21,18 @@ export type StatusOutcome =
   | { kind: 'rejected'; reason: string }
   | { kind: 'unreachable'; detail: string };
 
+/** What Netcare knows of a submission's Idempotency-Key. */
+export type LookupOutcome =
+  | { kind: 'known'; reference: string }
+  | { kind: 'unknown_key' }
+  | { kind: 'unreachable'; detail: string };
+
 export interface Netcare {
   /** where the portal sends panels, for the UI */
   label: string;
   /** sends a whole-panel snapshot; the submission id is the Idempotency-Key */
   send(snapshot: PanelSnapshot, submissionId: number): Promise<SendOutcome>;
   status(reference: string): Promise<StatusOutcome>;
+  /** asks Netcare whether it received the submission whose send went unanswered */
+  lookup(submissionId: number): Promise<LookupOutcome>;
 }

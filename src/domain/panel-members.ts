@@ -18,6 +18,8 @@ export type MembersPanel = { id: number; name: string; panelNumber: string | nul
 export type Member = {
   patientId: number; uli: string; lastName: string; firstName: string; birthDate: string;
   gender: string; status: PatientStatus; confirmedOn: string | null; lastVisitOn: string | null;
+  /** who recorded the confirmation date in the portal, and when; null for one that came with the import */
+  confirmation: { by: string; at: Date } | null;
 };
 /** A member with the reasons the pipeline would flag them for now (none when not active). */
 export type FlaggedMember = Member & { problems: MemberProblem[] };
@@ -27,6 +29,8 @@ export type MemberQuery = { q: string; page: number; problem: MemberProblem | nu
 /** One page of members, with the whole panel's summary; `matching` counts the members the query keeps. */
 export type MembersListing = PanelSummary & {
   rows: FlaggedMember[]; matching: number; page: number; pageCount: number; query: MemberQuery;
+  /** of the matching members, those without a confirmation date: what bulk confirmation would fill */
+  matchingUnconfirmed: number;
 };
 
 export function isMemberProblem(value: unknown): value is MemberProblem {
@@ -39,7 +43,7 @@ export function isMemberProblem(value: unknown): value is MemberProblem {
  */
 export const LAST_VISIT_SQL = '(SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?)';
 const MEMBER_COLUMNS = `pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender, pt.status, m.confirmed_on,
-  ${LAST_VISIT_SQL} AS last_visit_on`;
+  m.confirmed_by, m.confirmation_recorded_at, ${LAST_VISIT_SQL} AS last_visit_on`;
 const BY_NAME = 'ORDER BY pt.last_name COLLATE NOCASE, pt.first_name COLLATE NOCASE, pt.id';
 
 export function toMember(r: Record<string, unknown>): Member {
@@ -48,6 +52,8 @@ export function toMember(r: Record<string, unknown>): Member {
     birthDate: String(r.birth_date), gender: String(r.gender), status: r.status as PatientStatus,
     confirmedOn: r.confirmed_on === null ? null : String(r.confirmed_on),
     lastVisitOn: r.last_visit_on === null || r.last_visit_on === undefined ? null : String(r.last_visit_on),
+    confirmation: r.confirmed_by === null || r.confirmed_by === undefined || r.confirmed_on === null ? null
+      : { by: String(r.confirmed_by), at: new Date(Number(r.confirmation_recorded_at)) },
   };
 }
 
@@ -111,7 +117,10 @@ const FROM = 'FROM panel_members m JOIN patients pt ON pt.id = m.patient_id';
 export async function listMembers(db: Db, panelId: number, query: MemberQuery, at: Date): Promise<MembersListing> {
   const summary = await panelSummary(db, panelId, at);
   const filter = filterSql(panelId, query, summary.validation);
-  const counted = await db.execute({ sql: `SELECT count(*) AS n ${FROM} WHERE ${filter.where}`, args: filter.args });
+  const counted = await db.execute({
+    sql: `SELECT count(*) AS n, count(*) FILTER (WHERE m.confirmed_on IS NULL) AS unconfirmed ${FROM} WHERE ${filter.where}`,
+    args: filter.args,
+  });
   const matching = Number(counted.rows[0].n);
   const pageCount = Math.max(1, Math.ceil(matching / MEMBERS_PAGE_SIZE));
   const page = Math.min(Math.max(1, query.page), pageCount);
@@ -121,7 +130,7 @@ export async function listMembers(db: Db, panelId: number, query: MemberQuery, a
   });
   const problems = problemsByPatient(summary.validation);
   return {
-    ...summary, matching, page, pageCount, query: { ...query, page },
+    ...summary, matching, page, pageCount, query: { ...query, page }, matchingUnconfirmed: Number(counted.rows[0].unconfirmed),
     rows: rows.rows.map((r) => { const m = toMember(r); return { ...m, problems: problems.get(m.patientId) ?? [] }; }),
   };
 }
@@ -156,33 +165,24 @@ export async function getMember(db: Db, panelId: number, patientId: number, at: 
   return r ? { ...toMember(r), problems: problemsByPatient(summary.validation).get(patientId) ?? [] } : null;
 }
 
-/** Sets one member's confirmation date; false when the patient is not on the panel. */
-export async function confirmMember(db: Db, panelId: number, patientId: number, confirmedOn: string): Promise<boolean> {
-  const r = await db.execute({
-    sql: 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ? RETURNING patient_id',
-    args: [confirmedOn, panelId, patientId],
-  });
-  return r.rows.length === 1;
-}
-
-export type BulkConfirmation = { confirmed: number; alreadyConfirmed: number; notOnPanel: number };
+export type SingleConfirmation = 'confirmed' | 'not_on_panel' | 'already_confirmed';
 
 /**
- * Confirms many members on one date in one statement. Counts only real changes: members
- * already confirmed on that date and ids not on the panel are counted apart.
+ * Records one member's confirmation date, with who recorded it and when. A date already there
+ * is a fact and is not overwritten here: changing it is a deliberate bulk action.
  */
-export async function confirmMembers(db: Db, panelId: number, patientIds: number[], confirmedOn: string): Promise<BulkConfirmation> {
-  const ids = JSON.stringify([...new Set(patientIds)]);
-  const [outside, updated] = await db.batch([
-    { sql: `SELECT count(*) AS n FROM json_each(?) j
-             WHERE NOT EXISTS (SELECT 1 FROM panel_members WHERE panel_id = ? AND patient_id = j.value)`, args: [ids, panelId] },
-    { sql: `UPDATE panel_members SET confirmed_on = ?1
-             WHERE panel_id = ?2 AND patient_id IN (SELECT value FROM json_each(?3)) AND confirmed_on IS NOT ?1
-            RETURNING patient_id`, args: [confirmedOn, panelId, ids] },
+export async function confirmMember(db: Db, panelId: number, patientId: number, confirmedOn: string,
+  recorded: { by: string; at: Date }): Promise<SingleConfirmation> {
+  const [updated, member] = await db.batch([
+    {
+      sql: `UPDATE panel_members SET confirmed_on = ?, confirmed_by = ?, confirmation_recorded_at = ?
+             WHERE panel_id = ? AND patient_id = ? AND confirmed_on IS NULL`,
+      args: [confirmedOn, recorded.by, recorded.at.getTime(), panelId, patientId],
+    },
+    { sql: 'SELECT 1 FROM panel_members WHERE panel_id = ? AND patient_id = ?', args: [panelId, patientId] },
   ], 'write');
-  const notOnPanel = Number(outside.rows[0].n);
-  const confirmed = updated.rows.length;
-  return { confirmed, notOnPanel, alreadyConfirmed: new Set(patientIds).size - notOnPanel - confirmed };
+  if (updated.rowsAffected === 1) return 'confirmed';
+  return member.rows.length ? 'already_confirmed' : 'not_on_panel';
 }
 
 /** Takes a patient off the panel (the patient stays); returns who, for the audit trail. */

@@ -32,7 +32,8 @@ export type PanelErrors = Partial<Record<PanelField, string>>;
 
 export type PanelChoices = {
   practitioners: { id: number; name: string; hasPractitionerId: boolean }[];
-  recipients: { id: number; fullName: string; disabled: boolean }[];
+  /** canFix: the user has CII/CPAR settings, so a failure message can send them to fix the panel */
+  recipients: { id: number; fullName: string; disabled: boolean; canFix: boolean }[];
 };
 
 export type PanelResult = { ok: true; id: number } | { ok: false; reason: 'invalid'; errors: PanelErrors } | { ok: false; reason: 'not_found' };
@@ -97,14 +98,18 @@ export async function getPanelForEdit(db: Db, panelId: number): Promise<{ id: nu
 export async function listPanelChoices(db: Db, currentRecipientId: number | null): Promise<PanelChoices> {
   const [practitioners, users] = await db.batch([
     'SELECT id, name, practitioner_id FROM practitioners ORDER BY name COLLATE NOCASE, id',
-    { sql: `SELECT id, full_name, disabled_at IS NOT NULL AS disabled FROM users
+    { sql: `SELECT id, full_name, disabled_at IS NOT NULL AS disabled,
+                   EXISTS (SELECT 1 FROM user_permissions up WHERE up.user_id = users.id AND up.permission = 'cii_cpar_settings') AS can_fix
+              FROM users
              WHERE disabled_at IS NULL OR id = ? ORDER BY full_name COLLATE NOCASE, id`, args: [currentRecipientId] },
   ], 'read');
   return {
     practitioners: practitioners.rows.map((p) => ({
       id: Number(p.id), name: String(p.name), hasPractitionerId: Boolean(String(p.practitioner_id ?? '').trim()),
     })),
-    recipients: users.rows.map((u) => ({ id: Number(u.id), fullName: String(u.full_name), disabled: Number(u.disabled) === 1 })),
+    recipients: users.rows.map((u) => ({
+      id: Number(u.id), fullName: String(u.full_name), disabled: Number(u.disabled) === 1, canFix: Number(u.can_fix) === 1,
+    })),
   };
 }
 

@@ -1,11 +1,13 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
-import type { Netcare, SendOutcome } from './netcare.ts';
+import type { Netcare, SendOutcome, StatusOutcome } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel, type Validation } from './validation.ts';
-import { failSubmission, type Problem } from './failures.ts';
-import { auditStatement } from './audit.ts';
+import { failSubmission } from './failures.ts';
+import { disclosure, ruleFailure, sendFailure } from './send-outcome.ts';
+import { settleUnanswered } from './unanswered.ts';
 import type { InStatement } from '@libsql/client';
+import { claimLapseMs } from './claims.ts';
 
 export type PipelineDeps = {
   db: Db;
@@ -13,7 +15,7 @@ export type PipelineDeps = {
   netcare: Netcare;
   /** who holds a claim: one id per process */
   workerId: string;
-  /** how long a claim holds; longer than a send with all its retries */
+  /** how long a claim holds unless its worker's heartbeat renews it (claims.ts) */
   claimMs?: number;
   /** called at the steps where a crash is most harmful; the fault tests kill the process there */
   checkpoint?: (step: Checkpoint) => void;
@@ -26,12 +28,12 @@ export type PipelineDeps = {
 
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
 export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
-export type PreparePanel = (panelId: number, submissionId: number, runAt: Date) => Promise<PreparedPanel | null>;
+export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
 /** The in-thread preparation: the snapshot is sent through the Netcare port. */
-function prepareHere(deps: PipelineDeps): PreparePanel {
-  return async (panelId, submissionId, runAt) => {
-    const snapshot = await extractPanel(deps.db, panelId, runAt);
+export function prepareHere(deps: PipelineDeps): PreparePanel {
+  return async (panelId, submissionId, snapshotAt) => {
+    const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
     return {
       panelId, patientCount: snapshot.patients.length, validation: validatePanel(snapshot),
@@ -43,12 +45,11 @@ function prepareHere(deps: PipelineDeps): PreparePanel {
 export type Checkpoint = 'run-claimed' | 'sent' | 'polled';
 export const CHECKPOINTS: Checkpoint[] = ['run-claimed', 'sent', 'polled'];
 
-export const UNREACHABLE = 'Netcare could not be reached.';
 export const UNCONFIRMED = 'No confirmation from Netcare within 24 hours.';
 export const CONFIRMATION_WINDOW_MS = 24 * 3600_000;
-const DEFAULT_CLAIM_MS = 5 * 60_000;
 
-export type Outcome = 'skipped' | 'invalid' | 'pending' | 'rejected' | 'unreachable';
+/** unanswered: Pending without a reference, Netcare may hold it; unreachable: certainly not received */
+export type Outcome = 'skipped' | 'invalid' | 'pending' | 'unanswered' | 'rejected' | 'unreachable';
 
 /**
  * Requests to Netcare at once: while one waits for Netcare another is sent. Each submission
@@ -87,17 +88,20 @@ async function eachConcurrently<T>(items: T[], work: (item: T) => Promise<void>)
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }
 
-/** The compare-and-set that claims one Queued submission for this worker; returns its panel. */
-function claimStatement(deps: PipelineDeps, submissionId: number): InStatement {
+/**
+ * The compare-and-set that claims one Queued submission for this worker; returns its panel
+ * and the instant of its snapshot — `snapshotAt` unless an earlier claim fixed it already.
+ */
+function claimStatement(deps: PipelineDeps, submissionId: number, snapshotAt: Date): InStatement {
   const now = deps.clock.now().getTime();
   return {
-    sql: `UPDATE submissions SET claimed_by = ?, claimed_until = ?
+    sql: `UPDATE submissions SET claimed_by = ?, claimed_until = ?, snapshot_at = coalesce(snapshot_at, ?)
            WHERE id = ? AND status = 'Queued' AND (claimed_until IS NULL OR claimed_until <= ?)
              -- a panel deactivated or taken off CPAR since it was queued is not sent; its
              -- submission waits, Queued, in case the panel comes back
              AND EXISTS (SELECT 1 FROM panels p WHERE p.id = submissions.panel_id AND p.active = 1 AND p.cpar_enabled = 1)
-       RETURNING panel_id`,
-    args: [deps.workerId, now + (deps.claimMs ?? DEFAULT_CLAIM_MS), submissionId, now],
+       RETURNING panel_id, snapshot_at`,
+    args: [deps.workerId, now + claimLapseMs(deps), snapshotAt.getTime(), submissionId, now],
   };
 }
 
@@ -107,76 +111,73 @@ type Step = { outcome: Outcome; record: InStatement[] };
 /**
  * Takes one Queued submission through extraction, validation and sending. The claim is a
  * compare-and-set: a submission another worker holds is skipped, so none is sent twice.
- * `runAt` is the run's instant: the snapshot is the panel as it stood then.
+ * The snapshot is the panel as it stands now (or at its first claim, when it is resumed).
  */
-export async function processSubmission(deps: PipelineDeps, submissionId: number, runAt: Date): Promise<Outcome> {
-  const claimed = await deps.db.execute(claimStatement(deps, submissionId));
-  if (!claimed.rows[0]) return 'skipped';
-  const step = await carryOut(deps, submissionId, Number(claimed.rows[0].panel_id), runAt);
+export async function processSubmission(deps: PipelineDeps, submissionId: number): Promise<Outcome> {
+  const claimed = (await deps.db.execute(claimStatement(deps, submissionId, deps.clock.now()))).rows[0];
+  if (!claimed) return 'skipped';
+  const step = await carryOut(deps, submissionId, Number(claimed.panel_id), new Date(Number(claimed.snapshot_at)));
   if (step.record.length) await deps.db.batch(step.record, 'write');
   return step.outcome;
 }
 
 type Slot = <T>(work: () => Promise<T>) => Promise<T>;
 
-async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, runAt: Date, slot: Slot = (work) => work()): Promise<Step> {
+async function carryOut(deps: PipelineDeps, submissionId: number, panelId: number, snapshotAt: Date, slot: Slot = (work) => work()): Promise<Step> {
   const { db, clock, workerId } = deps;
   const expected = { status: 'Queued', claimedBy: workerId } as const;
-  const prepared = await (deps.prepare ?? prepareHere(deps))(panelId, submissionId, runAt);
+  const prepared = await (deps.prepare ?? prepareHere(deps))(panelId, submissionId, snapshotAt);
   if (!prepared) throw new Error(`submission ${submissionId} has no panel`);
   const { patientCount, validation } = prepared;
   if (!validation.ok) {
-    const problems = validation.failures.flatMap((f): Problem[] =>
-      f.patientIds.length
-        ? f.patientIds.map((patientId) => ({ reason: f.reason, patientId, detail: null }))
-        : [{ reason: f.reason, patientId: null, detail: f.message }],
-    );
-    await failSubmission(db, clock, submissionId, expected, { briefError: validation.briefError!, problems, patientCount });
+    await failSubmission(db, clock, submissionId, expected, ruleFailure(validation, patientCount));
     return { outcome: 'invalid', record: [] };
   }
 
   const sent = await slot(() => prepared.send());
   deps.checkpoint?.('sent');
-  // What left the clinic: the panel and how many patients, whatever Netcare answered —
-  // written with the state it led to, in one commit.
-  const disclosed = auditStatement(clock, null, {
-    action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: panelId,
-    patientCount, requestId: `submission-${submissionId}`,
-  }, 'CPAR scheduler');
-  if (sent.kind === 'accepted') {
+  if (sent.kind === 'not_sent') {
+    // Refused by the portal's own message check: nothing left the clinic, nothing to audit.
+    await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
+    return { outcome: 'invalid', record: [] };
+  }
+  // Written with the state it led to, in one commit.
+  const disclosed = disclosure(clock, panelId, patientCount, submissionId);
+  if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.
+    // Unanswered, Netcare may hold it: Pending without a reference, and the poll asks Netcare
+    // by its key (the snapshot instant kept, so a send again carries the same message).
     return {
-      outcome: 'pending',
+      outcome: sent.kind === 'accepted' ? 'pending' : 'unanswered',
       record: [disclosed, {
         sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
-                     claimed_by = NULL, claimed_until = NULL
+                     snapshot_at = ?, claimed_by = NULL, claimed_until = NULL
                WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
-        args: [clock.now().getTime(), sent.reference, patientCount, submissionId, workerId],
+        args: [clock.now().getTime(), sent.kind === 'accepted' ? sent.reference : null, patientCount, snapshotAt.getTime(),
+          submissionId, workerId],
       }],
     };
   }
   await db.execute(disclosed);
-  const rejected = sent.kind === 'rejected';
-  const briefError = rejected ? `Netcare rejected the submission: ${sent.reason}` : UNREACHABLE;
-  await failSubmission(db, clock, submissionId, expected, {
-    briefError,
-    patientCount,
-    problems: [{ reason: rejected ? 'netcare_rejected' : 'netcare_unreachable', patientId: null, detail: rejected ? sent.reason : sent.detail }],
-  });
-  return { outcome: rejected ? 'rejected' : 'unreachable', record: [] };
+  await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
+  return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
 }
 
 /**
- * Every submission a run sends, oldest first: those Queued by its instant and those the run
- * queued itself. One queued after the instant waits for the next run, even when this run
- * is done late. Returns how each ended.
+ * Every submission a run sends, oldest first: those Queued by its instant (`queuedBy`) and
+ * those the run queued itself. One queued after the instant waits for the next run, even
+ * when this run is done late. The snapshot, though, is taken as the run happens: a late
+ * run sends the panels as they stand now, as readiness shows them (a submission resumed
+ * after a crash keeps the instant of its first claim, so its message is the same). Returns
+ * how each ended.
  */
-export async function processQueued(deps: PipelineDeps, runAt: Date, runId: number | null = null): Promise<Record<Outcome, number>> {
-  const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, rejected: 0, unreachable: 0 };
+export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: number | null = null): Promise<Record<Outcome, number>> {
+  const tally: Record<Outcome, number> = { skipped: 0, invalid: 0, pending: 0, unanswered: 0, rejected: 0, unreachable: 0 };
+  const snapshotAt = deps.clock.now();
   const queued = await deps.db.execute({
     sql: "SELECT id FROM submissions WHERE status = 'Queued' AND (created_at <= ? OR run_id = ?) ORDER BY id",
-    args: [runAt.getTime(), runId],
+    args: [queuedBy.getTime(), runId],
   });
   const ids = queued.rows.map((r) => Number(r.id));
   const sendSlot = limited(CONCURRENCY);
@@ -187,20 +188,24 @@ export async function processQueued(deps: PipelineDeps, runAt: Date, runId: numb
     let record: InStatement[] = [];
     while (next < ids.length) {
       const id = ids[next++];
-      const results = await deps.db.batch([...record, claimStatement(deps, id)], 'write');
+      const results = await deps.db.batch([...record, claimStatement(deps, id, snapshotAt)], 'write');
       record = [];
       const claimed = results[results.length - 1].rows[0];
       if (!claimed) {
         tally.skipped++;
         continue;
       }
-      const step = await carryOut(deps, id, Number(claimed.panel_id), runAt, sendSlot);
+      const step = await carryOut(deps, id, Number(claimed.panel_id), new Date(Number(claimed.snapshot_at)), sendSlot);
       tally[step.outcome]++;
       record = step.record;
     }
     if (record.length) await deps.db.batch(record, 'write');
   };
-  await Promise.all(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
+  // Every worker ends before a failure is reported: the caller releases this worker's
+  // claims, which must not happen while a send is still in flight.
+  const ended = await Promise.allSettled(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
+  const failed = ended.find((e) => e.status === 'rejected');
+  if (failed) throw failed.reason;
   return tally;
 }
 
@@ -208,19 +213,32 @@ export type PollTally = { submitted: number; rejected: number; unconfirmed: numb
 
 /**
  * Asks Netcare about every Pending submission: confirmed → Submitted, rejected → Failed
- * with Netcare's reason; still unconfirmed 24 hours after sending → Failed.
+ * with Netcare's reason; still unconfirmed 24 hours after sending → Failed. One whose send
+ * went unanswered is first looked up by its Idempotency-Key (and sent again if Netcare never
+ * received it).
  */
 export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   const { db, clock, netcare } = deps;
   const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
-  const pending = await db.execute("SELECT id, netcare_reference, pending_at FROM submissions WHERE status = 'Pending' ORDER BY id");
+  const pending = await db.execute(`SELECT id, panel_id, netcare_reference, pending_at, snapshot_at
+                                      FROM submissions WHERE status = 'Pending' ORDER BY id`);
   // Confirmations and "still waiting" are written together at the end of the round: one
   // commit instead of one per submission.
   const confirmed: number[] = [];
   const waiting: number[] = [];
   await eachConcurrently(pending.rows, async (row) => {
     const id = Number(row.id);
-    const status = await netcare.status(String(row.netcare_reference));
+    let status: StatusOutcome;
+    if (row.netcare_reference === null) {
+      const settled = await settleUnanswered(deps, { id, panelId: Number(row.panel_id), snapshotAt: new Date(Number(row.snapshot_at)) });
+      if ('failed' in settled) {
+        if (settled.failed) tally.rejected++;
+        return;
+      }
+      status = 'reference' in settled ? await netcare.status(settled.reference) : { kind: 'unreachable', detail: settled.waiting };
+    } else {
+      status = await netcare.status(String(row.netcare_reference));
+    }
     deps.checkpoint?.('polled');
     const now = clock.now().getTime();
     if (status.kind === 'confirmed') {

@@ -1,33 +1,14 @@
-import { edmontonInstant, edmontonParts } from './edmonton.ts';
-import { MONTHLY_RUN_DAY } from './send-time.ts';
+import type { InStatement } from '@libsql/client';
+import { dueRuns, MONTHLY_JOB, type DueRun } from './schedule.ts';
+import { claimLapseMs, releaseClaims } from './claims.ts';
+import { inServiceSince } from './installation.ts';
+import { lateRunNotice, recordMissedMonths } from './run-notices.ts';
 import { pollPending, processQueued, type Outcome, type PipelineDeps, type PollTally } from './pipeline.ts';
 
-export const MONTHLY_JOB = 'monthly-run';
-export const QUEUED_JOB = 'queued-run';
-const LAST_SEND_DAY = 21;
-/** a run started more than this after its instant is recorded as late */
+export { dueRuns, MONTHLY_JOB, QUEUED_JOB, type DueRun } from './schedule.ts';
+
+/** a run started (or, resumed, finished) more than this after its instant is recorded as late */
 export const LATE_AFTER_MS = 5 * 60_000;
-
-export type DueRun = { job: typeof MONTHLY_JOB | typeof QUEUED_JOB; scheduledFor: Date };
-
-/**
- * The runs that should have happened by `at` and may still happen: this Edmonton month's
- * monthly run once its instant (the 15th, 21:00) has passed, and the latest 21:00 send of
- * the 1st–21st (today's or yesterday's). After the 21st nothing more is sent this month;
- * a missed run of an earlier month is not sent late into the next one.
- */
-export function dueRuns(at: Date): DueRun[] {
-  const { year, month, day } = edmontonParts(at);
-  const due: DueRun[] = [];
-  const monthly = edmontonInstant(year, month, MONTHLY_RUN_DAY, 21);
-  if (monthly <= at) due.push({ job: MONTHLY_JOB, scheduledFor: monthly });
-  if (day <= LAST_SEND_DAY) {
-    const today = edmontonInstant(year, month, day, 21);
-    const latest = today <= at ? today : day > 1 ? edmontonInstant(year, month, day - 1, 21) : null;
-    if (latest && edmontonParts(latest).day !== MONTHLY_RUN_DAY) due.push({ job: QUEUED_JOB, scheduledFor: latest });
-  }
-  return due;
-}
 
 export type RunReport = {
   job: string;
@@ -39,38 +20,69 @@ export type RunReport = {
 };
 
 export type TickReport = { runs: RunReport[]; polled: PollTally };
+const NOT_POLLED: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
 
 /**
  * Everything the scheduler owes at `at`: due runs not yet done (each is a row keyed by
- * job and instant — whoever inserts it does the work, anyone else does nothing), runs a
- * crashed worker left unfinished, and the confirmation polls of Pending submissions.
+ * job and instant — whoever inserts it does the work, anyone else does nothing), runs whose
+ * worker stopped renewing its claim, and the confirmation polls of Pending submissions.
+ * A tick that fails part-way gives its claims up, so the next poll takes the run again.
+ * `poll: false` leaves Netcare alone (the scheduler's more frequent takeover checks).
  */
-export async function tick(deps: PipelineDeps, at: Date = deps.clock.now()): Promise<TickReport> {
+export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { poll = true } = {}): Promise<TickReport> {
   const runs: RunReport[] = [];
-  for (const due of dueRuns(at)) {
-    const late = at.getTime() - due.scheduledFor.getTime() > LATE_AFTER_MS;
-    const claimed = await deps.db.execute({
-      sql: `INSERT INTO scheduled_runs (job, scheduled_for, started_at, late) VALUES (?, ?, ?, ?)
-            ON CONFLICT (job, scheduled_for) DO NOTHING RETURNING id`,
-      args: [due.job, due.scheduledFor.getTime(), deps.clock.now().getTime(), late ? 1 : 0],
-    });
-    if (!claimed.rows[0]) continue;
-    deps.checkpoint?.('run-claimed');
-    runs.push(await doRun(deps, Number(claimed.rows[0].id), due, late, false));
+  try {
+    for (const due of dueRuns(at, await inServiceSince(deps.db, deps.clock))) {
+      const claimed = await claimDueRun(deps, due, at);
+      if (claimed === null) continue;
+      deps.checkpoint?.('run-claimed');
+      runs.push(await doRun(deps, claimed, due, at.getTime() - due.scheduledFor.getTime() > LATE_AFTER_MS, false));
+    }
+    for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
+  } catch (error) {
+    await releaseClaims(deps).catch(() => {});
+    throw error;
   }
-  for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
-  return { runs, polled: await pollPending(deps) };
+  return { runs, polled: poll ? await pollPending(deps) : NOT_POLLED };
+}
+
+/**
+ * Inserts the run's row, claimed by this worker; null when it exists already. A daily send
+ * is recorded only when something Queued waits for it: a portal starting on a quiet day
+ * records no empty run.
+ */
+async function claimDueRun(deps: PipelineDeps, due: DueRun, at: Date): Promise<number | null> {
+  const now = deps.clock.now().getTime();
+  const late = at.getTime() - due.scheduledFor.getTime() > LATE_AFTER_MS;
+  const waiting = due.job === MONTHLY_JOB
+    ? ''
+    : "AND EXISTS (SELECT 1 FROM submissions WHERE status = 'Queued' AND run_id IS NULL AND created_at <= ?2)";
+  const claim: InStatement = {
+    sql: `INSERT INTO scheduled_runs (job, scheduled_for, started_at, late, claimed_by, claimed_until)
+          SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE 1 ${waiting}
+          ON CONFLICT (job, scheduled_for) DO NOTHING RETURNING id`,
+    args: [due.job, due.scheduledFor.getTime(), now, late ? 1 : 0, deps.workerId, now + claimLapseMs(deps)],
+  };
+  const claimed = await deps.db.execute(claim);
+  return claimed.rows[0] ? Number(claimed.rows[0].id) : null;
 }
 
 async function doRun(deps: PipelineDeps, runId: number, due: DueRun, late: boolean, resumed: boolean): Promise<RunReport> {
+  if (due.job === MONTHLY_JOB) await recordMissedMonths(deps.db, deps.clock, due.scheduledFor, await inServiceSince(deps.db, deps.clock));
   const queuedByRun = due.job === MONTHLY_JOB ? await queueMonthlySubmissions(deps, runId, due.scheduledFor) : 0;
   const outcomes = await processQueued(deps, due.scheduledFor, runId);
-  const report: RunReport = { job: due.job, scheduledFor: due.scheduledFor, late, resumed, queuedByRun, outcomes };
-  await deps.db.execute({
-    sql: 'UPDATE scheduled_runs SET finished_at = ?, summary = ? WHERE id = ?',
-    args: [deps.clock.now().getTime(), JSON.stringify({ queuedByRun, outcomes }), runId],
-  });
-  return report;
+  const now = deps.clock.now().getTime();
+  // A resumed run that ends long after its instant was late too, however it started.
+  const lateNow = late || (resumed && now - due.scheduledFor.getTime() > LATE_AFTER_MS);
+  await deps.db.batch([
+    {
+      sql: `UPDATE scheduled_runs SET finished_at = ?, summary = ?, late = ?, claimed_by = NULL, claimed_until = NULL
+             WHERE id = ? AND finished_at IS NULL`,
+      args: [now, JSON.stringify({ queuedByRun, outcomes }), lateNow ? 1 : 0, runId],
+    },
+    ...(due.job === MONTHLY_JOB ? [lateRunNotice(deps.clock, runId, due.scheduledFor)] : []),
+  ], 'write');
+  return { job: due.job, scheduledFor: due.scheduledFor, late: lateNow, resumed, queuedByRun, outcomes };
 }
 
 /**
@@ -102,14 +114,18 @@ async function queueMonthlySubmissions(deps: PipelineDeps, runId: number, schedu
   return inserted.rowsAffected;
 }
 
-/** Runs whose worker stopped before finishing (a crash): taken over once the claim lapses. */
+/** Runs whose worker stopped renewing its claim (a crash, or a tick that gave up): taken over. */
 async function claimStaleRuns(deps: PipelineDeps) {
   const now = deps.clock.now().getTime();
   const stale = await deps.db.execute({
-    sql: `UPDATE scheduled_runs SET started_at = ?
-           WHERE finished_at IS NULL AND started_at <= ?
+    // Only once the dead worker's submission claims have lapsed too (one may have been taken
+    // after its last heartbeat): a submission still held would be skipped and left Queued.
+    sql: `UPDATE scheduled_runs SET claimed_by = ?1, claimed_until = ?2
+           WHERE finished_at IS NULL AND claimed_until <= ?3
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.status = 'Queued'
+                                AND s.claimed_by = scheduled_runs.claimed_by AND s.claimed_until > ?3)
        RETURNING id, job, scheduled_for, late`,
-    args: [now, now - (deps.claimMs ?? 5 * 60_000)],
+    args: [deps.workerId, now + claimLapseMs(deps), now],
   });
   return stale.rows.map((r) => ({
     id: Number(r.id),

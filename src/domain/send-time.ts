@@ -1,9 +1,10 @@
 import { Cron } from 'croner';
-import { edmontonDate, edmontonParts, monthName, TIME_ZONE } from './edmonton.ts';
+import { edmontonDate, edmontonParts, formatEdmontonDateTime, monthName, TIME_ZONE } from './edmonton.ts';
+import { dueRuns, MONTHLY_RUN_DAY } from './schedule.ts';
 
 /** Submissions go out at 21:00 Edmonton on the 1st–21st; the 15th is the monthly run. */
 export const SEND_PATTERN = '0 21 1-21 * *';
-export const MONTHLY_RUN_DAY = 15;
+export { MONTHLY_RUN_DAY };
 
 const sendSchedule = new Cron(SEND_PATTERN, { timezone: TIME_ZONE, paused: true });
 
@@ -34,4 +35,18 @@ export function nextSendTime(now: Date): SendTime {
     label = `${local.weekday} ${local.day} ${monthName(local.month)} 21:00${monthlyRun ? ', with the monthly run' : ''}`;
   }
   return { at, monthlyRun, label };
+}
+
+/**
+ * What the row of a submission Queued at `queuedAt` says at `now`. Until its send time
+ * passes: when it will be sent. Once that send was missed (no portal ran then): that it was
+ * missed, and when it goes instead — at the next check when a run owed now covers it (the
+ * catch-up rule in schedule.ts), otherwise at the next send time.
+ */
+export function queuedSendNote(queuedAt: Date, now: Date): string {
+  const promised = nextSendTime(queuedAt);
+  if (promised.at > now) return `Will be sent ${nextSendTime(now).label}`;
+  const caughtUp = dueRuns(now).some((run) => run.scheduledFor >= promised.at);
+  return `The send of ${formatEdmontonDateTime(promised.at)} was missed; `
+    + (caughtUp ? 'it will be sent at the portal’s next check, within a minute' : `it will be sent ${nextSendTime(now).label}`);
 }

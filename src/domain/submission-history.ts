@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import type { Status } from './submissions.ts';
 import type { ProblemReason } from './failures.ts';
 import { edmontonInstant, edmontonParts } from './edmonton.ts';
+import { MONTHLY_JOB } from './runs.ts';
 
 export const SUBMISSIONS_PER_PAGE = 24;
 export const PATIENTS_PER_PAGE = 50;
@@ -83,12 +84,14 @@ export type SubmissionFacts = {
   submittedAt: Date | null;
   failedAt: Date | null;
   recipientNotified: boolean | null;
+  /** which automatic retry (1–3) of a failed send this is */
+  automaticRetry: number | null;
 };
 
 const FACTS_SQL = `
   SELECT s.id, s.panel_id, p.name AS panel_name, p.panel_number, s.status, s.created_at, s.trigger,
          u.full_name AS triggered_by, s.patient_count, s.brief_error, s.netcare_reference,
-         s.pending_at, s.submitted_at, s.failed_at, s.recipient_notified
+         s.pending_at, s.submitted_at, s.failed_at, s.recipient_notified, s.automatic_retry
     FROM submissions s
     JOIN panels p ON p.id = s.panel_id
     LEFT JOIN users u ON u.id = s.triggered_by`;
@@ -110,6 +113,7 @@ function toFacts(r: Record<string, unknown>): SubmissionFacts {
     submittedAt: date(r.submitted_at),
     failedAt: date(r.failed_at),
     recipientNotified: r.recipient_notified === null ? null : Number(r.recipient_notified) === 1,
+    automaticRetry: r.automatic_retry === null ? null : Number(r.automatic_retry),
   };
 }
 
@@ -140,7 +144,7 @@ export type PanelProblem = { reason: ProblemReason; detail: string | null; count
 export type PatientProblems = { patientId: number; lastName: string; firstName: string; uli: string; reasons: ProblemReason[] };
 
 const REASON_ORDER: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit',
-  'no_confirmation_date', 'date_in_future', 'netcare_rejected', 'netcare_unreachable', 'netcare_unconfirmed'];
+  'no_confirmation_date', 'date_in_future', 'message_check', 'netcare_rejected', 'netcare_error', 'netcare_unreachable', 'netcare_unconfirmed'];
 
 /** The problems recorded when a submission failed: the panel's, then its patients' by name, a page at a time. */
 export async function listSubmissionProblems(db: Db, submissionId: number, { page = 1 } = {}): Promise<{
@@ -195,7 +199,12 @@ export type MonthCount = {
 
 const monthKey = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
 
-/** Patients per monthly (scheduled) submission over the 12 Edmonton months ending with the one of `now`, oldest first. */
+/**
+ * Patients per monthly-run submission over the 12 Edmonton months ending with the one of
+ * `now`, oldest first. A submission belongs to the monthly run that sent it, whoever queued
+ * it (a clerk's Submit on the morning of the 15th joins that run), and to the month of the
+ * run's scheduled instant.
+ */
 export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): Promise<MonthCount[]> {
   const { year, month } = edmontonParts(now);
   const months = Array.from({ length: 12 }, (_, i) => {
@@ -205,15 +214,17 @@ export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): 
   const from = edmontonInstant(months[0].year, months[0].month, 1);
   const until = edmontonInstant(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1);
   const result = await db.execute({
-    sql: `SELECT id, status, created_at, patient_count FROM submissions
-           WHERE panel_id = ? AND created_at >= ? AND created_at < ?
-             AND trigger = 'scheduled' AND patient_count IS NOT NULL
-           ORDER BY created_at DESC, id DESC`,
-    args: [panelId, from.getTime(), until.getTime()],
+    sql: `SELECT id, status, monthly_at, patient_count FROM (
+            SELECT s.id, s.status, s.patient_count, coalesce(r.scheduled_for, s.created_at) AS monthly_at
+              FROM submissions s LEFT JOIN scheduled_runs r ON r.id = s.run_id AND r.job = ?
+             WHERE s.panel_id = ? AND s.patient_count IS NOT NULL AND (s.trigger = 'scheduled' OR r.id IS NOT NULL))
+           WHERE monthly_at >= ? AND monthly_at < ?
+           ORDER BY monthly_at DESC, id DESC`,
+    args: [MONTHLY_JOB, panelId, from.getTime(), until.getTime()],
   });
   const latest = new Map<string, Record<string, unknown>>();
   for (const r of result.rows) {
-    const p = edmontonParts(new Date(Number(r.created_at)));
+    const p = edmontonParts(new Date(Number(r.monthly_at)));
     const key = monthKey(p.year, p.month);
     if (!latest.has(key)) latest.set(key, r);
   }

@@ -18,13 +18,17 @@ export type SubmissionRow = {
     patientCount: number | null;
     briefError: string | null;
     recipientNotified: boolean | null;
+    /** which automatic retry (1–3) of a send Netcare did not get this is */
+    automaticRetry: number | null;
+    /** Pending without a reference: the send went unanswered and Netcare is being asked */
+    unanswered: boolean;
   };
 };
 
 const ROW_SQL = `
   SELECT p.id AS panel_id, p.name, p.panel_number, p.failure_recipient_id,
          s.id AS submission_id, s.status, s.created_at, s.patient_count, s.brief_error,
-         s.recipient_notified
+         s.recipient_notified, s.automatic_retry, s.netcare_reference
     FROM panels p
     LEFT JOIN submissions s ON s.id = p.last_submission_id
    WHERE p.active = 1 AND p.cpar_enabled = 1`;
@@ -45,6 +49,8 @@ export function toRow(r: Record<string, unknown>): SubmissionRow {
             patientCount: r.patient_count === null ? null : Number(r.patient_count),
             briefError: r.brief_error === null ? null : String(r.brief_error),
             recipientNotified: r.recipient_notified === null ? null : Number(r.recipient_notified) === 1,
+            automaticRetry: r.automatic_retry === null ? null : Number(r.automatic_retry),
+            unanswered: r.status === 'Pending' && r.netcare_reference === null,
           },
   };
 }

@@ -7,7 +7,7 @@ import type { Db } from '../domain/db.ts';
 import { summarizeProblems } from '../netcare/payload.ts';
 import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
-import { findSubmission, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
+import { findSubmission, findSubmissionByKey, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
 
 export type SimulatorOptions = {
@@ -58,7 +58,8 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const current = fault;
     if (current.count !== undefined && ++faultUses >= current.count) fault = { mode: 'none' };
     log.record({
-      method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? null,
+      // A lookup names its key in the query.
+      method: c.req.method, path: c.req.path, idempotencyKey: c.req.header('Idempotency-Key') ?? c.req.query('idempotency-key') ?? null,
       fault: current.mode, at: clock.now().getTime(),
     });
     if (current.mode === '500') return c.json({ reason: 'Netcare is unavailable (simulated)' }, 500);
@@ -102,6 +103,15 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
       return c.json({ reason: 'This Idempotency-Key was already used for a different panel message' }, 422);
     }
     return c.json({ reference: submission.reference }, 200);
+  });
+
+  // What became of a key whose send went unanswered: its reference and status, or 404.
+  app.get('/cpar/submissions', async (c) => {
+    const key = c.req.query('idempotency-key');
+    if (!key) return c.json({ reason: 'The idempotency-key query parameter is required' }, 400);
+    const submission = await findSubmissionByKey(db, key);
+    if (!submission) return c.json({ reason: 'unknown key' }, 404);
+    return c.json({ reference: submission.reference, ...statusOf(submission, clock.now().getTime()) });
   });
 
   app.get('/cpar/submissions/:reference', async (c) => {

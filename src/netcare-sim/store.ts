@@ -105,6 +105,11 @@ export async function findSubmission(db: Db, reference: string): Promise<StoredS
   return result.rows.length ? toSubmission(result.rows[0]) : null;
 }
 
+export async function findSubmissionByKey(db: Db, idempotencyKey: string): Promise<StoredSubmission | null> {
+  const result = await db.execute({ sql: `SELECT ${COLUMNS} FROM submissions WHERE idempotency_key = ?`, args: [idempotencyKey] });
+  return result.rows.length ? toSubmission(result.rows[0]) : null;
+}
+
 /** Stored submissions with how many times their key was received. */
 export async function listSubmissions(db: Db): Promise<(StoredSubmission & { receivedCount: number })[]> {
   const result = await db.execute(`

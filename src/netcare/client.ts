@@ -1,16 +1,18 @@
 // The adapter to Alberta Netcare's CPAR endpoint (or the simulator: same HTTP). It turns every
 // answer into one of a few outcomes the pipeline acts on; transient trouble is retried here so
-// the caller never sees it. The wire format is documented in README.md.
+// the caller never sees it, and what cannot be settled here is told apart: no answer after the
+// request was written (it may have been received) from certainly not received. The wire format
+// is documented in README.md.
 import { setTimeout as delay } from 'node:timers/promises';
 import { summarizeProblems } from './payload.ts';
 import type { CparMessage } from './encode.ts';
-import { retryWithinBudget, type Attempt, type RetryPolicy } from './retry.ts';
+import { retryWithinBudget, type Attempt, type GaveUp, type RetryPolicy } from './retry.ts';
 import { send, type Answer, type Outgoing } from './http.ts';
 
-import type { SendOutcome, StatusOutcome } from '../domain/netcare.ts';
+import type { LookupOutcome, SendOutcome, StatusOutcome } from '../domain/netcare.ts';
 
 // The outcomes are the domain's own: the pipeline acts on exactly what this adapter returns.
-export type { StatusOutcome };
+export type { LookupOutcome, StatusOutcome };
 export type SubmitOutcome = SendOutcome;
 
 export type NetcareClientOptions = {
@@ -29,6 +31,8 @@ export type NetcareClient = {
   /** a message with problems is refused here: nothing reaches Netcare */
   submit(message: CparMessage, idempotencyKey: string): Promise<SubmitOutcome>;
   status(reference: string): Promise<StatusOutcome>;
+  /** what Netcare knows of a key: its submission's reference, or that it never received it */
+  lookup(idempotencyKey: string): Promise<LookupOutcome>;
 };
 
 
@@ -45,23 +49,29 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
     random: options.random ?? Math.random,
   };
 
-  async function exchange<T>(path: string, init: Outgoing, interpret: (answer: Answer) => Attempt<T>) {
+  async function exchange<T>(path: string, init: Outgoing, interpret: (answer: Answer) => Attempt<T>): Promise<T | GaveUp> {
     const result = await retryWithinBudget(policy, async () => interpret(await send(`${baseUrl}${path}`, init, attemptMs)));
-    return 'done' in result ? result.done : { kind: 'unreachable' as const, detail: result.gaveUp };
+    return 'done' in result ? result.done : result;
+  }
+
+  /** A safe request (a GET) that could not be done is just unreachable: asking again is harmless. */
+  async function ask<T>(path: string, interpret: (answer: Answer) => Attempt<T>): Promise<T | { kind: 'unreachable'; detail: string }> {
+    const result = await exchange(path, { method: 'GET', headers: { Accept: 'application/json' } }, interpret);
+    return isGaveUp(result) ? { kind: 'unreachable', detail: result.gaveUp } : result;
   }
 
   return {
     label: `Netcare at ${baseUrl}`,
 
     async submit(message, idempotencyKey) {
-      if (message.problems.length > 0) return { kind: 'rejected', reason: summarizeProblems(message.problems) };
+      if (message.problems.length > 0) return { kind: 'not_sent', reason: summarizeProblems(message.problems) };
       const init: Outgoing = {
         method: 'POST',
         headers: { 'Content-Type': 'application/fhir+json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
         body: message.body,
       };
-      return exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
-        if ('failed' in answer) return { retry: answer.failed };
+      const result = await exchange<SubmitOutcome>('/cpar/submissions', init, (answer) => {
+        if ('failed' in answer) return failedAttempt(answer);
         const reference = isRecord(answer.body) ? answer.body.reference : undefined;
         if ((answer.status === 202 || answer.status === 200) && typeof reference === 'string' && reference !== '') {
           return { done: { kind: 'accepted', reference } };
@@ -69,12 +79,12 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
         if (isPermanent(answer.status)) return { done: { kind: 'rejected', reason: reasonOf(answer) } };
         return transient(answer);
       });
+      return isGaveUp(result) ? unsettled(result) : result;
     },
 
     async status(reference) {
-      const init: Outgoing = { method: 'GET', headers: { Accept: 'application/json' } };
-      return exchange<StatusOutcome>(`/cpar/submissions/${encodeURIComponent(reference)}`, init, (answer) => {
-        if ('failed' in answer) return { retry: answer.failed };
+      return ask<StatusOutcome>(`/cpar/submissions/${encodeURIComponent(reference)}`, (answer) => {
+        if ('failed' in answer) return failedAttempt(answer);
         if (answer.status === 404) return { done: { kind: 'rejected', reason: 'Netcare does not know this submission' } };
         if (isPermanent(answer.status)) return { done: { kind: 'rejected', reason: reasonOf(answer) } };
         const body = isRecord(answer.body) ? answer.body : {};
@@ -87,16 +97,45 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
         return transient(answer);
       });
     },
+
+    async lookup(idempotencyKey) {
+      return ask<LookupOutcome>(`/cpar/submissions?idempotency-key=${encodeURIComponent(idempotencyKey)}`, (answer) => {
+        if ('failed' in answer) return failedAttempt(answer);
+        if (answer.status === 404) return { done: { kind: 'unknown_key' } };
+        const reference = isRecord(answer.body) ? answer.body.reference : undefined;
+        if (answer.status === 200 && typeof reference === 'string' && reference !== '') return { done: { kind: 'known', reference } };
+        return transient(answer);
+      });
+    },
   };
 }
 
+function isGaveUp(result: unknown): result is GaveUp {
+  return isRecord(result) && 'gaveUp' in result;
+}
+
+/**
+ * A send given up on: if any attempt went unanswered after it was written, Netcare may hold
+ * the panel (a later error says nothing about that one); otherwise it certainly does not, and
+ * the last answer Netcare gave, if any, says why.
+ */
+function unsettled({ gaveUp, troubles }: GaveUp): SubmitOutcome {
+  if (troubles.some((t) => 'written' in t && t.written)) return { kind: 'unanswered', detail: gaveUp };
+  const answered = troubles.filter((t) => 'answered' in t);
+  if (answered.length > 0) return { kind: 'error', status: answered[answered.length - 1].answered, detail: gaveUp };
+  return { kind: 'unreachable', detail: gaveUp };
+}
+
+function failedAttempt(answer: Extract<Answer, { failed: string }>): Attempt<never> {
+  return { retry: answer.failed, trouble: { written: answer.written } };
+}
 /** 4xx means the request itself is wrong and sending it again cannot help, except these two. */
 function isPermanent(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 function transient(answer: Extract<Answer, { status: number }>): Attempt<never> {
-  return { retry: `Netcare answered ${answer.status}`, retryAfterMs: answer.retryAfterMs };
+  return { retry: `Netcare answered ${answer.status}`, retryAfterMs: answer.retryAfterMs, trouble: { answered: answer.status } };
 }
 
 /** Netcare's own words: `{ reason }`, or the diagnostics of a FHIR OperationOutcome. */

@@ -4,7 +4,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export type Answer = { status: number; body: unknown; retryAfterMs: number | undefined } | { failed: string };
+/**
+ * `written`: the whole request had been handed to the connection when it failed, so Netcare
+ * may have received it and acted on it; a failure before that (refused, no such host, no
+ * connection in time) certainly reached no one.
+ */
+export type Answer = { status: number; body: unknown; retryAfterMs: number | undefined } | { failed: string; written: boolean };
 
 export type Outgoing = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array };
 
@@ -14,7 +19,8 @@ export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promis
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   const headers = outgoing.body ? { ...outgoing.headers, 'Content-Length': String(outgoing.body.length) } : outgoing.headers;
   return new Promise((resolve) => {
-    const failed = (error: unknown) => resolve({ failed: describe(error, signal, timeoutMs) });
+    let written = false;
+    const failed = (error: unknown) => resolve({ failed: describe(error, signal, timeoutMs), written });
     let req;
     try {
       req = request(url, { method: outgoing.method, headers, signal }, (response) => {
@@ -29,6 +35,7 @@ export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promis
       return;
     }
     req.on('error', failed);
+    req.on('finish', () => (written = true));
     req.end(outgoing.body);
   });
 }

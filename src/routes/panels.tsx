@@ -5,7 +5,7 @@ import {
 } from '../domain/panels.ts';
 import { readinessOfCparPanels } from '../domain/readiness.ts';
 import { PanelList, PanelsPage, type ListMessage } from '../views/panels-page.tsx';
-import { NameLengthWarning, PanelForm, PanelFormPage } from '../views/panel-form.tsx';
+import { NameLengthWarning, PanelForm, PanelFormPage, RecipientNote } from '../views/panel-form.tsx';
 import { panelsUrl } from '../views/panel-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
@@ -79,6 +79,12 @@ export const panelsRoutes = new Hono<AppEnv>()
   .get('/panels/new', (c) => formView(c, null, EMPTY_PANEL, {}, 200))
   // The live 255-character warning while a name is typed (hx-get from the name field).
   .get('/panels/name-length', (c) => c.html(<NameLengthWarning name={c.req.query('name') ?? ''} />))
+  // The warning under the recipient when the one chosen cannot fix a panel (hx-get on change).
+  .get('/panels/recipient-note', async (c) => {
+    const id = Number(c.req.query('failureRecipientId'));
+    const recipients = Number.isSafeInteger(id) && id > 0 ? (await listPanelChoices(c.var.deps.db, id)).recipients : [];
+    return c.html(<RecipientNote recipient={recipients.find((u) => u.id === id)} />);
+  })
   .post('/panels', async (c) => {
     const { db, clock } = c.var.deps;
     const input = await readForm(c);

@@ -3,23 +3,36 @@ import { TIME_ZONE } from '../domain/edmonton.ts';
 import { SEND_PATTERN } from '../domain/send-time.ts';
 import { tick, type TickReport } from '../domain/runs.ts';
 import type { PipelineDeps } from '../domain/pipeline.ts';
+import { startHeartbeat } from './heartbeat.ts';
 
 export type Scheduler = { stop(): Promise<void>; idle(): Promise<void> };
 
+export type SchedulerOptions = {
+  /** how often Pending submissions are checked with Netcare */
+  pollIntervalMs: number;
+  /** how often this process renews its claims, and looks for runs whose claims lapsed */
+  heartbeatMs: number;
+  log: (report: TickReport) => void;
+};
+
 /**
- * croner fires the 21:00 sends (Edmonton, 1st–21st); a short interval polls Netcare for
- * confirmations and catches up a run missed while the portal was down. Both call the same
- * tick; ticks never overlap in one process, and the database keeps two processes apart.
+ * croner fires the 21:00 sends (Edmonton, 1st–21st); an interval of one heartbeat catches up
+ * a missed run and takes over one whose worker died, and polls Netcare every
+ * `pollIntervalMs`. All call the same tick; ticks never overlap in one process, the database
+ * keeps two processes apart, and a tick that failed is tried again at the next interval.
  */
-export function startScheduler(deps: PipelineDeps, options: { pollIntervalMs: number; log: (report: TickReport) => void }): Scheduler {
+export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): Scheduler {
   let running: Promise<void> | null = null;
   let again = false;
+  let lastPoll = -Infinity;
   const run = (): Promise<void> => {
     if (running) {
       again = true;
       return running;
     }
-    running = tick(deps)
+    const poll = Date.now() - lastPoll >= options.pollIntervalMs;
+    if (poll) lastPoll = Date.now();
+    running = tick(deps, deps.clock.now(), { poll })
       .then(options.log, (error) => console.error(JSON.stringify({ level: 'error', msg: 'scheduler tick failed', error: String(error) })))
       .finally(() => {
         running = null;
@@ -30,14 +43,16 @@ export function startScheduler(deps: PipelineDeps, options: { pollIntervalMs: nu
       });
     return running;
   };
-  const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE, name: 'cpar-send' }, () => void run());
-  const interval = setInterval(() => void run(), options.pollIntervalMs);
+  const heartbeat = startHeartbeat(deps, options.heartbeatMs);
+  const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE }, () => void run());
+  const interval = setInterval(() => void run(), Math.min(options.pollIntervalMs, options.heartbeatMs));
   void run();
   return {
     async stop() {
       cron.stop();
       clearInterval(interval);
       await running;
+      await heartbeat.stop();
     },
     idle: async () => {
       while (running) await running;

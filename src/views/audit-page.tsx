@@ -1,15 +1,51 @@
 import type { AuditFilter, AuditRow, FilterProblem } from '../domain/audit-query.ts';
 import { AUDIT_ACTIONS } from '../domain/audit-query.ts';
+import type { AuditAction } from '../domain/audit.ts';
+import { isPermission, PERMISSION_LABELS } from '../domain/permissions.ts';
 import { Layout, type Chrome } from './layout.tsx';
+
+// The trail stores codes; people read words.
+const ACTION_WORDS: Record<AuditAction, string> = {
+  view: 'Viewed', create: 'Added', edit: 'Changed', delete: 'Removed', export: 'Exported',
+  submit: 'Sent to Netcare', 'sign-in': 'Signed in', 'sign-in failed': 'Sign-in failed', denied: 'Refused: no permission',
+};
+const OBJECT_WORDS: Record<string, string> = {
+  panel: 'Panel', panel_members: 'Panel members', panel_member: 'Panel member', patient_search: 'Patient search in panel',
+  submission_problems: 'Problems of submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
+  audit_log: 'Audit log',
+};
+const actionWords = (action: string) => ACTION_WORDS[action as AuditAction] ?? action;
+const permissionWords = (names: string) =>
+  names.split(',').filter(Boolean).map((n) => (isPermission(n) ? PERMISSION_LABELS[n] : n)).join(', ') || '—';
+
+/** A request's random id is long: its first 8 characters tell entries of one request apart. The scheduler's ids say what they are. */
+function RequestId({ id }: { id: string | null }) {
+  if (!id) return null;
+  return /^submission-\d+$/.test(id) ? <>{id.replace('-', ' ')}</> : <code title={id}>{id.slice(0, 8)}</code>;
+}
+
+function AuditObject({ row }: { row: AuditRow }) {
+  if (!row.objectType) return null;
+  const what = OBJECT_WORDS[row.objectType] ?? row.objectType;
+  if (row.objectType === 'permission' && row.objectId && isPermission(row.objectId)) return <>{`${what}: ${PERMISSION_LABELS[row.objectId]}`}</>;
+  if (row.objectType === 'audit_log') return <>{what}</>;
+  return (
+    <>
+      {`${what} ${row.objectId ?? ''}`}
+      {row.objectName ? <span class="object-name">{row.objectName}</span> : null}
+    </>
+  );
+}
 
 type Props = { rows: AuditRow[]; hasNext: boolean; filter: AuditFilter; problems: FilterProblem[]; chrome: Chrome };
 
-function Field({ name, label, value, problems, type = 'text' }: { name: string; label: string; value?: string; problems: FilterProblem[]; type?: string }) {
+function Field({ name, label, value, problems, date }: { name: string; label: string; value?: string; problems: FilterProblem[]; date?: boolean }) {
   const problem = problems.find((p) => (p.field === 'username' ? 'user' : p.field) === name);
   return (
     <div class="field">
       <label for={`audit-${name}`}>{label}</label>
-      <input id={`audit-${name}`} name={name} type={type} value={value ?? ''}
+      <input id={`audit-${name}`} name={name} type="text" value={value ?? ''}
+        inputmode={date ? 'numeric' : undefined} placeholder={date ? 'YYYY-MM-DD' : undefined} autocomplete="off"
         aria-invalid={problem ? 'true' : undefined} aria-describedby={problem ? `audit-${name}-error` : undefined} />
       {problem ? <span class="error" id={`audit-${name}-error`}>{problem.message}</span> : null}
     </div>
@@ -26,12 +62,14 @@ function FilterForm({ filter, problems }: { filter: AuditFilter; problems: Filte
         <label for="audit-action">Action</label>
         <select id="audit-action" name="action">
           <option value="">Any</option>
-          {AUDIT_ACTIONS.map((a) => <option value={a} selected={filter.action === a}>{a}</option>)}
+          {AUDIT_ACTIONS.map((a) => <option value={a} selected={filter.action === a}>{actionWords(a)}</option>)}
         </select>
         {problems.some((p) => p.field === 'action') ? <span class="error">Choose an action from the list.</span> : null}
       </div>
-      <Field name="from" label="From (YYYY-MM-DD)" value={filter.from} problems={problems} type="date" />
-      <Field name="to" label="To (YYYY-MM-DD)" value={filter.to} problems={problems} type="date" />
+      {/* Text, not type=date: a date picker's format follows the browser's locale, and the
+          label promises YYYY-MM-DD whatever that is. */}
+      <Field name="from" label="From (YYYY-MM-DD)" value={filter.from} problems={problems} date />
+      <Field name="to" label="To (YYYY-MM-DD)" value={filter.to} problems={problems} date />
       <button type="submit">Filter</button>
     </form>
   );
@@ -59,6 +97,8 @@ export function AuditPage({ rows, hasNext, filter, problems, chrome }: Props) {
       <h1>Audit log</h1>
       <p class="lead">Who viewed, changed, exported or sent what, and when. Entries cannot be changed or removed.</p>
       <FilterForm filter={filter} problems={problems} />
+      {/* On a phone the table scrolls sideways inside its own region, not the whole page. */}
+      <div class="table-scroll" role="region" aria-label="Audit entries" tabindex={0}>
       <table id="audit">
         <thead>
           <tr>
@@ -72,16 +112,17 @@ export function AuditPage({ rows, hasNext, filter, problems, chrome }: Props) {
             <tr id={`audit-${r.id}`}>
               <td><time datetime={r.at.toISOString()}>{r.atEdmonton}</time></td>
               <td>{r.username ?? '—'}</td>
-              <td>{r.permissions}</td>
-              <td>{r.action}</td>
+              <td>{permissionWords(r.permissions)}</td>
+              <td data-action={r.action}>{actionWords(r.action)}</td>
               <td><code>{r.route}</code></td>
-              <td>{r.objectType ? `${r.objectType} ${r.objectId ?? ''}` : ''}</td>
+              <td><AuditObject row={r} /></td>
               <td><Patients row={r} /></td>
-              <td><code>{r.requestId?.slice(0, 8) ?? ''}</code></td>
+              <td><RequestId id={r.requestId} /></td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       {rows.length === 0 ? <p class="empty">No entry matches.</p> : null}
       <nav class="pager" aria-label="Pages">
         {filter.page > 1 ? <PageButton filter={filter} page={filter.page - 1} label="Newer" /> : null}

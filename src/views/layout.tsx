@@ -77,7 +77,8 @@ export function Layout({ title, chrome, children }: { title: string; chrome: Chr
         <div id="flash" aria-live="polite"></div>
         {children}
       </main>
-      {chrome.netcare ? <footer class="bottom">Netcare: {chrome.netcare}</footer> : null}
+      {/* Which Netcare the portal talks to is for whoever runs it, not for every user. */}
+      {chrome.netcare && can(chrome.scope, 'manage_users') ? <footer class="bottom">Netcare: {chrome.netcare}</footer> : null}
     </Document>
   );
 }

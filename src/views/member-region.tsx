@@ -1,9 +1,17 @@
 import { MEMBERS_PAGE_SIZE, type MembersListing, type MembersPanel } from '../domain/panel-members.ts';
-import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl } from './member-row.tsx';
+import type { ChangeKind, MemberChange } from '../domain/member-changes.ts';
+import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl, panelUrl } from './member-row.tsx';
+import { reconfirmationsUrl, removalsUrl } from './member-review.tsx';
 
 export type MembersNotice =
-  | { kind: 'confirmed'; confirmed: number; alreadyConfirmed: number; notOnPanel: number }
-  | { kind: 'removed' };
+  | { kind: 'removed' }
+  | { kind: 'change'; change: MemberChange; undoable: boolean }
+  | { kind: 'unchanged'; action: ChangeKind; selected: number }
+  | { kind: 'undone'; change: MemberChange; restored: number; changedSince: number }
+  | { kind: 'undo-refused'; reason: 'expired' | 'already_undone' };
+
+export const undoUrl = (panelId: number, changeId: number) => `${panelUrl(panelId)}/member-changes/${changeId}/undo`;
 
 /** What the bulk form was sent with, kept when it is answered with an error. */
 export type BulkForm = { error?: string; confirmedOn?: string; selected?: ReadonlySet<number> };
@@ -11,12 +19,63 @@ export type BulkForm = { error?: string; confirmedOn?: string; selected?: Readon
 const patients = (count: number) => (count === 1 ? '1 patient' : `${count} patients`);
 const were = (count: number) => (count === 1 ? 'was' : 'were');
 
-function noticeText(notice: MembersNotice): string {
-  if (notice.kind === 'removed') return 'The patient was removed from this panel. The patient record is kept.';
-  const { confirmed, alreadyConfirmed, notOnPanel } = notice;
-  return [`${patients(confirmed)} confirmed.`,
-    alreadyConfirmed ? `${alreadyConfirmed} ${were(alreadyConfirmed)} already confirmed on that date.` : '',
-    notOnPanel ? `${notOnPanel} ${were(notOnPanel)} not on this panel.` : ''].filter(Boolean).join(' ');
+function changeText(change: MemberChange): string {
+  const kept = change.selectedCount - change.patientCount;
+  if (change.kind === 'remove') return `${patients(change.patientCount)} removed from this panel. The patient records are kept.`;
+  if (change.kind === 'reconfirm') return `${patients(change.patientCount)} now confirmed on ${change.confirmedOn}.`;
+  return [`${patients(change.patientCount)} confirmed on ${change.confirmedOn}.`,
+    kept ? `${kept} ${were(kept)} already confirmed and kept ${kept === 1 ? 'its' : 'their'} date.` : ''].filter(Boolean).join(' ');
+}
+
+function noticeText(notice: Exclude<MembersNotice, { kind: 'change' }>): string {
+  switch (notice.kind) {
+    case 'removed': return 'The patient was removed from this panel. The patient record is kept.';
+    case 'unchanged':
+      return notice.action === 'confirm'
+        ? `Nothing changed: the ${patients(notice.selected)} selected already had a confirmation date, which ${notice.selected === 1 ? 'was' : 'were'} kept. To change a date, use “Change the date of selected”.`
+        : 'Nothing changed.';
+    case 'undone': {
+      const what = notice.change.kind === 'remove' ? 'back on this panel' : 'back to their previous confirmation dates';
+      return [`Undone: ${patients(notice.restored)} ${what}.`,
+        notice.changedSince ? `${notice.changedSince} changed again since ${notice.changedSince === 1 ? 'was' : 'were'} left as ${notice.changedSince === 1 ? 'it is' : 'they are'}.` : ''].filter(Boolean).join(' ');
+    }
+    case 'undo-refused':
+      return notice.reason === 'expired' ? 'This change can no longer be undone: undo lasts until midnight of the day it was made.' : 'This change was already undone.';
+  }
+}
+
+/** What the last action did, from the database, with its Undo while it lasts. */
+function Notice({ panelId, notice, returnTo }: { panelId: number; notice: MembersNotice; returnTo: string }) {
+  if (notice.kind !== 'change') return <p class="notice" role="status">{noticeText(notice)}</p>;
+  const { change } = notice;
+  return (
+    <div class="notice" role="status">
+      <p>{changeText(change)}</p>
+      {notice.undoable ? (
+        <form method="post" action={undoUrl(panelId, change.id)} hx-post={undoUrl(panelId, change.id)} hx-target="#members" hx-swap="outerHTML" class="inline">
+          <input type="hidden" name="return_to" value={returnTo} />
+          <button type="submit" class="secondary">Undo</button>{' '}
+          <span class="meta">(until midnight; made {formatEdmontonDateTime(change.madeAt)})</span>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A missing last visit is not fixed here: it comes with the next import of the clinical record,
+ * or the patient is not attached to this provider and leaves the panel.
+ */
+function NoLastVisitHelp() {
+  return (
+    <div class="help" id="no-last-visit-help">
+      <p><strong>Confirming does not fix a missing last visit.</strong> Either:</p>
+      <ul>
+        <li>the patient was seen: the visit is recorded in the clinical record and arrives here with the next import; or</li>
+        <li>the patient is not attached to this provider: select them and remove them from the panel (you can undo that until midnight).</li>
+      </ul>
+    </div>
+  );
 }
 
 function Pagination({ panelId, listing }: { panelId: number; listing: MembersListing }) {
@@ -44,20 +103,34 @@ export function MembersRegion({ panel, listing, today, notice, bulk = {} }: {
   const first = (page - 1) * MEMBERS_PAGE_SIZE + 1;
   return (
     <section id="members" aria-label="Members">
-      {notice ? <p class="notice" role="status">{noticeText(notice)}</p> : null}
+      {notice ? <Notice panelId={panel.id} notice={notice} returnTo={returnTo} /> : null}
+      {query.problem === 'no_last_visit' && rows.length ? <NoLastVisitHelp /> : null}
       {rows.length ? (
         <form id="bulk-confirm" class="bulk" method="post" action={confirmationsUrl(panel.id)}
           hx-post={confirmationsUrl(panel.id)} hx-target="#members" hx-swap="outerHTML">
           <input type="hidden" name="return_to" value={returnTo} />
-          <label for="confirmed-on">Confirmation date</label>{' '}
-          <input id="confirmed-on" type="date" name="confirmed_on" value={bulk.confirmedOn ?? today} max={today}
-            aria-invalid={bulk.error ? 'true' : undefined} aria-describedby={bulk.error ? 'bulk-error' : undefined} />{' '}
-          <button type="submit">Confirm selected</button>{' '}
-          {filtered ? (
-            <button type="submit" name="scope" value="filter" class="secondary">
-              Confirm all {matching} shown by this filter
-            </button>
-          ) : null}
+          {query.problem === 'no_last_visit' ? null : (
+            <>
+              <label for="confirmed-on">Confirmation date</label>{' '}
+              <input id="confirmed-on" type="date" name="confirmed_on" value={bulk.confirmedOn ?? today} max={today} required
+                aria-invalid={bulk.error ? 'true' : undefined} aria-describedby={bulk.error ? 'bulk-error bulk-hint' : 'bulk-hint'} />{' '}
+              <button type="submit">Confirm selected</button>{' '}
+              {filtered && listing.matchingUnconfirmed ? (
+                <button type="submit" name="scope" value="filter" class="secondary">
+                  Confirm the {listing.matchingUnconfirmed} without a date shown by this filter
+                </button>
+              ) : null}{' '}
+              <button type="submit" formaction={reconfirmationsUrl(panel.id)} hx-post={reconfirmationsUrl(panel.id)}
+                hx-target="#members" hx-swap="outerHTML" class="secondary">
+                Change the date of selected…
+              </button>
+              <p class="hint" id="bulk-hint">Confirming fills only missing dates: a date already recorded is kept.</p>
+            </>
+          )}{' '}
+          <button type="submit" formaction={removalsUrl(panel.id)} hx-post={removalsUrl(panel.id)}
+            hx-target="#members" hx-swap="outerHTML" class="secondary danger-text">
+            Remove selected from the panel…
+          </button>
           {bulk.error ? <p id="bulk-error" class="error" role="alert">{bulk.error}</p> : null}
         </form>
       ) : bulk.error ? <p id="bulk-error" class="error" role="alert">{bulk.error}</p> : null}
@@ -84,7 +157,7 @@ export function MembersRegion({ panel, listing, today, notice, bulk = {} }: {
           </thead>
           <tbody>
             {rows.map((member) => (
-              <MemberRowView panelId={panel.id} member={member} today={today} returnTo={returnTo}
+              <MemberRowView panelId={panel.id} member={member} returnTo={returnTo}
                 checked={bulk.selected?.has(member.patientId)} />
             ))}
           </tbody>

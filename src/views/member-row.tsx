@@ -1,4 +1,5 @@
 import { STATUS_LABELS, type FlaggedMember, type MemberQuery } from '../domain/panel-members.ts';
+import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 
 export const panelUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}`;
 export const candidatesUrl = (panelId: number) => `${panelUrl(panelId)}/candidates`;
@@ -21,8 +22,15 @@ const PROBLEM_TEXT = {
   no_confirmation_date: 'No confirmation date', no_last_visit: 'No last visit', date_in_future: 'Birth or confirmation date in the future',
 } as const;
 
-function DateCell({ name, date, missing }: { name: string; date: string | null; missing: boolean }) {
-  if (date) return <td class={name}><time datetime={date}>{date}</time></td>;
+function DateCell({ name, date, missing, recorded }: { name: string; date: string | null; missing: boolean; recorded?: FlaggedMember['confirmation'] }) {
+  if (date) {
+    return (
+      <td class={name}>
+        <time datetime={date}>{date}</time>
+        {recorded ? <span class="recorded">recorded by {recorded.by}, {formatEdmontonDateTime(recorded.at)}</span> : null}
+      </td>
+    );
+  }
   return <td class={missing ? `${name} problem` : name}>{missing ? <strong>Missing</strong> : '—'}</td>;
 }
 
@@ -31,8 +39,8 @@ function DateCell({ name, date, missing }: { name: string; date: string | null; 
  * confirmation. Its checkbox belongs to the bulk form by the `form` attribute, since a row
  * also holds its own forms and forms cannot nest.
  */
-export function MemberRowView({ panelId, member, today, returnTo, checked = false }: {
-  panelId: number; member: FlaggedMember; today: string; returnTo: string; checked?: boolean;
+export function MemberRowView({ panelId, member, returnTo, checked = false, message }: {
+  panelId: number; member: FlaggedMember; returnTo: string; checked?: boolean; message?: string;
 }) {
   const name = `${member.lastName}, ${member.firstName}`;
   const id = `member-${member.patientId}`;
@@ -49,11 +57,13 @@ export function MemberRowView({ panelId, member, today, returnTo, checked = fals
       <td class="status">
         {active ? STATUS_LABELS.active : <><span class="badge badge-ineligible">{STATUS_LABELS[member.status]}</span> <span class="meta">not sent</span></>}
       </td>
-      <DateCell name="confirmed-on" date={member.confirmedOn} missing={member.problems.includes('no_confirmation_date')} />
+      <DateCell name="confirmed-on" date={member.confirmedOn} missing={member.problems.includes('no_confirmation_date')} recorded={member.confirmation} />
       <DateCell name="last-visit" date={member.lastVisitOn} missing={member.problems.includes('no_last_visit')} />
       <td class="actions">
         {member.problems.length ? <span class="visually-hidden">{member.problems.map((p) => PROBLEM_TEXT[p]).join('; ')}. </span> : null}
-        {member.confirmedOn === today ? null : (
+        {message ? <p class="error" role="alert">{message}</p> : null}
+        {/* A recorded date is a fact: a row offers to fill a missing one, never to stamp over one. */}
+        {member.confirmedOn !== null ? null : (
           <form method="post" action={`${memberUrl(panelId, member.patientId)}/confirmation`} class="inline"
             hx-post={`${memberUrl(panelId, member.patientId)}/confirmation`} hx-target={`#${id}`} hx-swap="outerHTML">
             <input type="hidden" name="return_to" value={returnTo} />

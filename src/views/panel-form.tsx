@@ -5,6 +5,24 @@ import { Layout, type Chrome } from './layout.tsx';
 import { panelsUrl, panelUrl } from './panel-row.tsx';
 
 export const nameLengthUrl = `${panelsUrl}/name-length`;
+export const recipientNoteUrl = `${panelsUrl}/recipient-note`;
+
+type Recipient = PanelChoices['recipients'][number];
+
+/**
+ * Physicians are typical recipients and often lack CII/CPAR settings: allowed, but the person
+ * choosing should know that the recipient can read the message and not act on it.
+ */
+export function RecipientNote({ recipient }: { recipient: Recipient | undefined }) {
+  if (!recipient || recipient.canFix) return <p id="recipient-note" class="hint" hidden></p>;
+  return (
+    <p id="recipient-note" class="warning">
+      {recipient.fullName} does not have the CII/CPAR settings permission: they will get failure messages in
+      their inbox but cannot open the Submissions page to fix and resubmit the panel: a user with that
+      permission will have to.
+    </p>
+  );
+}
 
 /**
  * The live check of CPAR's 255-character rule, in characters as people count them. A longer
@@ -33,6 +51,20 @@ function invalid(field: PanelField, errors: PanelErrors, describedBy?: string) {
   return { 'aria-invalid': errors[field] ? 'true' : undefined, 'aria-describedby': ids || undefined };
 }
 
+/** Names longer than a line field shows are edited in a box that shows all of them. */
+const LONG_NAME = 60;
+
+function NameField({ name, errors }: { name: string; errors: PanelErrors }) {
+  const attributes = {
+    id: 'panel-name', name: 'name', required: true, autocomplete: 'off', ...invalid('name', errors, 'name-length-warning'),
+    'hx-get': nameLengthUrl, 'hx-trigger': 'input changed delay:300ms', 'hx-target': '#name-length-warning', 'hx-swap': 'outerHTML',
+  };
+  const length = nameLength(name);
+  return length > LONG_NAME
+    ? <textarea {...attributes} rows={Math.min(5, Math.ceil(length / LONG_NAME))}>{name}</textarea>
+    : <input {...attributes} value={name} />;
+}
+
 export type PanelFormProps = { panelId: number | null; values: PanelInput; errors: PanelErrors; choices: PanelChoices };
 
 /** The add/edit form; its own swap target, so a 422 re-renders it in place with every value. */
@@ -47,8 +79,7 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
         </p>
       ) : null}
       <label for="panel-name">Name</label>
-      <input id="panel-name" name="name" value={values.name} required autocomplete="off" {...invalid('name', errors, 'name-length-warning')}
-        hx-get={nameLengthUrl} hx-trigger="input changed delay:300ms" hx-target="#name-length-warning" hx-swap="outerHTML" />
+      <NameField name={values.name} errors={errors} />
       <FieldError field="name" errors={errors} />
       <div aria-live="polite"><NameLengthWarning name={values.name} /></div>
 
@@ -77,7 +108,8 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
       <FieldError field="cparEnabled" errors={errors} />
 
       <label for="panel-recipient">Failure notification recipient</label>
-      <select id="panel-recipient" name="failureRecipientId" {...invalid('failureRecipientId', errors)}>
+      <select id="panel-recipient" name="failureRecipientId" {...invalid('failureRecipientId', errors, 'recipient-note')}
+        hx-get={recipientNoteUrl} hx-trigger="change" hx-target="#recipient-note" hx-swap="outerHTML">
         <option value="" selected={values.failureRecipientId === null}>No one</option>
         {choices.recipients.map((u) => (
           <option value={String(u.id)} selected={values.failureRecipientId === u.id}>
@@ -86,6 +118,7 @@ export function PanelForm({ panelId, values, errors, choices }: PanelFormProps) 
         ))}
       </select>
       <FieldError field="failureRecipientId" errors={errors} />
+      <div aria-live="polite"><RecipientNote recipient={choices.recipients.find((u) => u.id === values.failureRecipientId)} /></div>
 
       <p>
         <button type="submit">{panelId === null ? 'Add panel' : 'Save panel'}</button>{' '}

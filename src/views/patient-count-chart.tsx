@@ -20,6 +20,20 @@ const monthParts = (month: string) => ({ year: Number(month.slice(0, 4)), month:
 const shortMonth = (month: string) => monthName(monthParts(month).month).slice(0, 3);
 const longMonth = (month: string) => `${monthName(monthParts(month).month)} ${monthParts(month).year}`;
 
+// What each bar's look means; the legend below the chart draws the same swatches.
+const BAR_STYLES = {
+  sent: { label: 'Sent to Netcare', fill: '#0b5cab', stroke: 'none' },
+  below: { label: `Sent, below ${MINIMUM_PATIENTS} patients`, fill: '#8a5a00', stroke: 'none' },
+  failed: { label: 'Failed: not registered that month', fill: '#ffffff', stroke: '#5b6472' },
+} as const;
+type BarStyle = keyof typeof BAR_STYLES;
+
+/** A failed month is drawn as an outline whatever its size: nothing reached the registry. */
+function barStyle(m: MonthCount): BarStyle {
+  if (m.status === 'Failed') return 'failed';
+  return m.patientCount! < MINIMUM_PATIENTS ? 'below' : 'sent';
+}
+
 /** The top of the y-axis: room above the biggest panel, and never below the 500 line's headroom. */
 export function chartMax(months: MonthCount[]): number {
   const biggest = Math.max(0, ...months.map((m) => m.patientCount ?? 0));
@@ -33,11 +47,13 @@ export function chartSummary(months: MonthCount[]): string {
   if (withData.length === 0) return `Patients per monthly submission, ${range}: no monthly submission with a patient count.`;
   const latest = withData[withData.length - 1];
   const below = withData.filter((m) => m.patientCount! < MINIMUM_PATIENTS).length;
+  const failed = withData.filter((m) => m.status === 'Failed').length;
   const gaps = months.length - withData.length;
   return [
     `Patients per monthly submission, ${range}.`,
     `Latest: ${number(latest.patientCount!)} in ${longMonth(latest.month)}.`,
     `${below} of ${withData.length} monthly submissions below the ${MINIMUM_PATIENTS}-patient payment-model minimum.`,
+    failed ? `${failed} failed.` : '',
     gaps ? `${gaps} ${gaps === 1 ? 'month' : 'months'} without a monthly submission.` : '',
   ].filter(Boolean).join(' ');
 }
@@ -71,9 +87,10 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
             <g class="month" data-month={m.month}>
               {m.patientCount === null ? null : (
                 <>
-                  <rect class={m.patientCount < MINIMUM_PATIENTS ? 'bar below-minimum' : 'bar'}
+                  <rect class={['bar', m.patientCount < MINIMUM_PATIENTS ? 'below-minimum' : '', m.status === 'Failed' ? 'failed' : ''].filter(Boolean).join(' ')}
                     x={at(centre - barWidth / 2)} y={y(m.patientCount)} width={barWidth}
-                    height={at(TOP + PLOT_H - y(m.patientCount))} fill={m.patientCount < MINIMUM_PATIENTS ? '#8a5a00' : '#0b5cab'}>
+                    height={at(TOP + PLOT_H - y(m.patientCount))} fill={BAR_STYLES[barStyle(m)].fill}
+                    stroke={BAR_STYLES[barStyle(m)].stroke} stroke-width="1.5" stroke-dasharray={m.status === 'Failed' ? '4 2' : undefined}>
                     <title>{`${longMonth(m.month)}: ${number(m.patientCount)} patients (${m.status})`}</title>
                   </rect>
                   <text class="value" x={centre} y={at(y(m.patientCount) - 4)} text-anchor="middle">{number(m.patientCount)}</text>
@@ -96,6 +113,17 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
           {`${MINIMUM_PATIENTS} — payment-model minimum`}
         </text>
       </svg>
+      <ul class="chart-legend">
+        {(Object.keys(BAR_STYLES) as BarStyle[]).map((key) => (
+          <li data-style={key}>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true" focusable="false">
+              <rect x="1" y="1" width="12" height="12" fill={BAR_STYLES[key].fill} stroke={BAR_STYLES[key].stroke}
+                stroke-width="1.5" stroke-dasharray={key === 'failed' ? '4 2' : undefined} />
+            </svg>
+            {BAR_STYLES[key].label}
+          </li>
+        ))}
+      </ul>
       <details class="chart-data">
         <summary>The same numbers as a table</summary>
         <table>

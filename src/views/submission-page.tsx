@@ -1,8 +1,9 @@
 import type { Child } from 'hono/jsx';
 import type { Paged, PanelProblem, PatientProblems, SubmissionFacts } from '../domain/submission-history.ts';
-import type { ProblemReason } from '../domain/failures.ts';
+import { AUTOMATIC_RETRIES, type ProblemReason } from '../domain/failures.ts';
 import type { RuleReason } from '../domain/validation.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { UNANSWERED } from '../domain/send-outcome.ts';
 import { fixUrl } from './readiness.tsx';
 import { Layout, type Chrome } from './layout.tsx';
 
@@ -29,6 +30,8 @@ export const REASON_WORDS: Record<ProblemReason, string> = {
   netcare_rejected: 'Rejected by Netcare',
   netcare_unreachable: 'Netcare could not be reached',
   netcare_unconfirmed: 'Netcare did not confirm it in time',
+  netcare_error: 'Netcare answered with an error',
+  message_check: 'Not sent: the panel failed the portal’s own check',
 };
 
 const RULES: ProblemReason[] = ['name_too_long', 'practitioner_without_id', 'no_patients', 'no_last_visit', 'no_confirmation_date', 'date_in_future'];
@@ -42,7 +45,8 @@ export function StatusBadge({ status }: { status: SubmissionFacts['status'] }) {
   return <span class={`badge badge-${status.toLowerCase()}`}>{status}</span>;
 }
 
-export function triggerText(s: Pick<SubmissionFacts, 'trigger' | 'triggeredBy'>): string {
+export function triggerText(s: Pick<SubmissionFacts, 'trigger' | 'triggeredBy' | 'automaticRetry'>): string {
+  if (s.automaticRetry !== null) return `Automatic retry ${s.automaticRetry} of ${AUTOMATIC_RETRIES}`;
   return s.trigger === 'scheduled' ? 'Scheduled (monthly run)' : `Manual by ${s.triggeredBy ?? 'a removed user'}`;
 }
 
@@ -87,7 +91,7 @@ function Facts({ s }: { s: SubmissionFacts }) {
       <Fact name="Patients">{s.patientCount ?? 'Not extracted'}</Fact>
       <Fact name="Status"><StatusBadge status={s.status} /></Fact>
       <Fact name="Progress"><Progress s={s} /></Fact>
-      <Fact name="Netcare reference">{s.netcareReference ?? 'None'}</Fact>
+      <Fact name="Netcare reference">{s.netcareReference ?? (s.status === 'Pending' ? UNANSWERED : 'None')}</Fact>
       {s.briefError ? <Fact name="Error"><span class="error">{s.briefError}</span></Fact> : null}
       {s.status === 'Failed' ? <Fact name="Failure recipient notified">{notifiedText(s)}</Fact> : null}
     </dl>

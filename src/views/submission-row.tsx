@@ -1,6 +1,8 @@
 import type { SubmissionRow } from '../domain/submissions.ts';
 import { canSubmit, isOpen } from '../domain/submissions.ts';
-import { nextSendTime } from '../domain/send-time.ts';
+import { queuedSendNote } from '../domain/send-time.ts';
+import { AUTOMATIC_RETRIES } from '../domain/failures.ts';
+import { UNANSWERED } from '../domain/send-outcome.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
@@ -24,28 +26,59 @@ function PanelName({ id, name, number }: { id: number; name: string; number: str
   );
 }
 
-function Actions({ row, now, message }: { row: SubmissionRow; now: Date; message?: string }) {
-  const status = row.last?.status;
+/**
+ * Submit on a Not-ready panel asks first: the run would fail it for these reasons. The answer
+ * posts again with `anyway`; Cancel brings the row back as it was.
+ */
+export function SubmitCheck({ row, readiness }: { row: SubmissionRow; readiness: Judgement }) {
   return (
-    <td class="actions">
+    <div class="submit-check" role="alertdialog" aria-labelledby={`submit-check-${row.panelId}`} aria-describedby={`submit-check-reasons-${row.panelId}`}>
+      <p id={`submit-check-${row.panelId}`} tabindex={-1} autofocus><strong>This panel will fail:</strong></p>
+      <ul id={`submit-check-reasons-${row.panelId}`}>{readiness.failures.map((f) => <li>{f.message}</li>)}</ul>
+      <p>Fix these first, or submit anyway.</p>
+      <form method="post" action={submitUrl(row.panelId)} hx-post={submitUrl(row.panelId)}
+        hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML" class="inline">
+        <input type="hidden" name="anyway" value="yes" />
+        <button type="submit" class="secondary">Submit anyway<span class="visually-hidden"> {row.panelName}</span></button>
+      </form>{' '}
+      <a href="/settings/cii-cpar/submissions" hx-get={rowUrl(row.panelId)} hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML">Cancel</a>
+    </div>
+  );
+}
+
+function Actions({ row, now, message, check, readiness, queued }: {
+  row: SubmissionRow; now: Date; message?: string; check?: boolean; readiness: Judgement; queued?: boolean;
+}) {
+  const status = row.last?.status;
+  // Just queued: focus stays on this row (the Submit button it held is gone).
+  const focus = queued ? { tabindex: -1, autofocus: true } : {};
+  return (
+    <td class="actions" {...focus}>
       {message ? <p class="error" role="alert">{message}</p> : null}
-      {canSubmit(row) ? (
+      {check && canSubmit(row) && !readiness.ok ? <SubmitCheck row={row} readiness={readiness} /> : canSubmit(row) ? (
         <form method="post" action={submitUrl(row.panelId)} hx-post={submitUrl(row.panelId)}
           hx-target={`#panel-${row.panelId}`} hx-swap="outerHTML">
           <button type="submit">Submit<span class="visually-hidden"> {row.panelName}</span></button>
         </form>
       ) : status === 'Queued' ? (
-        <span class="when">Will be sent {nextSendTime(now).label}</span>
+        <span class="when">
+          {row.last?.automaticRetry ? `Automatic retry ${row.last.automaticRetry} of ${AUTOMATIC_RETRIES}: Netcare did not get the last send. ` : null}
+          {queuedSendNote(row.last!.createdAt, now)}
+        </span>
       ) : status === 'Pending' ? (
-        <span class="when">Sent; awaiting Netcare’s confirmation</span>
+        <span class="when">{row.last?.unanswered ? UNANSWERED : 'Sent; awaiting Netcare’s confirmation'}</span>
       ) : null}
     </td>
   );
 }
 
 /** One panel's line of the Submissions table; the swap target of Submit and of polling. */
-export function SubmissionRowView({ row, now, readiness, message }: {
+export function SubmissionRowView({ row, now, readiness, message, check, queued }: {
   row: SubmissionRow; now: Date; readiness: Judgement; message?: string;
+  /** Submit was pressed on a Not-ready panel: ask before queuing it */
+  check?: boolean;
+  /** the row was just queued by Submit */
+  queued?: boolean;
 }) {
   const last = row.last;
   const polling = last && isOpen(last.status)
@@ -69,7 +102,7 @@ export function SubmissionRowView({ row, now, readiness, message }: {
           </>
         ) : null}
       </td>
-      <Actions row={row} now={now} message={message} />
+      <Actions row={row} now={now} message={message} check={check} readiness={readiness} queued={queued} />
       <td class="readiness-cell"><Readiness panelId={row.panelId} validation={readiness} /></td>
     </tr>
   );

@@ -40,10 +40,22 @@ function PermissionsForm({ user, notice }: { user: ManagedUser; notice?: RowNoti
 
 function StatusAction({ user, self }: { user: ManagedUser; self: boolean }) {
   if (self) return <p class="meta">This is you: another administrator can disable your account.</p>;
+  if (user.disabled) {
+    return (
+      <form {...rowForm(user, 'enable')} class="inline">
+        <button type="submit" class="secondary">Enable<span class="visually-hidden"> {user.username}</span></button>
+      </form>
+    );
+  }
+  // Disabling signs the user out at once: a disclosure makes it two deliberate clicks, with or without JS.
   return (
-    <form {...rowForm(user, user.disabled ? 'enable' : 'disable')} class="inline">
-      <button type="submit">{user.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> {user.username}</span></button>
-    </form>
+    <details class="confirm">
+      <summary>Disable<span class="visually-hidden"> {user.username}</span>…</summary>
+      <p>{user.fullName} is signed out at once and cannot sign in until an administrator enables the account again.</p>
+      <form {...rowForm(user, 'disable')} class="inline">
+        <button type="submit" class="danger">Disable {user.username}</button>
+      </form>
+    </details>
   );
 }
 

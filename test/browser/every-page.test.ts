@@ -5,9 +5,9 @@ import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
-import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
+import { axeViolations, htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
 
-test('every page loads clean: no console error, no CSP violation', async () => {
+test('every page loads clean: no console error, no CSP violation, no axe-core violation', async () => {
   const db = await freshDb();
   const admin = await addUser(db, 'admin', ['cii_cpar_settings', 'manage_users', 'view_audit_log']);
   const { panelId } = await addClinicPanel(db, { name: 'Every Page Clinic', patients: 3, withoutConfirmation: 2, recipient: admin });
@@ -19,8 +19,9 @@ test('every page loads clean: no console error, no CSP violation', async () => {
   try {
     await inBrowser(app, async ({ page, base }) => {
       await signInThroughForm(page, base, 'admin', '/settings/cii-cpar/submissions');
+      const found: string[] = [];
       const pages = [
-        '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/panels',
+        '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/submissions?status=failed', '/settings/cii-cpar/panels',
         '/settings/cii-cpar/panels/new', `/settings/cii-cpar/panels/${panelId}`, `/settings/cii-cpar/panels/${panelId}/edit`,
         `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
         `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
@@ -32,7 +33,9 @@ test('every page loads clean: no console error, no CSP violation', async () => {
         assert.is(response?.status(), 200, path);
         await htmxReady(page);
         assert.ok(await page.locator('h1').count(), `${path} has a heading`);
+        found.push(...(await axeViolations(page)).map((v) => `${path} ${v}`));
       }
+      assert.equal(found, [], 'axe-core finds no violation on any page');
       // One htmx interaction that swaps a fragment: the live name-length warning on the form.
       await page.goto(`${base}/settings/cii-cpar/panels/new`);
       await htmxReady(page);

@@ -29,7 +29,7 @@ test('from a Failed panel to Ready and Queued, using only the portal', async () 
 
       // Select them all and confirm in bulk.
       for (const box of await page.locator('#members-table tbody input[name=patient_id]').all()) await box.check();
-      await page.locator('#bulk-confirm button[type=submit]:not([name])').click();
+      await page.locator('#bulk-confirm button[type=submit]:not([name]):not([formaction])').click();
       await page.locator('#members-summary .badge-ready').waitFor();
       assert.match(await page.locator('#members').innerText(), /4 patients confirmed/);
       assert.is(await count(db, 'SELECT count(*) FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL', [panelId]), 0);

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { addPanel, addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
-import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
+import { PASSWORD, addPanel, addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
+import { close, htmxReady, inBrowser, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
 
 const SUBMISSIONS = '/settings/cii-cpar/submissions';
 
@@ -34,6 +34,15 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
       await page.evaluate(() => { (window as unknown as { __noReload?: boolean }).__noReload = true; });
       const urlBefore = page.url();
       await submit.click();
+      // Not ready (no patients): the row asks first, with the reasons, and queues nothing yet.
+      await row.locator('.submit-check').waitFor();
+      assert.match(await row.locator('.submit-check').innerText(), /This panel will fail:\s*The panel has no patients assigned\.\s*Fix these first, or submit anyway\./);
+      assert.is(await page.evaluate(() => document.activeElement?.textContent), 'This panel will fail:', 'focus on the question');
+      assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [failed]), 0);
+      await row.locator('.submit-check a:text-is("Cancel")').click();
+      await row.locator('button:text-is("Submit")').waitFor();
+      await row.locator('button:text-is("Submit")').click();
+      await row.locator('button:has-text("Submit anyway")').click();
 
       await page.waitForFunction((id) => {
         const cell = document.querySelector(`#panel-${id} td.status`);
@@ -47,6 +56,8 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
       assert.is(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), true,
         'the page was not reloaded');
       assert.is(page.url(), urlBefore, 'the URL did not change');
+      assert.match(await page.locator('#submit-status').textContent() ?? '', /“Failing Clinic” is queued: it will be sent/, 'screen readers hear it');
+      assert.is(await page.evaluate((id) => document.activeElement?.closest('tr')?.id, failed), `panel-${failed}`, 'focus stays on the row');
       assert.is(await page.locator('#submissions tbody tr').count(), 2, 'still one row per panel');
       assert.is((await page.locator(`#panel-${submitted} td.status`).innerText()).trim(), 'Submitted');
 
@@ -55,6 +66,36 @@ test('a clerk resubmits a Failed panel: its row turns Queued in place, no reload
 
     });
   } finally {
+    db.close();
+  }
+});
+
+
+test('without JavaScript, Submit on a Not-ready panel asks on a page of its own, and the page after says what happened', async () => {
+  const db = await freshDb();
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const failed = await addPanel(db, 'Failing Clinic', { number: 'PNL-FAIL' });
+  await addSubmission(db, failed, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', briefError: 'The panel has no patients assigned.' });
+  const { app } = testApp(db, new ManualClock(new Date()));
+  const { server, base } = await listen(app);
+  const { browser } = await openBrowser();
+  try {
+    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('[name=username]', 'clerk');
+    await page.fill('[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}${SUBMISSIONS}`), page.click('form[action="/login"] button[type=submit]')]);
+    await page.click(`#panel-${failed} button[type=submit]`);
+    assert.is(await page.locator('h1').textContent(), 'Submit “Failing Clinic”?');
+    assert.match(await page.locator('.submit-check').innerText(), /This panel will fail:\s*The panel has no patients assigned\./);
+    assert.is(await count(db, "SELECT COUNT(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [failed]), 0);
+    await page.click('.submit-check button:has-text("Submit anyway")');
+    await page.waitForURL(`${base}${SUBMISSIONS}?queued=${failed}#panel-${failed}`);
+    assert.match(await page.locator('#submit-status').innerText(), /“Failing Clinic” is queued: it will be sent/);
+    assert.is((await page.locator(`#panel-${failed} td.status`).innerText()).trim(), 'Queued');
+  } finally {
+    await browser.close();
+    await close(server);
     db.close();
   }
 });

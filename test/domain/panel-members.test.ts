@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { csvField, csvRecord, membersCsv, membersCsvFileName } from '../../src/domain/members-csv.ts';
 import {
-  addMembers, confirmMembers, listMembers, matchingMemberIds, parseConfirmationDate, removeMember,
+  addMembers, listMembers, matchingMemberIds, parseConfirmationDate, removeMember,
 } from '../../src/domain/panel-members.ts';
 import { extractPanel } from '../../src/domain/extraction.ts';
 import { validatePanel } from '../../src/domain/validation.ts';
@@ -82,14 +82,6 @@ data('a problem filter is exactly the pipeline validation’s patient ids, whate
   assert.is(everyone.rows.length, 12);
   assert.is(everyone.eligibleCount, 9);
   assert.ok(everyone.rows.filter((r) => r.status !== 'active').every((r) => r.problems.length === 0));
-});
-
-data('bulk confirmation counts each id once, in one statement', async () => {
-  const db = await freshDb();
-  const { panelId, patientIds } = await addClinicPanel(db, { name: 'Bulk', patients: 1, withoutConfirmation: 2 });
-  const result = await confirmMembers(db, panelId, [patientIds[1], patientIds[1], patientIds[2], 424242, 424242], '2026-11-01');
-  assert.equal(result, { confirmed: 2, alreadyConfirmed: 0, notOnPanel: 1 });
-  assert.equal(await confirmMembers(db, panelId, [patientIds[1]], '2026-11-01'), { confirmed: 0, alreadyConfirmed: 1, notOnPanel: 0 });
 });
 
 data('adding never duplicates a member; removing keeps the patient', async () => {

@@ -44,7 +44,7 @@ pipeline('valid panels go Pending then Submitted; invalid ones Failed with the b
     const regular = await addClinicPanel(w.db, { name: 'Regular', cpar: false });
     const report = await tick(w.deps);
     assert.equal(report.runs.map((r) => [r.job, r.late, r.queuedByRun]), [['monthly-run', false, 2]]);
-    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, rejected: 0, unreachable: 0 });
+    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, unanswered: 0, rejected: 0, unreachable: 0 });
 
     const sent = await latest(w.db, good.panelId);
     assert.is(sent.status, 'Pending');
@@ -116,6 +116,8 @@ pipeline('a run missed while the portal was down is done once, late', async () =
   const w = await world();
   try {
     const p = await addClinicPanel(w.db, { name: 'Late' });
+    w.clock.set('2027-03-14T12:00:00-06:00');
+    assert.equal((await tick(w.deps)).runs, [], 'the portal ran the day before');
     w.clock.set('2027-03-15T23:00:00-06:00');
     const report = await tick(w.deps);
     assert.equal(report.runs.map((r) => [r.job, r.scheduledFor.toISOString(), r.late]), [['monthly-run', '2027-03-16T03:00:00.000Z', true]]);
@@ -134,8 +136,10 @@ pipeline('queued panels go out at 21:00 on the allowed days and wait after the 2
     const p = await addClinicPanel(w.db, { name: 'Manual' });
     const queue = (at: string) => w.db.execute({ sql: "INSERT INTO submissions (panel_id, status, created_at, trigger, triggered_by) VALUES (?, 'Queued', ?, 'manual', ?)", args: [p.panelId, new Date(at).getTime(), w.recipient] });
     const status = async () => (await latest(w.db, p.panelId)).status;
+    // March's monthly run was done on time; the 9th's send, owed at 20:00, had nothing to send.
+    await w.db.execute({ sql: "INSERT INTO scheduled_runs (job, scheduled_for, started_at, finished_at) VALUES ('monthly-run', ?1, ?1, ?1)", args: [new Date('2027-03-15T21:00:00-06:00').getTime()] });
     w.clock.set('2027-04-10T20:00:00-06:00');
-    await tick(w.deps); // the 9th's run, caught up: nothing was queued by then
+    assert.equal((await tick(w.deps)).runs, []);
     await queue('2027-04-10T20:30:00-06:00');
     w.clock.set('2027-04-10T21:00:00-06:00');
     assert.equal((await tick(w.deps)).runs.map((r) => [r.job, r.late]), [['queued-run', false]]);

@@ -35,7 +35,7 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
     const good = await addClinicPanel(db, { name: 'Good', patients: 40, recipient });
     const bad = await addClinicPanel(db, { name: 'Unvisited', patients: 5, withoutVisit: 3, recipient });
     const report = await tick({ db, clock, netcare, workerId: 'thread-test', prepare: thread.prepare });
-    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, rejected: 0, unreachable: 0 });
+    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, unanswered: 0, rejected: 0, unreachable: 0 });
     const rows = (await db.execute('SELECT panel_id, status, patient_count, brief_error FROM submissions ORDER BY panel_id')).rows;
     assert.equal(rows.map((r) => [r.panel_id, r.status, r.patient_count, r.brief_error]), [
       [good.panelId, 'Pending', 40, null],
@@ -56,6 +56,31 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
   } finally {
     await thread.close();
     await simulator.close();
+    db.close();
+  }
+});
+
+threaded('the thread applies every rule itself: unconfirmed patients fail the panel, which gets no message', async () => {
+  const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
+  const db = await openDatabase(url);
+  await migrate(db);
+  const preparer = startPreparer({ databaseUrl: url });
+  try {
+    const unconfirmed = await addClinicPanel(db, { name: 'Unconfirmed', patients: 3, withoutConfirmation: 2 });
+    const unnamed = await addClinicPanel(db, { name: 'No PRAC ID', patients: 2, practitioners: [{ name: 'Dr. Nobody', practitionerId: null }] });
+    const empty = await addClinicPanel(db, { name: 'Empty', patients: 0 });
+    const judged = async (panelId: number) => {
+      const prepared = (await preparer.prepare(panelId, 1, RUN))!;
+      assert.is(prepared.body, null, 'a panel that fails the rules has no message');
+      return prepared.validation.failures.map((f) => [f.reason, f.message, f.patientIds]);
+    };
+    assert.equal(await judged(unconfirmed.panelId), [
+      ['no_confirmation_date', '2 patients have no confirmation date for this panel.', unconfirmed.patientIds.slice(3)],
+    ]);
+    assert.equal(await judged(unnamed.panelId), [['practitioner_without_id', 'Dr. Nobody has no Practitioner ID recorded.', []]]);
+    assert.equal(await judged(empty.panelId), [['no_patients', 'The panel has no patients assigned.', []]]);
+  } finally {
+    await preparer.close();
     db.close();
   }
 });

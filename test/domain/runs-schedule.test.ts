@@ -45,10 +45,29 @@ schedule('queued panels go out at 21:00 on the 1st–14th and 16th–21st, never
   }
 });
 
-schedule('nothing is due on the 22nd to the month end but the month’s monthly run', () => {
-  const due = dueRuns(new Date('2027-03-25T21:30:00-06:00'));
-  assert.equal(due.map((d) => d.job), [MONTHLY_JOB]);
-  assert.is(dueRuns(new Date('2027-04-01T10:00:00-06:00')).length, 0);
+schedule('from the 22nd to the next month’s 15th only the latest monthly run is owed, and no daily send', () => {
+  const march = '2027-03-16T03:00:00.000Z';
+  for (const at of ['2027-03-25T21:30:00-06:00', '2027-04-01T10:00:00-06:00']) {
+    assert.equal(dueRuns(new Date(at)).map((d) => [d.job, d.scheduledFor.toISOString()]), [[MONTHLY_JOB, march]], at);
+  }
+  // From 21:00 on the 1st, the 1st's send is owed too; March's run until April's is due.
+  assert.equal(dueRuns(new Date('2027-04-15T20:59:00-06:00')).map((d) => [d.job, d.scheduledFor.toISOString()]),
+    [[MONTHLY_JOB, march], [QUEUED_JOB, '2027-04-15T03:00:00.000Z']]);
+  assert.equal(dueRuns(new Date('2027-04-15T21:00:00-06:00')).map((d) => d.scheduledFor.toISOString()), ['2027-04-16T03:00:00.000Z']);
+});
+
+schedule('a daily send missed is owed on every later send day of its month, the latest one covering it', () => {
+  const due = dueRuns(new Date('2027-04-10T08:00:00-06:00'));
+  assert.equal(due.map((d) => [d.job, d.scheduledFor.toISOString()]),
+    [[MONTHLY_JOB, '2027-03-16T03:00:00.000Z'], [QUEUED_JOB, '2027-04-10T03:00:00.000Z']]);
+  assert.equal(dueRuns(new Date('2027-04-21T23:59:00-06:00')).map((d) => d.job), [MONTHLY_JOB, QUEUED_JOB]);
+  assert.equal(dueRuns(new Date('2027-04-22T00:00:00-06:00')).map((d) => d.job), [MONTHLY_JOB]);
+});
+
+schedule('a monthly run due before the portal was in service is not owed', () => {
+  const at = new Date('2027-04-10T08:00:00-06:00');
+  assert.equal(dueRuns(at, new Date('2027-04-01T00:00:00-06:00')).map((d) => d.job), [QUEUED_JOB]);
+  assert.equal(dueRuns(at, new Date('2027-03-15T21:04:00-06:00')).map((d) => d.job), [MONTHLY_JOB, QUEUED_JOB], 'within the start grace');
 });
 
 schedule('the month a run belongs to is the Edmonton month, not the UTC one', () => {

@@ -57,7 +57,7 @@ for (const step of ['run-claimed', 'sent', 'polled']) {
       const killed = await tickProcess(env, 0, step);
       assert.is(killed.code, 128, 'the process was killed');
       assert.not.match(killed.out, 'confirmations:', 'it did not finish');
-      // Restarted after the claims lapsed (5 minutes), then once more for the confirmations.
+      // Restarted after the claims lapsed (30 s unless renewed), then once more for the confirmations.
       for (const minutes of [6, 7]) {
         const again = await tickProcess(env, minutes);
         assert.is(again.code, 0, again.err);

@@ -58,12 +58,18 @@ async function restore() {
 const property = propertiesOn(db, restore);
 
 // --- Submissions: Submit ------------------------------------------------------------------
-property('fuzz: Submit a panel', fc.record({ id: segment, f: form({ note: field(text) }) }), 40, async ({ id, f }, before) => {
+property('fuzz: Submit a panel', fc.record({ id: segment, f: form({ note: field(text), anyway: field(fc.oneof(fc.constant('yes'), text)) }) }), 40, async ({ id, f }, before) => {
   const path = resolve(id, panelIds);
   const a = await post(app, `${PANELS}/${path}/submissions`, cookie, f);
   expectStatus(a, [200, 303, 404, 409]);
   const after = await snapshot(db);
   if (refused(a, before, after)) return;
+  if (a.body.includes('This panel will fail:')) {
+    // A Not-ready panel is only asked about: nothing is queued before the answer.
+    assert.is.not(lastValue(f, 'anyway'), 'yes', 'asked again after "submit anyway"');
+    expectUnchanged(before, after);
+    return;
+  }
   expectOnly(before, after, ['submissions', 'panels']);
   // A panel may keep a pointer to its latest submission and that one's status rank (both kept
   // by the database); nothing else about it changes.
@@ -152,7 +158,11 @@ property('fuzz: Confirm or remove one member',
   async ({ action, panel, patient, f }, before) => {
     const [p, pt] = [resolve(panel, memberPanels), resolve(patient, patients)];
     const a = await post(app, `${membersBase(p)}/${pt}/${action}`, cookie, f);
-    expectStatus(a, [200, 303, 404]);
+    expectStatus(a, [200, 303, 404, 409]);
+    if (a.status === 409) {
+      assert.is(action, 'confirmation');
+      assert.ok(row(before, 'panel_members', { panel_id: Number(p), patient_id: Number(pt) })?.confirmed_on, 'refused a member without a date');
+    }
     const after = await snapshot(db);
     if (refused(a, before, after)) return;
     if (a.status === 303) assert.ok(localTarget(a).startsWith(membersBase(p)), `redirect to ${a.location}`);
@@ -161,7 +171,10 @@ property('fuzz: Confirm or remove one member',
     assert.ok(row(before, 'panel_members', key), 'acted on someone not on the panel');
     assert.ok(row(before, 'panels', { id: Number(p), active: 1 }));
     if (action === 'removal') assert.not.ok(row(after, 'panel_members', key));
-    else assert.is(row(after, 'panel_members', key)!.confirmed_on, TODAY);
+    else {
+      assert.is(row(before, 'panel_members', key)!.confirmed_on, null, 'stamped over a recorded date');
+      assert.is(row(after, 'panel_members', key)!.confirmed_on, TODAY);
+    }
     assert.is(rowsOf(after, 'panel_members').length, rowsOf(before, 'panel_members').length - (action === 'removal' ? 1 : 0));
   }, (['confirmation', 'removal'] as const).map((action) => ({ action, panel: { pick: 0 }, patient: { raw: BIG }, f: plain({}) })));
 
@@ -177,8 +190,12 @@ property('fuzz: Confirm members in bulk',
     const after = await snapshot(db);
     if (refused(a, before, after)) return;
     if (a.status === 303) assert.ok(localTarget(a).startsWith(membersBase(p)), `redirect to ${a.location}`);
-    expectOnly(before, after, ['panel_members']);
+    expectOnly(before, after, ['panel_members', 'member_changes', 'member_change_rows']);
     const changed = rowsOf(after, 'panel_members').filter((r) => !row(before, 'panel_members', r));
+    for (const m of changed) {
+      const was = row(before, 'panel_members', { panel_id: m.panel_id, patient_id: m.patient_id });
+      assert.is(was?.confirmed_on, null, 'bulk confirmation replaced a recorded date');
+    }
     assert.is(rowsOf(after, 'panel_members').length, rowsOf(before, 'panel_members').length, 'members added or removed');
     for (const m of changed) {
       const date = String(m.confirmed_on);

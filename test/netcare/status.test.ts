@@ -64,3 +64,25 @@ immediate('in reject mode Netcare accepts the panel, then reports it rejected wi
 });
 
 immediate.run();
+
+const lookup = suite('looking a submission up by its Idempotency-Key');
+
+lookup('a key Netcare received gives its reference and status; one it never received is unknown', async () => {
+  const sim = await startTestSimulator({ confirmDelayMs: 0 });
+  try {
+    const client = fast(sim.url);
+    const reference = await accepted(client, 'key-known');
+    assert.equal(await client.lookup('key-known'), { kind: 'known', reference });
+    const answer = await fetch(`${sim.url}/cpar/submissions?idempotency-key=key-known`);
+    assert.equal(await answer.json(), { reference, status: 'confirmed' });
+    assert.equal(await client.lookup('key-never-sent'), { kind: 'unknown_key' });
+    const unknown = await fetch(`${sim.url}/cpar/submissions?idempotency-key=key-never-sent`);
+    assert.equal([unknown.status, await unknown.json()], [404, { reason: 'unknown key' }]);
+    await setFault(sim.url, { mode: '500' });
+    assert.match(await client.lookup('key-known').then((l) => (l.kind === 'unreachable' ? l.detail : '')), /^Netcare answered 500/);
+  } finally {
+    await sim.close();
+  }
+});
+
+lookup.run();

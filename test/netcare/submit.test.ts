@@ -52,11 +52,11 @@ submit('reusing a key for a different panel message is rejected, not silently an
   assert.equal(outcome, { kind: 'rejected', reason: 'This Idempotency-Key was already used for a different panel message' });
 });
 
-submit('an invalid panel is rejected before sending: nothing reaches Netcare', async () => {
+submit('an invalid panel is refused by the portal’s own check, not "rejected": nothing reaches Netcare', async () => {
   const patients = PATIENTS.map((p, i) => (i === 2 ? { ...p, uli: '55500011' } : p));
   const before = (await simRequests(sim.url)).length;
   const outcome = await client.submit(messageFromGroup(buildCparGroup(panelSnapshot({ patients }), 5)), 'key-invalid');
-  assert.equal(outcome, { kind: 'rejected', reason: 'member[2].entity: ULI must be 9 digits' });
+  assert.equal(outcome, { kind: 'not_sent', reason: 'member[2].entity: ULI must be 9 digits' });
   assert.is((await simRequests(sim.url)).length, before);
   assert.not.ok((await simSubmissions(sim.url)).some((s) => s.idempotencyKey === 'key-invalid'));
 });

@@ -22,7 +22,7 @@ auditLog.before(async () => {
   ({ app } = testApp(db));
 });
 
-const ids = (doc: Document) => [...doc.querySelectorAll('#audit tbody tr td:nth-child(4)')].map((td) => td.textContent);
+const ids = (doc: Document) => [...doc.querySelectorAll('#audit tbody tr td:nth-child(4)')].map((td) => td.getAttribute('data-action'));
 
 auditLog('the database refuses to change or remove an entry', async () => {
   for (const sql of ['UPDATE audit_log SET action = \'view\'', 'DELETE FROM audit_log']) {
@@ -56,6 +56,27 @@ auditLog('filters by user, action, patient ULI and Edmonton date range', async (
   assert.equal(await post({ from: '2026-11-02', to: '2026-11-02' }), ['edit']);
   const doc = await dom(await request(app, 'POST', '/settings/audit-log', { cookie, form: { uli: '123456789' } }));
   assert.match(doc.querySelector('#audit tbody')?.textContent ?? '', 'Doe, Jan');
+});
+
+auditLog('reads like English: permissions, actions and objects in words, the panel\'s name beside its id', async () => {
+  const panel = await db.execute("INSERT INTO panels (name, panel_number, cpar_enabled, created_at) VALUES ('Osei Family Practice', 'PNL-1', 1, 0) RETURNING id");
+  const panelId = Number(panel.rows[0].id);
+  const scope = { userId: 2, username: 'clerk', fullName: 'Test clerk', permissions: new Set(['cii_cpar_settings', 'manage_users'] as const) };
+  await recordAudit(db, new ManualClock('2026-11-04T10:00:00-07:00'), scope, { action: 'export', route: 'GET /members.csv', objectType: 'panel_members', objectId: panelId, patientCount: 3 });
+  const cookie = await signIn(app, 'auditor');
+  const doc = await dom(await request(app, 'POST', '/settings/audit-log', { cookie, form: { from: '2026-11-04', to: '2026-11-04' } }));
+  const cells = [...doc.querySelectorAll('#audit tbody tr:first-child td')].map((td) => td.textContent);
+  assert.is(cells[2], 'CII/CPAR settings, Modify user permissions');
+  assert.is(cells[3], 'Exported');
+  assert.is(cells[5], `Panel members ${panelId}Osei Family Practice`);
+  assert.is(doc.querySelector('#audit tbody .object-name')?.textContent, 'Osei Family Practice');
+  const options = [...doc.querySelectorAll('#audit-action option')].map((o) => o.textContent);
+  assert.ok(options.includes('Sign-in failed') && options.includes('Sent to Netcare'), options.join('|'));
+  for (const id of ['#audit-from', '#audit-to']) {
+    const input = doc.querySelector(id)!;
+    assert.is(input.getAttribute('type'), 'text', 'a locale-free text field');
+    assert.is(input.getAttribute('placeholder'), 'YYYY-MM-DD');
+  }
 });
 
 auditLog('bad filter values are named and nothing is searched', async () => {

@@ -229,7 +229,9 @@ confirm('one click confirms today in Edmonton (late evening, UTC already tomorro
   const doc = await dom(res);
   const row = doc.querySelector('tr')!;
   assert.is(row.id, `member-${patient}`);
-  assert.is(text(row.querySelector('.confirmed-on')), '2026-11-10');
+  assert.is(text(row.querySelector('.confirmed-on time')), '2026-11-10');
+  assert.is(text(row.querySelector('.confirmed-on .recorded')), 'recorded by Test clerk, 2026-11-10 22:30', 'who recorded it, and when');
+  assert.not.ok(row.querySelector('form[action$="/confirmation"]'), 'a row with a date offers no Confirm');
   assert.not.ok(row.classList.contains('flagged'));
   assert.not.ok(doc.querySelector('#members'), 'not the whole list');
   const partial = doc.querySelector('hx-partial')!;
@@ -241,22 +243,27 @@ confirm('one click confirms today in Edmonton (late evening, UTC already tomorro
   assert.equal(JSON.parse(String(edit[edit.length - 1].patients)), [{ uli: await uliOf(patient), name: 'Testperson, Pat5' }]);
 });
 
-confirm('a row’s Confirm button posts to its resource and swaps its own row', async () => {
+confirm('a row without a date offers Confirm, posting to its resource and swapping its own row; a row with one does not', async () => {
   const doc = await dom(await request(app, 'GET', list(main.panelId), { cookie }));
-  const form = doc.querySelector(`#member-${ids.smith} form[action$="/confirmation"]`)!;
+  assert.not.ok(doc.querySelector(`#member-${ids.smith} form[action$="/confirmation"]`), 'Smith has a date: no Confirm');
+  const patient = main.patientIds[6];
+  const form = doc.querySelector(`#member-${patient} form[action$="/confirmation"]`)!;
   assert.is(form.getAttribute('method'), 'post');
-  assert.is(form.getAttribute('action'), `${base(main.panelId)}/members/${ids.smith}/confirmation`);
+  assert.is(form.getAttribute('action'), `${base(main.panelId)}/members/${patient}/confirmation`);
   assert.is(form.getAttribute('hx-post'), form.getAttribute('action'));
-  assert.is(form.getAttribute('hx-target'), `#member-${ids.smith}`);
+  assert.is(form.getAttribute('hx-target'), `#member-${patient}`);
   assert.is(form.getAttribute('hx-swap'), 'outerHTML');
 });
 
 confirm('without JavaScript, confirm answers 303 back to the list as it was; a foreign return_to is ignored', async () => {
   const patient = main.patientIds[6];
+  const unconfirm = () => db.execute({ sql: 'UPDATE panel_members SET confirmed_on = NULL WHERE panel_id = ? AND patient_id = ?', args: [main.panelId, patient] });
+  await unconfirm();
   const res = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: list(main.panelId, '?q=pat&problem=no_confirmation_date&page=2') } });
   assert.is(res.status, 303);
   assert.is(res.headers.get('Location'), `${list(main.panelId, '?q=pat&problem=no_confirmation_date&page=2')}#member-${patient}`);
   for (const bad of ['https://evil.example/x', '//evil.example/settings', `${list(99)}?q=a`, `${list(main.panelId)}/../../../x`]) {
+    await unconfirm();
     const r = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: bad } });
     assert.is(r.headers.get('Location'), `${list(main.panelId)}#member-${patient}`, bad);
   }
@@ -275,7 +282,18 @@ confirm('confirming a patient of another panel, or on a missing panel, is 404 an
   assert.equal(await members(), before);
 });
 
-confirm('bulk confirm counts exactly: members already confirmed on that date and ids not on the panel are counted apart', async () => {
+confirm('a row that already has a date is never stamped over by Confirm: 409, the date kept, the reason said', async () => {
+  const before = await members();
+  for (const htmx of [true, false]) {
+    const res = await request(app, 'POST', `${base(main.panelId)}/members/${ids.smith}/confirmation`, { cookie, htmx, form: { return_to: list(main.panelId) } });
+    assert.is(res.status, 409);
+    assert.match(text((await dom(res)).querySelector('[role=alert]')), 'already has a confirmation date; it was kept');
+  }
+  assert.equal(await members(), before);
+  assert.is(await confirmedOn(main.panelId, ids.smith), '2026-01-02');
+});
+
+confirm('bulk confirm fills only missing dates: dates already recorded are kept, and it says how many', async () => {
   const panel = await addClinicPanel(db, { name: 'Bulk', patients: 2, withoutConfirmation: 3 });
   const foreign = await addClinicPanel(db, { name: 'Foreign', patients: 1 });
   await db.execute({ sql: 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', args: ['2026-11-01', panel.panelId, panel.patientIds[0]] });
@@ -287,23 +305,27 @@ confirm('bulk confirm counts exactly: members already confirmed on that date and
   });
   assert.is(res.status, 200);
   const doc = await dom(res);
-  assert.is(text(doc.querySelector('#members [role=status]')), '4 patients confirmed. 1 was already confirmed on that date. 2 were not on this panel.');
+  assert.is(text(doc.querySelector('#members [role=status] p')), '3 patients confirmed on 2026-11-01. 2 were already confirmed and kept their date.');
+  assert.ok(doc.querySelector('#members [role=status] form[action$="/undo"] button'), 'Undo is offered');
   assert.ok(doc.querySelector('hx-partial[hx-target="#members-summary"]'));
-  for (const id of panel.patientIds) assert.is(await confirmedOn(panel.panelId, id), '2026-11-01');
+  assert.equal(await Promise.all(panel.patientIds.map((id) => confirmedOn(panel.panelId, id))),
+    ['2026-11-01', '2026-06-01', '2026-11-01', '2026-11-01', '2026-11-01'], 'the existing 2026-06-01 is kept');
   assert.is(await confirmedOn(foreign.panelId, foreign.patientIds[0]), '2026-06-01', 'another panel is untouched');
   const edit = await auditRows('edit');
-  assert.equal({ ...edit[edit.length - 1] }, { object_type: 'panel_member', object_id: String(panel.panelId), patients: null, patient_count: 4 });
+  assert.equal({ ...edit[edit.length - 1] }, { object_type: 'panel_member', object_id: String(panel.panelId), patients: null, patient_count: 3 });
 });
 
-confirm('bulk confirm without JavaScript redirects with the counts, shown as a notice', async () => {
+confirm('bulk confirm without JavaScript redirects to the list, whose notice and Undo come from the database', async () => {
   const panel = await addClinicPanel(db, { name: 'NoJS', patients: 0, withoutConfirmation: 2 });
   const res = await request(app, 'POST', `${base(panel.panelId)}/confirmations`, { cookie, form: { patient_id: String(panel.patientIds[0]), return_to: list(panel.panelId, '?problem=no_confirmation_date') } });
   assert.is(res.status, 303);
   const location = res.headers.get('Location')!;
-  assert.is(location, list(panel.panelId, '?problem=no_confirmation_date&confirmed=1&already_confirmed=0&not_on_panel=0'));
+  const changeId = await count(db, 'SELECT max(id) FROM member_changes');
+  assert.is(location, list(panel.panelId, `?problem=no_confirmation_date&change=${changeId}`));
   assert.is(await confirmedOn(panel.panelId, panel.patientIds[0]), '2026-11-10', 'today by default');
   const doc = await dom(await request(app, 'GET', location, { cookie }));
-  assert.is(text(doc.querySelector('#members [role=status]')), '1 patient confirmed.');
+  assert.is(text(doc.querySelector('#members [role=status] p')), '1 patient confirmed on 2026-11-10.');
+  assert.is(doc.querySelector('#members [role=status] form')?.getAttribute('action'), `${base(panel.panelId)}/member-changes/${changeId}/undo`);
   assert.equal(rowIds(doc), [panel.patientIds[1]]);
 });
 
@@ -339,12 +361,12 @@ confirm('"confirm all shown by this filter" confirms every flagged member, on ev
   assert.ok(before.querySelector(`#readiness-${panel.panelId} .badge-not-ready`));
   const filtered = await dom(await request(app, 'GET', list(panel.panelId, '?problem=no_confirmation_date'), { cookie }));
   const button = filtered.querySelector('#bulk-confirm button[name=scope][value=filter]')!;
-  assert.is(text(button), 'Confirm all 60 shown by this filter');
+  assert.is(text(button), 'Confirm the 60 without a date shown by this filter');
   const res = await request(app, 'POST', `${base(panel.panelId)}/confirmations`, { cookie, htmx: true,
     form: { scope: 'filter', confirmed_on: '', return_to: list(panel.panelId, '?problem=no_confirmation_date') } });
   assert.is(res.status, 200);
   const doc = await dom(res);
-  assert.is(text(doc.querySelector('#members [role=status]')), '60 patients confirmed.');
+  assert.is(text(doc.querySelector('#members [role=status] p')), '60 patients confirmed on 2026-11-10.');
   assert.ok(doc.querySelector(`hx-partial #readiness-${panel.panelId} .badge-ready`), 'the summary swapped in says Ready');
   const after = await dom(await request(app, 'GET', list(panel.panelId), { cookie }));
   assert.is(text(after.querySelector(`#readiness-${panel.panelId}`)), 'Ready');

@@ -144,6 +144,30 @@ panels('the new-panel form has every field, and the name asks for the live lengt
   assert.not.ok(recipients.includes(String(users.gone)), 'a disabled user is not offered');
 });
 
+panels('choosing a recipient without CII/CPAR settings warns (allowed: physicians are typical recipients)', async () => {
+  const note = async (id: number | string) => (await dom(await request(app, 'GET', `/settings/cii-cpar/panels/recipient-note?failureRecipientId=${id}`, { cookie })))
+    .querySelector('#recipient-note')!;
+  const physician = await note(users.physician);
+  assert.is(physician.getAttribute('class'), 'warning');
+  assert.match(physician.textContent ?? '', 'Test physician does not have the CII/CPAR settings permission');
+  assert.ok((await note(users.clerk)).hasAttribute('hidden'), 'a recipient who can fix the panel needs no warning');
+  for (const odd of ['', 'abc', '99999', '1e308']) assert.ok((await note(odd)).hasAttribute('hidden'), `no warning for ${odd}`);
+
+  const form = (await dom(await request(app, 'GET', '/settings/cii-cpar/panels/new', { cookie }))).querySelector('#panel-form')!;
+  const select = form.querySelector('select[name=failureRecipientId]')!;
+  assert.is(select.getAttribute('hx-get'), '/settings/cii-cpar/panels/recipient-note');
+  assert.is(select.getAttribute('hx-trigger'), 'change');
+  assert.is(select.getAttribute('hx-target'), '#recipient-note');
+
+  // Saved with such a recipient, the panel keeps it, and its form says so without JavaScript.
+  const res = await post('/settings/cii-cpar/panels', fields({ name: 'Physician recipient', practitioners: [ids.lee], recipient: users.physician }));
+  assert.is(res.status, 303);
+  const id = Number(/panel-(\d+)$/.exec(res.headers.get('Location') ?? '')![1]);
+  assert.is((await panelRow(id))?.failure_recipient_id, users.physician);
+  const edit = await dom(await request(app, 'GET', `/settings/cii-cpar/panels/${id}/edit`, { cookie }));
+  assert.is(edit.querySelector('#recipient-note')?.getAttribute('class'), 'warning');
+});
+
 panels('the live warning counts characters, not bytes: 255 is fine, 256 warns', async () => {
   const check = async (name: string) => {
     const res = await request(app, 'GET', `/settings/cii-cpar/panels/name-length?name=${encodeURIComponent(name)}`, { cookie, htmx: true });
@@ -190,6 +214,12 @@ panels('a 300-character name still saves, and its form then shows the warning', 
   assert.is((await panelRow(id))?.name, name);
   const edit = await dom(await request(app, 'GET', `/settings/cii-cpar/panels/${id}/edit`, { cookie }));
   assert.is(edit.querySelector('#name-length-warning')?.className, 'warning');
+  const box = edit.querySelector('textarea#panel-name')!;
+  assert.ok(box, 'a long name is edited in a box that shows all of it');
+  assert.is(box.textContent, name);
+  assert.is(box.getAttribute('rows'), '5');
+  assert.is(box.getAttribute('hx-get'), '/settings/cii-cpar/panels/name-length');
+  assert.not.ok(edit.querySelector('input[name=name]'));
   const list = await listDoc();
   assert.ok(list.querySelector(`#readiness-${id} [data-reason=name_too_long] a[href="/settings/cii-cpar/panels/${id}/edit"]`));
 });

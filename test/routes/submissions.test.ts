@@ -1,6 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from '../../src/domain/db.ts';
+import { createApp } from '../../src/app.tsx';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { addClinicPanel } from '../support/clinic.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const page = suite('Submissions page');
@@ -24,7 +28,7 @@ page.before(async () => {
   await addSubmission(db, ids.submitted, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 712 });
   await addSubmission(db, ids.failed, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 640, briefError: '12 patients have no confirmation date for this panel.' });
   await addSubmission(db, ids.queued, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 500 });
-  await addSubmission(db, ids.queued, { status: 'Queued', createdAt: '2026-11-09T10:00:00-07:00' });
+  await addSubmission(db, ids.queued, { status: 'Queued', createdAt: '2026-11-10T10:00:00-07:00' });
   await addSubmission(db, ids.pending, { status: 'Pending', createdAt: '2026-11-09T21:00:00-07:00', patientCount: 903 });
   await addSubmission(db, ids.silent, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 0, briefError: 'The panel has no patients assigned.', recipientNotified: false });
   ({ app } = testApp(db));
@@ -46,6 +50,47 @@ page('one row per active CPAR panel, alphabetical, nothing else', async () => {
   const doc = await submissionsDoc();
   const rowIds = [...doc.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id);
   assert.equal(rowIds, ['submitted', 'pending', 'queued', 'failed', 'never', 'silent'].map((k) => `panel-${ids[k]}`));
+});
+
+page('a summary above the table counts panels by status, each a link that filters the table', async () => {
+  const doc = await submissionsDoc();
+  const links = [...doc.querySelectorAll('.status-summary a')];
+  assert.equal(links.map((a) => a.textContent), ['All 6', '2 Failed', '1 Never submitted', '1 Queued', '1 Pending', '1 Submitted']);
+  assert.is(links[0].getAttribute('aria-current'), 'page');
+  assert.is(links[1].getAttribute('href'), '/settings/cii-cpar/submissions?status=failed');
+
+  const failedOnly = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?status=failed', { cookie }));
+  assert.equal([...failedOnly.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id), [`panel-${ids.failed}`, `panel-${ids.silent}`]);
+  assert.is(failedOnly.querySelector('.status-summary a[aria-current]')?.textContent, '2 Failed');
+  assert.equal([...failedOnly.querySelectorAll('.status-summary a')].map((a) => a.textContent)[0], 'All 6', 'the counts stay whole');
+  assert.is(failedOnly.querySelector('#sort-by-status')?.getAttribute('href'), '/settings/cii-cpar/submissions?status=failed&sort=status', 'sorting keeps the filter');
+
+  const never = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?status=never', { cookie }));
+  assert.equal([...never.querySelectorAll('#submissions tbody tr')].map((tr) => tr.id), [`panel-${ids.never}`]);
+  for (const odd of ['Failed', 'toString', '__proto__', '']) {
+    const res = await request(app, 'GET', `/settings/cii-cpar/submissions?status=${odd}`, { cookie });
+    assert.is(res.status, 200);
+    assert.is((await dom(res)).querySelectorAll('#submissions tbody tr').length, 6, `an unknown status (${odd}) is ignored`);
+  }
+});
+
+page('the sorted column says so on its header cell (aria-sort on the th)', async () => {
+  const doc = await submissionsDoc();
+  const headers = [...doc.querySelectorAll('#submissions thead th')];
+  assert.is(headers[0].getAttribute('aria-sort'), 'ascending');
+  assert.is(headers[3].getAttribute('aria-sort'), null);
+  assert.not.ok(doc.querySelector('#submissions thead span[aria-sort]'));
+  const byStatus = await dom(await request(app, 'GET', '/settings/cii-cpar/submissions?sort=status', { cookie }));
+  assert.is(byStatus.querySelectorAll('#submissions thead th')[3].getAttribute('aria-sort'), 'ascending');
+});
+
+page('the footer names the Netcare endpoint to administrators only', async () => {
+  await addUser(db, 'administrator', ['cii_cpar_settings', 'manage_users']);
+  const labelled = createApp({ db, clock: new ManualClock('2026-11-10T12:00:00-07:00'), config: loadConfig({ NODE_ENV: 'test' }), netcareLabel: 'Netcare at https://netcare.example' });
+  const footer = async (user: string) => (await dom(await request(labelled, 'GET', '/settings/cii-cpar/submissions', { cookie: await signIn(labelled, user) })))
+    .querySelector('footer.bottom')?.textContent ?? null;
+  assert.is(await footer('administrator'), 'Netcare: Netcare at https://netcare.example');
+  assert.is(await footer('clerk'), null);
 });
 
 page('a line above the table says to correct errors before resubmitting', async () => {
@@ -110,7 +155,7 @@ page('only Queued and Pending rows poll', async () => {
   }
 });
 
-page('a Queued row tells when it will be sent', async () => {
+page('a Queued row tells when it will be sent (queued this morning: tonight)', async () => {
   const doc = await submissionsDoc();
   assert.match(doc.querySelector(`#panel-${ids.queued} .actions`)?.textContent ?? '', 'Will be sent 21:00 tonight');
 });
@@ -134,10 +179,43 @@ page('the row fragment re-renders a polled row, and drops polling once final', a
   assert.match(after.textContent ?? '', 'Submitted');
 });
 
-page('Submit over htmx queues the panel and returns the Queued row without a button', async () => {
+page('Submit on a Not-ready panel shows the reasons and asks; nothing is queued until the answer', async () => {
+  const before = await count(db, 'SELECT count(*) FROM submissions');
   const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true });
   assert.is(res.status, 200);
-  const row = (await dom(res)).querySelector('tr')!;
+  const row = (await dom(res)).querySelector(`tr#panel-${ids.failed}`)!;
+  const check = row.querySelector('.submit-check')!;
+  assert.match(check.textContent ?? '', 'This panel will fail:');
+  assert.equal([...check.querySelectorAll('li')].map((li) => li.textContent), ['The panel has no patients assigned.']);
+  assert.match(check.textContent ?? '', 'Fix these first, or submit anyway.');
+  assert.is(check.querySelector('form input[name=anyway]')?.getAttribute('value'), 'yes');
+  assert.is(check.querySelector('a')?.getAttribute('hx-get'), `/settings/cii-cpar/panels/${ids.failed}/submission`, 'Cancel brings the row back');
+  assert.is(await count(db, 'SELECT count(*) FROM submissions'), before);
+
+  const page = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie });
+  assert.is(page.status, 200, 'without JavaScript: a confirmation page');
+  const doc = await dom(page);
+  assert.match(doc.querySelector('h1')?.textContent ?? '', 'Submit “Delta clinic”?');
+  assert.ok(doc.querySelector('.submit-check form[method=post] input[name=anyway]'));
+  assert.is(await count(db, 'SELECT count(*) FROM submissions'), before);
+});
+
+page('a Ready panel submits in one click', async () => {
+  const ready = await addClinicPanel(db, { name: 'Ready clinic', number: 'PNL-READY', patients: 2 });
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ready.panelId}/submissions`, { cookie, htmx: true });
+  assert.is((await dom(res)).querySelector(`#panel-${ready.panelId} .status`)?.textContent, 'Queued');
+  await db.execute({ sql: 'UPDATE panels SET active = 0 WHERE id = ?', args: [ready.panelId] });
+});
+
+page('Submit anyway over htmx queues the panel: the Queued row keeps focus and the live region says what happened', async () => {
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } });
+  assert.is(res.status, 200);
+  const answer = await dom(res);
+  assert.is(answer.querySelector('hx-partial')?.getAttribute('hx-target'), '#submit-status');
+  assert.match(answer.querySelector('hx-partial')?.textContent ?? '', '“Delta clinic” is queued: it will be sent');
+  const actions = answer.querySelector('tr .actions')!;
+  assert.ok(actions.hasAttribute('autofocus') && actions.getAttribute('tabindex') === '-1', 'focus stays on the row');
+  const row = answer.querySelector('tr')!;
   assert.is(row.id, `panel-${ids.failed}`);
   assert.is(row.querySelector('.status')?.textContent, 'Queued');
   assert.not.ok(row.querySelector('form'));
@@ -148,7 +226,7 @@ page('Submit over htmx queues the panel and returns the Queued row without a but
 });
 
 page('a second Submit (double click, second tab) gets 409 and no second Queued row', async () => {
-  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true });
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.failed}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } });
   assert.is(res.status, 409);
   assert.match((await dom(res)).querySelector('[role=alert]')?.textContent ?? '', 'already Queued');
   assert.is(await count(db, "SELECT count(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [ids.failed]), 1);
@@ -164,17 +242,20 @@ page('a Pending panel cannot be queued', async () => {
 
 page('simultaneous Submits queue the panel once', async () => {
   const results = await Promise.all(Array.from({ length: 5 }, () =>
-    request(app, 'POST', `/settings/cii-cpar/panels/${ids.never}/submissions`, { cookie, htmx: true })));
+    request(app, 'POST', `/settings/cii-cpar/panels/${ids.never}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } })));
   assert.equal(results.map((r) => r.status).sort(), [200, 409, 409, 409, 409]);
   assert.is(await count(db, 'SELECT count(*) FROM submissions WHERE panel_id = ?', [ids.never]), 1);
 });
 
-page('without JavaScript, Submit answers 303 back to the page', async () => {
-  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.submitted}/submissions`, { cookie });
+page('without JavaScript, Submit answers 303 back to the page, which says what happened', async () => {
+  const res = await request(app, 'POST', `/settings/cii-cpar/panels/${ids.submitted}/submissions`, { cookie, form: { anyway: 'yes' } });
   assert.is(res.status, 303);
-  assert.is(res.headers.get('Location'), `/settings/cii-cpar/submissions#panel-${ids.submitted}`);
-  const doc = await submissionsDoc();
+  assert.is(res.headers.get('Location'), `/settings/cii-cpar/submissions?queued=${ids.submitted}#panel-${ids.submitted}`);
+  const doc = await dom(await request(app, 'GET', `/settings/cii-cpar/submissions?queued=${ids.submitted}`, { cookie }));
   assert.is(doc.querySelector(`#panel-${ids.submitted} .status`)?.textContent, 'Queued');
+  assert.match(doc.querySelector('#submit-status.notice')?.textContent ?? '', '“alpha clinic” is queued: it will be sent');
+  const plain = await submissionsDoc();
+  assert.is(plain.querySelector('#submit-status')?.textContent, '', 'no notice on an ordinary visit');
 });
 
 page('a regular, inactive or missing panel cannot be submitted', async () => {

@@ -64,6 +64,18 @@ list('lists every user with username, full name, permission checkboxes, status a
   assert.ok(clerk.querySelector(`form[action="/settings/users/${c.ids.clerk}/password"] input[type="password"]`));
 });
 
+list('disabling asks first and does not look like the primary action', async () => {
+  const doc = await dom(await request(c.app, 'GET', '/settings/users', { cookie: c.boss }));
+  const button = doc.querySelector(`#user-${c.ids.clerk} form[action$="/disable"] button`)!;
+  const disclosure = button.closest('details.confirm');
+  assert.ok(disclosure, 'behind a disclosure: two deliberate clicks');
+  assert.not.ok(disclosure!.hasAttribute('open'));
+  assert.match(disclosure!.querySelector('summary')?.textContent ?? '', 'Disable');
+  assert.match(disclosure!.querySelector('p')?.textContent ?? '', 'signed out at once');
+  assert.is(button.getAttribute('class'), 'danger');
+  assert.is(button.textContent, 'Disable clerk');
+});
+
 list('an administrator is offered no button to disable themselves', async () => {
   const doc = await dom(await request(c.app, 'GET', '/settings/users', { cookie: c.boss }));
   assert.not.ok(doc.querySelector(`#user-${c.ids.boss} form[action$="/disable"]`));

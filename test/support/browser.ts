@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as assert from 'uvu/assert';
 import { serve, type ServerType } from '@hono/node-server';
@@ -76,4 +77,21 @@ export async function signInThroughForm(page: Page, base: string, username: stri
   await page.fill('[name=password]', PASSWORD);
   await Promise.all([page.waitForURL(`${base}${landsOn}`), page.click('form[action="/login"] button[type=submit]')]);
   await htmxReady(page);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.1 AA rules on the page as it stands; returns each violation as
+ * "rule: selector, …" (empty when clean). Evaluated through the DevTools protocol, so the
+ * page's CSP (no inline script) stays as strict as users get it.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
 }

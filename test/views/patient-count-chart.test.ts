@@ -8,15 +8,16 @@ const chart = suite('patient count chart');
 
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
-/** Twelve months with the given counts (null: no monthly submission that month). */
-function months(counts: (number | null)[]): MonthCount[] {
+/** Twelve months with the given counts (null: no monthly submission that month); `failed` lists failed months' indexes. */
+function months(counts: (number | null)[], failed: number[] = []): MonthCount[] {
   return MONTHS.map((month, i) => ({
-    month, patientCount: counts[i], status: counts[i] === null ? null : 'Submitted', submissionId: counts[i] === null ? null : i + 1,
+    month, patientCount: counts[i], status: counts[i] === null ? null : failed.includes(i) ? 'Failed' : 'Submitted',
+    submissionId: counts[i] === null ? null : i + 1,
   }));
 }
 
-async function render(counts: (number | null)[]) {
-  return parseHTML(`<body>${await PatientCountChart({ months: months(counts) }).toString()}</body>`).document;
+async function render(counts: (number | null)[], failed: number[] = []) {
+  return parseHTML(`<body>${await PatientCountChart({ months: months(counts, failed) }).toString()}</body>`).document;
 }
 
 const num = (el: Element | null, name: string) => Number(el?.getAttribute(name));
@@ -85,6 +86,21 @@ chart('is an image with a summary for screen readers, and the numbers as a table
   assert.equal([...rows[2].children].map((c) => c.textContent), ['February 2026', 'No monthly submission', '']);
   assert.not.ok(doc.querySelector('script'));
   assert.not.ok(doc.querySelector('[style]'), 'the CSP forbids inline styles');
+});
+
+chart('a failed month is drawn unlike a sent one, and a legend says what each look means', async () => {
+  const doc = await render(SAMPLE, [4]);
+  const failed = bar(doc, '2026-04')!;
+  const sent = bar(doc, '2026-05')!;
+  const below = bar(doc, '2025-12')!;
+  assert.ok(failed.classList.contains('failed'));
+  assert.not.ok(sent.classList.contains('failed'));
+  const look = (el: Element) => `${el.getAttribute('fill')} ${el.getAttribute('stroke')} ${el.getAttribute('stroke-dasharray')}`;
+  assert.is(new Set([look(failed), look(sent), look(below)]).size, 3, 'three looks');
+  const legend = [...doc.querySelectorAll('.chart-legend li')];
+  assert.equal(legend.map((li) => li.textContent), ['Sent to Netcare', 'Sent, below 500 patients', 'Failed: not registered that month']);
+  assert.equal(legend.map((li) => look(li.querySelector('rect')!)), [look(sent), look(below), look(failed)]);
+  assert.match(doc.querySelector('svg')?.getAttribute('aria-label') ?? '', '1 failed.');
 });
 
 chart('a panel never sent says so instead of drawing bars', async () => {

@@ -1,0 +1,109 @@
+// What the routes of a panel's members share: reading the panel and the form, the list as it
+// was shown, and answering with the members region (htmx) or the whole page.
+import { jsx } from 'hono/jsx';
+import { edmontonDate } from '../domain/edmonton.ts';
+import { getActivePanel, isMemberProblem, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panel-members.ts';
+import { getChange, undoable, type ChangeKind } from '../domain/member-changes.ts';
+import { MembersPage } from '../views/members-page.tsx';
+import { MembersRegion, type BulkForm, type MembersNotice } from '../views/member-region.tsx';
+import { MembersSummary } from '../views/member-summary.tsx';
+import { membersUrl } from '../views/member-row.tsx';
+import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
+import { page, wantsFragment, type AppContext } from './env.ts';
+import { audit } from './audit.ts';
+
+export const PANEL = '/panels/:panelId{[0-9]+}';
+// At most 15 digits, as for ticked ids: a longer one is Infinity to JavaScript, which SQL refuses.
+export const MEMBER = `${PANEL}/members/:patientId{[0-9]{1,15}}`;
+export const NO_PANEL = 'There is no active panel with that number.';
+export const NO_MEMBER = 'That patient is not on this panel.';
+
+export type Body = Record<string, string | File | (string | File)[]>;
+const all = (body: Body, name: string) => [body[name] ?? []].flat().filter((v): v is string => typeof v === 'string');
+export const first = (body: Body, name: string) => all(body, name)[0] ?? '';
+/** A count or page number from a query string; anything else is 0. */
+export const count = (value: string | null) => (/^\d{1,9}$/.test(value ?? '') ? Number(value) : 0);
+
+/** Ids ticked in a form; null when one is not an id (the form was not ours). */
+export function patientIds(body: Body): number[] | null {
+  const values = all(body, 'patient_id');
+  return values.every((v) => /^\d{1,15}$/.test(v)) ? values.map(Number) : null;
+}
+
+export function notFound(c: AppContext, message: string) {
+  if (wantsFragment(c)) {
+    c.header('HX-Retarget', '#flash');
+    c.header('HX-Reswap', 'outerHTML');
+    return c.html(<ErrorFlash status={404} message={message} />, 404);
+  }
+  return page(c, <ErrorPage status={404} message={message} chrome={c.var.chrome} />, 404);
+}
+
+export async function loadPanel(c: AppContext): Promise<MembersPanel | null> {
+  const id = Number(c.req.param('panelId'));
+  return Number.isSafeInteger(id) ? getActivePanel(c.var.deps.db, id) : null;
+}
+
+export function memberQuery(params: URLSearchParams): MemberQuery {
+  const problem = params.get('problem');
+  return { q: (params.get('q') ?? '').trim().slice(0, 100), page: count(params.get('page')) || 1,
+    problem: isMemberProblem(problem) ? problem : null };
+}
+
+/** The list a form came from: only this panel's members URL is taken; anything else is the plain list. */
+export function returnQuery(panelId: number, returnTo: string): MemberQuery {
+  const base = 'http://portal.invalid';
+  const url = URL.canParse(returnTo, base) ? new URL(returnTo, base) : null;
+  return url && url.origin === base && url.pathname === membersUrl(panelId)
+    ? memberQuery(url.searchParams) : memberQuery(new URLSearchParams());
+}
+
+/** htmx 4's <hx-partial>: the readiness and counts at the top, swapped along with a row or the list. */
+export function SummaryPartial({ panel, summary, query }: { panel: MembersPanel; summary: PanelSummary; query: MemberQuery }) {
+  return jsx('hx-partial', { 'hx-target': '#members-summary', 'hx-swap': 'outerHTML' },
+    <MembersSummary panel={panel} validation={summary.validation} counts={summary} problem={query.problem} />);
+}
+
+/** The members list (page or region), recorded in the audit trail as a view of the rows shown. */
+export async function showMembers(c: AppContext, panel: MembersPanel, query: MemberQuery,
+  { notice, bulk, status = 200, withSummary = false }: { notice?: MembersNotice; bulk?: BulkForm; status?: 200 | 409 | 422; withSummary?: boolean } = {}) {
+  const { db, clock } = c.var.deps;
+  const now = clock.now();
+  const listing = await listMembers(db, panel.id, query, now);
+  await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, patientCount: listing.rows.length });
+  const today = edmontonDate(now);
+  if (!wantsFragment(c)) {
+    return page(c, <MembersPage panel={panel} listing={listing} today={today} chrome={c.var.chrome} notice={notice} bulk={bulk} />, status);
+  }
+  return c.html(
+    <>
+      <MembersRegion panel={panel} listing={listing} today={today} notice={notice} bulk={bulk} />
+      {withSummary ? <SummaryPartial panel={panel} summary={listing} query={listing.query} /> : null}
+    </>,
+    status,
+  );
+}
+
+const CHANGE_KINDS: ChangeKind[] = ['confirm', 'reconfirm', 'remove'];
+
+/**
+ * The notice a redirect after a change carries: the change itself is read from the database,
+ * so the report and its Undo survive a reload and need no session.
+ */
+export async function noticeFrom(c: AppContext, panel: MembersPanel, params: URLSearchParams): Promise<MembersNotice | undefined> {
+  const { db, clock } = c.var.deps;
+  if (params.has('removed')) return { kind: 'removed' };
+  const unchanged = params.get('unchanged');
+  if (unchanged && (CHANGE_KINDS as string[]).includes(unchanged)) {
+    return { kind: 'unchanged', action: unchanged as ChangeKind, selected: count(params.get('selected')) };
+  }
+  const refused = params.get('undo_refused');
+  if (refused === 'expired' || refused === 'already_undone') return { kind: 'undo-refused', reason: refused };
+  const id = count(params.get('change') ?? params.get('undone'));
+  const change = id ? await getChange(db, panel.id, id) : null;
+  if (!change) return undefined;
+  if (params.has('undone')) {
+    return { kind: 'undone', change, restored: count(params.get('restored')), changedSince: count(params.get('changed_since')) };
+  }
+  return { kind: 'change', change, undoable: undoable(change, clock.now()) };
+}

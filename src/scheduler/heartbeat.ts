@@ -1,0 +1,23 @@
+import { renewClaims } from '../domain/claims.ts';
+import type { PipelineDeps } from '../domain/pipeline.ts';
+
+export type Heartbeat = { stop(): Promise<void> };
+
+/**
+ * Renews this process's claims every `everyMs` while it lives; when it dies (kill -9, a
+ * lost machine) the renewals stop and another portal takes its run once the claims lapse.
+ * A renewal that fails (a busy database) is logged and tried again at the next beat.
+ */
+export function startHeartbeat(deps: PipelineDeps, everyMs: number): Heartbeat {
+  let beating: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = renewClaims(deps).catch((error) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'claim renewal failed', error: String(error) })));
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await beating;
+    },
+  };
+}

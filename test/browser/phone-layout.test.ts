@@ -1,0 +1,48 @@
+// The Submissions page on a phone (390×844): no sideways scrolling, and every Submit button in
+// reach — the rows become cards under 600 px.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { addPanel, addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
+import { inBrowser, signInThroughForm } from '../support/browser.ts';
+
+const SUBMISSIONS = '/settings/cii-cpar/submissions';
+
+test('at 390×844 the Submissions page does not scroll sideways and Submit is within the viewport', async () => {
+  const db = await freshDb();
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const long = await addPanel(db, `Dr. Rafael Delgado – Family Medicine Panel – Riverbend Family Health Centre, ${'Suite 210, '.repeat(12)}`, { number: 'PNL-LONG' });
+  await addSubmission(db, long, { status: 'Failed', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 230,
+    briefError: 'The panel name is longer than 255 characters (288).' });
+  const queued = await addPanel(db, 'Queued Clinic', { number: 'PNL-Q' });
+  await addSubmission(db, queued, { status: 'Queued', createdAt: new Date().toISOString() });
+  await addPanel(db, 'Never Sent Clinic', { number: 'PNL-NEW' });
+
+  const { app } = testApp(db, new ManualClock(new Date()));
+  try {
+    await inBrowser(app, async ({ page, base }) => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signInThroughForm(page, base, 'clerk', SUBMISSIONS);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `the page is ${width} px wide`);
+      const buttons = page.locator('#submissions button[type=submit]');
+      assert.is(await buttons.count(), 2);
+      for (let i = 0; i < 2; i++) {
+        const box = (await buttons.nth(i).boundingBox())!;
+        assert.ok(box.x >= 0 && box.x + box.width <= 390, `Submit ${i} spans ${box.x}–${box.x + box.width}`);
+      }
+      // Labelled cells: a card still says what its numbers are.
+      const label = await page.evaluate((id) => getComputedStyle(document.querySelector(`#panel-${id} td.patients`)!, '::before').content, long);
+      assert.is(label, '"Patients "');
+      await buttons.first().click();
+      await page.locator(`#panel-${long} button:has-text("Submit anyway")`).click();
+      await page.waitForFunction((id) => document.querySelector(`#panel-${id} td.status`)?.textContent?.trim() === 'Queued', long);
+      const after = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(after <= 390, `after Submit the page is ${after} px wide`);
+    });
+  } finally {
+    db.close();
+  }
+});
+
+test.run();

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../../src/cli.ts';
+import { openDatabase } from '../../src/domain/db.ts';
+import { setFault, simRequests, simSubmissions } from '../netcare/support/simulator.ts';
+import { freePort, run, startSimulatorProcess, startSqld, tempDir, until } from '../support/processes.ts';
+
+// Two portals (the real server, each its own process) share one clock that reads the 15th
+// at 21:00 as they start and runs at real speed; both race for the monthly run. Netcare answers in
+// 300 ms, so a run is caught in flight: the test kills (SIGKILL) whichever portal holds the
+// monthly run — right after it claims it, or once it has sent a panel and holds others — and
+// measures the survivor finishing it once the dead one's heartbeat has stopped. Short
+// settings (heartbeat 100 ms, lapse 500 ms) keep ten repetitions per database quick; the
+// default settings' arithmetic (under a minute) is in config.test.ts.
+const failover = suite('failover after kill -9');
+const RUN = new Date('2027-03-15T21:00:00-06:00').getTime();
+const REPETITIONS = 10;
+const SHORT = {
+  CPAR_HEARTBEAT_MS: '100', CPAR_CLAIM_LAPSE_MS: '500', NETCARE_POLL_INTERVAL_MS: '200', NODE_ENV: 'test',
+  NETCARE_TIMEOUT_MS: '3000',
+};
+/** the lapse, one check interval, and the rest of the run (300 ms a send) on a busy two-core machine */
+const TAKEOVER_BOUND_MS = 500 + 100 + 4_000;
+
+async function clinic(env: Record<string, string>) {
+  const io = { env, readStdin: async () => 'a long enough password\n', out: () => {}, err: (l: string) => assert.unreachable(l) };
+  for (const args of [['migrate'], ['user', 'add', 'jsmith', '--name', 'Jan Smith'], ['import', 'db/examples/clinic-import.json']]) {
+    assert.is(await runCli(args, io), 0);
+  }
+}
+
+async function portal(env: Record<string, string>) {
+  return run(process.execPath, ['--import', 'tsx', 'src/server.ts'], { ...env, PORT: String(await freePort()) });
+}
+
+type KillPoint = 'run claimed' | 'panel sent';
+
+/** One repetition; returns how long after the kill the survivor finished the run. */
+async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: KillPoint): Promise<number> {
+  const env = { DATABASE_URL: databaseUrl, NETCARE_URL: simulatorUrl, ...SHORT };
+  await clinic(env);
+  const db = await openDatabase(databaseUrl);
+  const installation = String((await db.execute('SELECT identifier FROM installation')).rows[0].identifier);
+  const clockEnv = { ...env, CPAR_TEST_CLOCK_OFFSET_MS: String(RUN - Date.now()) };
+  const portals = [await portal(clockEnv), await portal(clockEnv)];
+  try {
+    const holder = async () => {
+      const held = (await db.execute("SELECT claimed_by FROM scheduled_runs WHERE job = 'monthly-run' AND claimed_by IS NOT NULL")).rows[0]?.claimed_by;
+      if (killPoint === 'run claimed' || held === undefined) return held;
+      const sent = (await simRequests(simulatorUrl)).some((r) => r.method === 'POST' && r.idempotencyKey?.includes(installation));
+      return sent ? held : undefined;
+    };
+    await until(async () => (await holder()) !== undefined, 30_000, `the run's ${killPoint}`);
+    // A worker id is host:pid:random.
+    const pid = Number(String(await holder()).split(':')[1]);
+    const victim = portals.find((p) => p.child.pid === pid)!;
+    const survivor = portals.find((p) => p !== victim)!;
+    assert.ok(victim, 'one of the two portals holds the run');
+    victim.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await victim.exited;
+    assert.is(await db.execute("SELECT count(*) AS n FROM scheduled_runs WHERE finished_at IS NOT NULL").then((r) => Number(r.rows[0].n)), 0,
+      'killed during the run');
+    const finished = async () => Number((await db.execute(
+      "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n) === 1;
+    await until(finished, 20_000, 'the survivor finishing the run');
+    const takeoverMs = Date.now() - killedAt;
+    await until(async () => Number((await db.execute(
+      "SELECT count(*) AS n FROM submissions WHERE status IN ('Submitted', 'Failed')")).rows[0].n) === 5, 20_000, 'every submission final');
+    const perPanel = (await db.execute('SELECT count(*) AS n FROM submissions GROUP BY panel_id')).rows;
+    assert.ok(perPanel.length === 5 && perPanel.every((r) => Number(r.n) === 1), 'one submission per CPAR panel');
+    const stored = (await simSubmissions(simulatorUrl)).filter((s) => s.idempotencyKey.includes(installation));
+    assert.is(stored.length, 2, 'Netcare stored each valid panel once');
+    assert.is(survivor.child.exitCode, null, survivor.err());
+    return takeoverMs;
+  } finally {
+    for (const p of portals) p.child.kill('SIGKILL');
+    await Promise.all(portals.map((p) => p.exited));
+    db.close();
+  }
+}
+
+function report(what: string, takeovers: number[]) {
+  const sorted = [...takeovers].sort((a, b) => a - b);
+  console.log(`  ${what}: takeover after kill -9 in ${sorted[0]}–${sorted[sorted.length - 1]} ms (median ${sorted[sorted.length >> 1]} ms) over ${sorted.length} repetitions`);
+  for (const ms of takeovers) assert.ok(ms < TAKEOVER_BOUND_MS, `took over in ${ms} ms`);
+}
+
+async function repetitions(databases: () => Promise<{ url: string; stop(): Promise<void> }>): Promise<number[]> {
+  const simulator = await startSimulatorProcess();
+  try {
+    await setFault(simulator.url, { mode: 'slow', slowMs: 300 });
+    const takeovers: number[] = [];
+    for (let i = 0; i < REPETITIONS; i++) {
+      const database = await databases();
+      try {
+        takeovers.push(await repetition(database.url, simulator.url, i % 2 === 0 ? 'run claimed' : 'panel sent'));
+      } finally {
+        await database.stop();
+      }
+    }
+    return takeovers;
+  } finally {
+    await simulator.stop();
+  }
+}
+
+// The file and sqld repetitions run side by side: the whole test stays near a minute.
+failover(`the survivor finishes the run within a lapse: ${REPETITIONS} times on a libSQL file, ${REPETITIONS} on sqld`, async () => {
+  const [file, sqld] = await Promise.all([
+    repetitions(async () => ({ url: `file:${join(tempDir('failover-'), 'cpar.db')}`, stop: async () => {} })),
+    repetitions(startSqld),
+  ]);
+  report('file', file);
+  report('sqld', sqld);
+});
+
+failover.run();
