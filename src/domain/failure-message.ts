@@ -34,18 +34,20 @@ export function failureMessage(facts: FailureFacts): { subject: string; body: st
     lines.push(`Patients to fix: ${facts.patientsToFix}${facts.patientCount !== null ? ` of ${facts.patientCount} in the panel` : ''}.`);
   }
   if (facts.patientCount !== null) {
-    lines.push(`The panel's ${facts.patientCount} patient${facts.patientCount === 1 ? ' is' : 's are'} not registered with CPAR by this submission.`);
+    // Plain words for what a failure costs the clinic: the registry keeps the last panel it got.
+    lines.push(`What this means: Netcare has not received this update of the panel (${facts.patientCount} patient${facts.patientCount === 1 ? '' : 's'}). `
+      + 'Until it is resubmitted successfully, the registry keeps the panel as it was last submitted, so changes since then do not count yet.');
   }
   const retry = facts.automaticRetry;
   if (retry === null) {
-    lines.push('', 'Correct the errors, then resubmit the panel from Settings › CII/CPAR › Submissions.');
+    lines.push('', 'Correct the errors, then resubmit the panel. Below this message: a link to what failed, or the colleagues who can fix it.');
   } else if (retry.at) {
     lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
       `It will be sent again automatically at the next send time, ${formatEdmontonDateTime(retry.at)} (automatic retry ${retry.number} of ${retry.of}); no one needs to act.`);
   } else {
     lines.push('', 'Nothing in the panel needs fixing: Netcare did not receive it.',
       `It was retried automatically ${retry.number} times and will not be retried again: someone must act. `
-      + 'Check the connection to Netcare with your IT support, then resubmit the panel from Settings › CII/CPAR › Submissions.');
+      + 'Check the connection to Netcare with your IT support, then resubmit the panel (below this message: a link to it, or the colleagues who can).');
   }
   return { subject: `CPAR submission failed: ${shortName}`, body: lines.join('\n') };
 }

@@ -26,7 +26,7 @@ export type PanelOverview = {
   panelNumber: string | null;
   cparEnabled: boolean;
   active: boolean;
-  practitioners: { name: string; practitionerId: string | null }[];
+  practitioners: { id: number; name: string; practitionerId: string | null }[];
   failureRecipient: string | null;
   /** members whose patient status is active: the ones a submission would carry */
   activeMembers: number;
@@ -43,7 +43,7 @@ export async function getPanelOverview(db: Db, panelId: number): Promise<PanelOv
       args: [panelId],
     },
     {
-      sql: `SELECT pr.name, pr.practitioner_id FROM panel_practitioners pp
+      sql: `SELECT pr.id, pr.name, pr.practitioner_id FROM panel_practitioners pp
               JOIN practitioners pr ON pr.id = pp.practitioner_id
              WHERE pp.panel_id = ? ORDER BY pr.name, pr.id`,
       args: [panelId],
@@ -58,6 +58,7 @@ export async function getPanelOverview(db: Db, panelId: number): Promise<PanelOv
     cparEnabled: Number(r.cpar_enabled) === 1,
     active: Number(r.active) === 1,
     practitioners: practitioners.rows.map((p) => ({
+      id: Number(p.id),
       name: String(p.name),
       practitionerId: p.practitioner_id === null || String(p.practitioner_id).trim() === '' ? null : String(p.practitioner_id),
     })),

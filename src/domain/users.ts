@@ -93,3 +93,18 @@ export function scopeOf(row: Record<string, unknown>): Scope {
     permissions: new Set(permissions),
   };
 }
+
+/**
+ * The enabled users who hold a permission, by name: whom to ask when the reader cannot do
+ * something themselves (fix a failed panel, add a Practitioner ID).
+ */
+export async function enabledUsersWith(db: Db, permission: Permission): Promise<string[]> {
+  const result = await db.execute({
+    sql: `SELECT u.full_name FROM users u
+           WHERE u.disabled_at IS NULL
+             AND EXISTS (SELECT 1 FROM user_permissions up WHERE up.user_id = u.id AND up.permission = ?)
+           ORDER BY u.full_name COLLATE NOCASE, u.id`,
+    args: [permission],
+  });
+  return result.rows.map((r) => String(r.full_name));
+}

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { countUnread, listInbox, openMessage } from '../domain/inbox.ts';
+import { enabledUsersWith } from '../domain/users.ts';
+import { can } from '../domain/permissions.ts';
 import { InboxPage, MessagePage } from '../views/inbox-page.tsx';
 import { UnreadCount } from '../views/layout.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -22,5 +24,8 @@ export const inboxRoutes = new Hono<AppEnv>()
       return page(c, <ErrorPage status={404} message="There is no such message in your inbox." chrome={c.var.chrome} />, 404);
     }
     const chrome = { ...c.var.chrome, unread: await countUnread(db, c.var.scope) };
-    return page(c, <MessagePage message={message} chrome={chrome} />);
+    const canFix = can(c.var.scope, 'cii_cpar_settings');
+    // A reader who cannot open the submission's page is told whom to ask, by name.
+    const fixers = canFix || message.panelId === null ? [] : await enabledUsersWith(db, 'cii_cpar_settings');
+    return page(c, <MessagePage message={message} canFix={canFix} fixers={fixers} chrome={chrome} />);
   });

@@ -3,7 +3,9 @@ import {
   getPanelOverview, getSubmission, listPanelSubmissions, listSubmissionProblems, monthlyPatientCounts, offersSubmit,
 } from '../domain/submission-history.ts';
 import { panelReadiness, readinessOfCparPanels } from '../domain/readiness.ts';
-import { PanelPage } from '../views/panel-page.tsx';
+import { PanelPage, type PractitionerFixers } from '../views/panel-page.tsx';
+import { can } from '../domain/permissions.ts';
+import { enabledUsersWith } from '../domain/users.ts';
 import { HistoryPage } from '../views/history-page.tsx';
 import { SubmissionPage } from '../views/submission-page.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -41,7 +43,10 @@ export const submissionHistoryRoutes = new Hono<AppEnv>()
       : await panelReadiness(db, panel.id, now);
     const months = await monthlyPatientCounts(db, panel.id, now);
     if (!readiness) return notFound(c, 'panel');
-    return page(c, <PanelPage panel={panel} readiness={readiness} months={months} chrome={c.var.chrome} />);
+    const missingId = panel.practitioners.some((p) => p.practitionerId === null);
+    const fixers: PractitionerFixers = can(c.var.scope, 'manage_users') || !missingId
+      ? { canEdit: true } : { canEdit: false, names: await enabledUsersWith(db, 'manage_users') };
+    return page(c, <PanelPage panel={panel} readiness={readiness} months={months} fixers={fixers} chrome={c.var.chrome} />);
   })
   .get('/panels/:panelId{[0-9]+}/submissions', async (c) => {
     const { db } = c.var.deps;

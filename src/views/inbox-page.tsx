@@ -1,7 +1,6 @@
 import type { InboxMessage } from '../domain/inbox.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
-import { can } from '../domain/permissions.ts';
 import { submissionUrl } from './submission-page.tsx';
 
 export function InboxPage({ messages, chrome }: { messages: InboxMessage[]; chrome: Chrome }) {
@@ -29,16 +28,29 @@ export function InboxPage({ messages, chrome }: { messages: InboxMessage[]; chro
 }
 
 /** Where a failure message leads: the failed submission's problems, for those allowed to see them. */
-function FixLink({ message, canFix }: { message: InboxMessage; canFix: boolean }) {
+function FixLink({ message, canFix, fixers }: { message: InboxMessage; canFix: boolean; fixers: string[] }) {
   if (message.submissionId === null && message.panelId === null) return null;
   if (!canFix) {
-    return <p class="meta" id="fix-link">Ask a colleague with the CII/CPAR settings permission to fix and resubmit the panel.</p>;
+    return (
+      <section id="fix-link" aria-labelledby="fix-heading">
+        <h2 id="fix-heading">Who can fix it</h2>
+        {fixers.length === 0 ? (
+          <p>No one can fix it yet: no active user has the CII/CPAR settings permission. Ask an administrator to give it to someone.</p>
+        ) : (
+          <p>
+            You cannot open the panel's settings. {fixers.length === 1 ? 'This colleague has' : 'These colleagues have'} the
+            CII/CPAR settings permission: ask them to fix and resubmit the panel.
+          </p>
+        )}
+        {fixers.length > 0 ? <ul class="fixers">{fixers.map((name) => <li>{name}</li>)}</ul> : null}
+      </section>
+    );
   }
   const href = message.submissionId !== null ? submissionUrl(message.submissionId) : '/settings/cii-cpar/submissions';
   return <p><a href={href} id="fix-link">See what failed and fix it</a></p>;
 }
 
-export function MessagePage({ message, chrome }: { message: InboxMessage; chrome: Chrome }) {
+export function MessagePage({ message, canFix, fixers, chrome }: { message: InboxMessage; canFix: boolean; fixers: string[]; chrome: Chrome }) {
   return (
     <Layout title={message.subject} chrome={chrome}>
       <p><a href="/inbox">← Inbox</a></p>
@@ -48,7 +60,7 @@ export function MessagePage({ message, chrome }: { message: InboxMessage; chrome
         <div class="body">
           {message.body.split('\n').map((line) => <p>{line}</p>)}
         </div>
-        <FixLink message={message} canFix={can(chrome.scope, 'cii_cpar_settings')} />
+        <FixLink message={message} canFix={canFix} fixers={fixers} />
       </article>
     </Layout>
   );

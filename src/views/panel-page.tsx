@@ -9,16 +9,30 @@ export const membersUrl = (panelId: number) => `/settings/cii-cpar/panels/${pane
 export const editUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/edit`;
 export const membersCsvUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/members.csv`;
 
-function Practitioners({ practitioners }: { practitioners: PanelOverview['practitioners'] }) {
+/**
+ * Who may add a missing Practitioner ID: the reader, through a link to the practitioner, or
+ * the administrators named here (a link the reader cannot open would only answer 403).
+ */
+export type PractitionerFixers = { canEdit: true } | { canEdit: false; names: string[] };
+
+function AddPractitionerId({ id, fixers }: { id: number; fixers: PractitionerFixers }) {
+  if (fixers.canEdit) return <a href={`/settings/practitioners/${id}/edit`}>Add the Practitioner ID</a>;
+  if (fixers.names.length === 0) {
+    return <span class="meta">No user can add it yet: someone needs the “Modify user permissions” permission.</span>;
+  }
+  return <span class="meta">Ask {fixers.names.join(', ')} to add it (it needs the “Modify user permissions” permission).</span>;
+}
+
+function Practitioners({ practitioners, fixers }: { practitioners: PanelOverview['practitioners']; fixers: PractitionerFixers }) {
   if (practitioners.length === 0) return <span class="error">No practitioner</span>;
   return (
-    <ul class="practitioners">
+    <ul class="practitioners" id="practitioners">
       {practitioners.map((p) => (
         <li>
           {p.name}{' '}
           {p.practitionerId
             ? <span class="meta">Practitioner ID {p.practitionerId}</span>
-            : <span class="flag error" data-flag="no-practitioner-id">No Practitioner ID recorded</span>}
+            : <><span class="flag error" data-flag="no-practitioner-id">No Practitioner ID recorded</span> <AddPractitionerId id={p.id} fixers={fixers} /></>}
         </li>
       ))}
     </ul>
@@ -36,8 +50,8 @@ function inRun(panel: PanelOverview): string {
  * A panel at a glance: who it belongs to, whether it would pass now, and how many patients
  * each monthly submission carried. Counts only: no patient is named here.
  */
-export function PanelPage({ panel, readiness, months, chrome }: {
-  panel: PanelOverview; readiness: Judgement; months: MonthCount[]; chrome: Chrome;
+export function PanelPage({ panel, readiness, months, fixers, chrome }: {
+  panel: PanelOverview; readiness: Judgement; months: MonthCount[]; fixers: PractitionerFixers; chrome: Chrome;
 }) {
   const name = shortName(panel.name);
   return (
@@ -57,7 +71,7 @@ export function PanelPage({ panel, readiness, months, chrome }: {
       <dl class="facts" id="panel-facts">
         <div><dt>CPAR panel number</dt><dd>{panel.panelNumber ?? 'None yet'}</dd></div>
         <div><dt>In the monthly run</dt><dd>{inRun(panel)}</dd></div>
-        <div><dt>Practitioners</dt><dd><Practitioners practitioners={panel.practitioners} /></dd></div>
+        <div><dt>Practitioners</dt><dd><Practitioners practitioners={panel.practitioners} fixers={fixers} /></dd></div>
         <div>
           <dt>Failure notification recipient</dt>
           <dd>{panel.failureRecipient ?? <span class="flag error" data-flag="no-recipient">None: no one is told when a submission fails</span>}</dd>

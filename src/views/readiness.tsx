@@ -1,10 +1,14 @@
 import type { Judgement, RuleReason } from '../domain/validation.ts';
 
-/** Where a clerk fixes each reason. */
+/**
+ * Where each reason is fixed, on a page everyone who sees readiness may open: a missing
+ * Practitioner ID leads to the panel's page, which links to the practitioner for those who
+ * may edit one and names who can for the others.
+ */
 export function fixUrl(panelId: number, reason: RuleReason): string {
   switch (reason) {
     case 'name_too_long': return `/settings/cii-cpar/panels/${panelId}/edit`;
-    case 'practitioner_without_id': return '/settings/practitioners';
+    case 'practitioner_without_id': return `/settings/cii-cpar/panels/${panelId}#practitioners`;
     case 'no_patients': return `/settings/cii-cpar/panels/${panelId}/members`;
     case 'no_last_visit':
     case 'no_confirmation_date':

@@ -86,6 +86,16 @@ inbox('a failure message links to the failed submission for a clerk, and tells o
   const physician = await dom(await request(app, 'GET', `/inbox/${ids[1]}`, { cookie: await signIn(app, 'physician') }));
   assert.not.ok(physician.querySelector('a#fix-link'));
   assert.match(physician.querySelector('#fix-link')?.textContent ?? '', 'CII/CPAR settings permission');
+  // ...and names who has it: the clerk, not a disabled colleague who had it too
+  const clerkName = String((await db.execute({ sql: 'SELECT full_name FROM users WHERE id = ?', args: [clerkId] })).rows[0].full_name);
+  const gone = await addUser(db, 'gone', ['cii_cpar_settings']);
+  await db.execute({ sql: 'UPDATE users SET disabled_at = 1 WHERE id = ?', args: [gone] });
+  const again = await dom(await request(app, 'GET', `/inbox/${ids[1]}`, { cookie: await signIn(app, 'physician') }));
+  assert.equal([...again.querySelectorAll('#fix-link .fixers li')].map((li) => li.textContent), [clerkName]);
+  // with no one able to fix it, the reader is told to ask an administrator
+  await db.execute({ sql: "DELETE FROM user_permissions WHERE user_id = ? AND permission = 'cii_cpar_settings'", args: [clerkId] });
+  const nobody = await dom(await request(app, 'GET', `/inbox/${ids[1]}`, { cookie: await signIn(app, 'physician') }));
+  assert.match(nobody.querySelector('#fix-link')?.textContent ?? '', 'Ask an administrator');
 });
 
 inbox.run();

@@ -134,6 +134,21 @@ history('the Submissions list page is still its own route', async () => {
   assert.ok(doc.querySelector('table#submissions'));
 });
 
+history('a missing Practitioner ID: the clerk is told which administrators can add it, an administrator gets the link', async () => {
+  const practitionerId = Number((await db.execute("SELECT id FROM practitioners WHERE name = 'Dr. Locum Smith'")).rows[0].id);
+  const adminId = await addUser(db, 'usersadmin', ['cii_cpar_settings', 'manage_users']);
+  await db.execute({ sql: "UPDATE users SET full_name = 'Ivy Admin' WHERE id = ?", args: [adminId] });
+  const theClerk = (await get(`/settings/cii-cpar/panels/${panelId}`)).doc;
+  const locum = [...theClerk.querySelectorAll('#practitioners li')].find((li) => text(li).includes('Dr. Locum Smith'))!;
+  assert.not.ok(locum.querySelector('a'), 'no link to a page that answers the clerk 403');
+  assert.match(text(locum), 'Ask Ivy Admin to add it');
+  const admin = await dom(await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}`, { cookie: await signIn(app, 'usersadmin') }));
+  const asAdmin = [...admin.querySelectorAll('#practitioners li')].find((li) => text(li).includes('Dr. Locum Smith'))!;
+  assert.is(asAdmin.querySelector('a')?.getAttribute('href'), `/settings/practitioners/${practitionerId}/edit`);
+  assert.is((await request(app, 'GET', `/settings/practitioners/${practitionerId}/edit`, { cookie: await signIn(app, 'usersadmin') })).status, 200);
+  await db.execute({ sql: 'DELETE FROM users WHERE id = ?', args: [adminId] });
+});
+
 const SUBMISSION = (id: number, page?: number) => `/settings/cii-cpar/submissions/${id}${page ? `?page=${page}` : ''}`;
 
 history('a submission page shows its facts and the panel-level problems', async () => {
@@ -144,7 +159,8 @@ history('a submission page shows its facts and the panel-level problems', async 
     'Dr. Locum Smith has no Practitioner ID recorded.', 'No: the panel has no failure notification recipient']) assert.match(facts, fact);
   const practitioner = doc.querySelector('#panel-problems [data-reason=practitioner_without_id]')!;
   assert.match(text(practitioner), 'Practitioner without a Practitioner ID: Dr. Locum Smith has no Practitioner ID recorded.');
-  assert.is(practitioner.querySelector('a')?.getAttribute('href'), '/settings/practitioners');
+  // the clerk may not open /settings/practitioners: the link leads to the panel's page, which says who can fix it
+  assert.is(practitioner.querySelector('a')?.getAttribute('href'), `/settings/cii-cpar/panels/${panelId}#practitioners`);
   assert.match(text(doc.querySelector('#panel-problems [data-reason=no_last_visit]')), '1 patient since removed from the clinical record');
 });
 
