@@ -179,6 +179,10 @@ const COMMANDS: Record<string, Command> = {
     for (const [kind, counts] of Object.entries(result.counts)) {
       io.out(`  ${kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}: ${Object.entries(counts).map(([what, n]) => `${n} ${what}`).join(', ')}`);
     }
+    if (result.warnings.length) {
+      io.out(`${result.warnings.length} blank value(s) stored as not recorded (readiness names what each one blocks):`);
+      for (const w of result.warnings) io.out(`  ${w.path}: ${w.message}`);
+    }
     return 0;
   },
 };

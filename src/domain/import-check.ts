@@ -52,9 +52,15 @@ export function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** Reads the fields of one record; a bad field yields a problem and an empty value. */
+/**
+ * Reads the fields of one record; a bad field yields a problem and an empty value. A blank
+ * optional value (a Practitioner ID of spaces, a confirmation date written "") is what a
+ * real clinical record holds for "not recorded": it is stored as missing, with a warning,
+ * and readiness names it — a rule the run already reports is no reason to refuse a clinic.
+ */
 class Fields {
-  constructor(readonly path: string, readonly obj: Obj, readonly problems: Problem[], allowed: readonly string[]) {
+  constructor(readonly path: string, readonly obj: Obj, readonly problems: Problem[], allowed: readonly string[],
+    readonly warnings: Problem[] = []) {
     for (const name of Object.keys(obj)) {
       if (!allowed.includes(name)) problems.push({ path: at(path, name), message: 'unknown field' });
     }
@@ -68,6 +74,10 @@ class Fields {
     const value = this.obj[name];
     if (value === undefined || value === null) return nullable ? null : this.problem(name, 'required');
     if (typeof value !== 'string') return this.problem(name, nullable ? 'must be a string or null' : 'must be a string');
+    if (nullable && value.trim() === '') {
+      this.warnings.push({ path: at(this.path, name), message: 'blank: stored as not recorded' });
+      return null;
+    }
     const trouble = lineProblem(value);
     if (trouble) return this.problem(name, trouble);
     return value.trim() === '' ? this.problem(name, 'must not be blank') : value;
@@ -108,14 +118,15 @@ function unique(seen: Map<string, string>, value: string | null, path: string, w
   else seen.set(value, path);
 }
 
-function records<T>(list: unknown[], path: string, problems: Problem[], fields: readonly string[], read: (f: Fields) => T): T[] {
+function records<T>(list: unknown[], path: string, problems: Problem[], fields: readonly string[], read: (f: Fields) => T,
+  warnings?: Problem[]): T[] {
   return list.flatMap((value, i) => {
     const itemPath = `${path}[${i}]`;
     if (!isObj(value)) {
       problems.push({ path: itemPath, message: 'must be an object' });
       return [];
     }
-    return [read(new Fields(itemPath, value, problems, fields))];
+    return [read(new Fields(itemPath, value, problems, fields, warnings))];
   });
 }
 
@@ -125,8 +136,10 @@ function records<T>(list: unknown[], path: string, problems: Problem[], fields: 
  * a key defined in the file or one already in the database. Each top-level list is optional.
  */
 /** `today` is the import's Edmonton day: no birth or confirmation date may come after it. */
-export function checkImport(input: unknown, existing: Existing, today: string): { ok: true; record: ClinicalRecord } | { ok: false; problems: Problem[] } {
+export function checkImport(input: unknown, existing: Existing, today: string):
+  { ok: true; record: ClinicalRecord; warnings: Problem[] } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   if (!isObj(input)) return { ok: false, problems: [{ path: '$', message: 'must be an object' }] };
   const top = new Fields('$', input, problems, LISTS);
   const list = (name: (typeof LISTS)[number]) => (input[name] === undefined ? [] : top.list(name));
@@ -136,7 +149,7 @@ export function checkImport(input: unknown, existing: Existing, today: string): 
     const p = { key: f.text('key'), name: f.text('name'), practitionerId: f.text('practitionerId', true) };
     unique(practitionerKeys, p.key, at(f.path, 'key'), 'duplicate key', problems);
     return p as PractitionerRecord;
-  });
+  }, warnings);
 
   const patientKeys = new Map<string, string>();
   const ulis = new Map<string, string>();
@@ -205,12 +218,12 @@ export function checkImport(input: unknown, existing: Existing, today: string): 
         unique(listed, member.patient, at(m.path, 'patient'), 'listed twice in this panel', problems);
         if (!knownPatient(member.patient)) m.problem('patient', UNKNOWN_PATIENT);
         return member as MemberRecord;
-      });
+      }, warnings);
       return { key, name, practitioners, panelNumber, cparEnabled, failureRecipient, members } as PanelRecord;
-    });
+    }, warnings);
 
   if (problems.length) return { ok: false, problems };
-  return { ok: true, record: { practitioners, patients, visits, panels } };
+  return { ok: true, record: { practitioners, patients, visits, panels }, warnings };
 }
 
 /** The values of a (not yet checked) file the database must be asked about. */

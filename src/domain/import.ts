@@ -26,7 +26,8 @@ export type ImportCounts = {
   panelPractitioners: { created: number; removed: number; unchanged: number };
   panelMembers: RecordCounts & { removed: number };
 };
-export type ImportResult = { ok: true; counts: ImportCounts } | { ok: false; problems: Problem[] };
+/** warnings: blank optional values stored as not recorded, by JSON path */
+export type ImportResult = { ok: true; counts: ImportCounts; warnings: Problem[] } | { ok: false; problems: Problem[] };
 
 export async function importClinicalRecord(db: Db, clock: Clock, input: unknown): Promise<ImportResult> {
   const tx = await db.transaction('write');
@@ -36,7 +37,7 @@ export async function importClinicalRecord(db: Db, clock: Clock, input: unknown)
     const rows = toRows(checked.record);
     const results = await tx.batch(writeStatements(rows, clock.now().getTime()));
     await tx.commit();
-    return { ok: true, counts: countChanges(rows, results) };
+    return { ok: true, counts: countChanges(rows, results), warnings: checked.warnings };
   } finally {
     tx.close();
   }

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import type { Db } from '../../src/domain/db.ts';
 import { importClinicalRecord, type ImportCounts, type Problem } from '../../src/domain/import.ts';
 import { runCli } from '../../src/cli.ts';
+import { panelReadiness } from '../../src/domain/readiness.ts';
 import { openDatabase } from '../../src/domain/db.ts';
 import { addUser, count, freshDb } from '../support/app.ts';
 
@@ -225,6 +226,39 @@ domain('a birth or confirmation date of the import day itself is accepted; the d
   assert.ok((await importClinicalRecord(db, new ManualClock('2026-11-11T07:00:00Z'), late)).ok, 'accepted from Edmonton midnight');
 });
 
+domain('a real record\'s blanks are kept as not recorded, with a warning by path, and readiness names them', async () => {
+  const file = example();
+  const panel = file.panels.find((p) => p.cparEnabled === true && (p.members as unknown[]).length > 0)!;
+  const index = file.panels.indexOf(panel);
+  const lead = file.practitioners.findIndex((p) => p.key === (panel.practitioners as string[])[0]);
+  file.practitioners[lead].practitionerId = '     ';
+  panel.members[0].confirmedOn = '';
+  panel.failureRecipient = ' ';
+  const result = await importClinicalRecord(db, clock, file);
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.warnings.map((w) => w.path).sort(), [
+    `$.panels[${index}].failureRecipient`, `$.panels[${index}].members[0].confirmedOn`, `$.practitioners[${lead}].practitionerId`].sort());
+  assert.ok(result.warnings.every((w) => w.message === 'blank: stored as not recorded'));
+  assert.equal(await rows(db, 'SELECT practitioner_id FROM practitioners WHERE key = ?', [String(file.practitioners[lead].key)]), [{ practitioner_id: null }]);
+  assert.equal(await rows(db, 'SELECT failure_recipient_id FROM panels WHERE key = ?', [String(panel.key)]), [{ failure_recipient_id: null }]);
+  assert.equal(await rows(db, `SELECT m.confirmed_on FROM panel_members m JOIN patients pt ON pt.id = m.patient_id JOIN panels p ON p.id = m.panel_id
+                                WHERE p.key = ? AND pt.key = ?`, [String(panel.key), String(panel.members[0].patient)]), [{ confirmed_on: null }]);
+  const panelId = Number((await rows(db, 'SELECT id FROM panels WHERE key = ?', [String(panel.key)]))[0].id);
+  const judged = await panelReadiness(db, panelId, clock.now());
+  const reasons = judged && !judged.ok ? judged.failures.map((f) => f.reason) : [];
+  assert.ok(reasons.includes('practitioner_without_id') && reasons.includes('no_confirmation_date'), JSON.stringify(reasons));
+});
+
+domain('blanks in required values and impossible values still refuse the whole file', async () => {
+  const file = example();
+  file.panels[0].members[0].confirmedOn = '2026-02-30';
+  file.patients[0].birthDate = ' ';
+  (file.visits[0] as Record<string, unknown>).patient = 'nobody-here';
+  const problems = await importProblems(db, file);
+  assert.equal(problems.map((p) => p.path).sort(), ['$.panels[0].members[0].confirmedOn', '$.patients[0].birthDate', '$.visits[0].patient']);
+  assert.is(await count(db, 'SELECT count(*) FROM patients'), 0);
+});
+
 domain('every problem is reported, and none quotes a name or a ULI', async () => {
   const file = example();
   file.patients[0].uli = '12345';
@@ -288,6 +322,17 @@ cli('import of the example file prints the counts and exits 0', async () => {
   assert.match(result.out, 'patients: 40 created, 0 updated, 0 unchanged');
   const again = await run(['import', EXAMPLE_PATH.pathname]);
   assert.match(again.out, 'patients: 0 created, 0 updated, 40 unchanged');
+});
+
+cli('blank optional values are imported as not recorded and listed by path', async () => {
+  const file = example();
+  file.practitioners[0].practitionerId = ' ';
+  const path = join(dir, 'blanks.json');
+  writeFileSync(path, JSON.stringify(file));
+  const result = await run(['import', path]);
+  assert.is(result.code, 0, result.err);
+  assert.match(result.out, '1 blank value(s) stored as not recorded');
+  assert.match(result.out, '$.practitioners[0].practitionerId: blank: stored as not recorded');
 });
 
 cli('a file with problems prints each path and exits 1, nothing imported', async () => {
