@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import { extractRows } from './extraction.ts';
 import { validateFacts, type Validation } from './validation.ts';
+import { isWarningKind, panelWarnings, warnedPatientIds, type ReadinessWarning, type WarningKind } from './readiness-warnings.ts';
 
 export const MEMBERS_PAGE_SIZE = 50;
 export const CANDIDATES_SHOWN = 20;
@@ -24,7 +25,9 @@ export type Member = {
 /** A member with the reasons the pipeline would flag them for now (none when not active). */
 export type FlaggedMember = Member & { problems: MemberProblem[] };
 
-export type MemberQuery = { q: string; page: number; problem: MemberProblem | null };
+/** A members filter: a rule's patients, or a readiness warning's. */
+export type MemberFilter = MemberProblem | WarningKind;
+export type MemberQuery = { q: string; page: number; problem: MemberFilter | null };
 
 /** One page of members, with the whole panel's summary; `matching` counts the members the query keeps. */
 export type MembersListing = PanelSummary & {
@@ -35,6 +38,10 @@ export type MembersListing = PanelSummary & {
 
 export function isMemberProblem(value: unknown): value is MemberProblem {
   return (MEMBER_PROBLEMS as readonly unknown[]).includes(value);
+}
+
+export function isMemberFilter(value: unknown): value is MemberFilter {
+  return isMemberProblem(value) || isWarningKind(value);
 }
 
 /**
@@ -101,11 +108,16 @@ async function validateNow(db: Db, panelId: number, at: Date) {
   return { validation: validateFacts(extracted.facts), eligibleCount: extracted.facts.patientCount };
 }
 
-function filterSql(panelId: number, query: MemberQuery, validation: Validation) {
+/** The patients a filter keeps: the validation's for a rule, the warning's own query for a warning. */
+async function filteredIds(db: Db, panelId: number, problem: MemberFilter, validation: Validation, at: Date): Promise<number[]> {
+  return isMemberProblem(problem) ? flaggedIds(validation, problem) : warnedPatientIds(db, panelId, problem, edmontonDate(at));
+}
+
+async function filterSql(db: Db, panelId: number, query: MemberQuery, validation: Validation, at: Date) {
   const search = searchClause(query.q);
   const problem = query.problem ? ' AND m.patient_id IN (SELECT value FROM json_each(?))' : '';
-  const args = [panelId, ...search.args, ...(query.problem ? [JSON.stringify(flaggedIds(validation, query.problem))] : [])];
-  return { where: `m.panel_id = ?${search.sql}${problem}`, args };
+  const ids = query.problem ? [JSON.stringify(await filteredIds(db, panelId, query.problem, validation, at))] : [];
+  return { where: `m.panel_id = ?${search.sql}${problem}`, args: [panelId, ...search.args, ...ids] };
 }
 
 const FROM = 'FROM panel_members m JOIN patients pt ON pt.id = m.patient_id';
@@ -116,7 +128,7 @@ const FROM = 'FROM panel_members m JOIN patients pt ON pt.id = m.patient_id';
  */
 export async function listMembers(db: Db, panelId: number, query: MemberQuery, at: Date): Promise<MembersListing> {
   const summary = await panelSummary(db, panelId, at);
-  const filter = filterSql(panelId, query, summary.validation);
+  const filter = await filterSql(db, panelId, query, summary.validation, at);
   const counted = await db.execute({
     sql: `SELECT count(*) AS n, count(*) FILTER (WHERE m.confirmed_on IS NULL) AS unconfirmed ${FROM} WHERE ${filter.where}`,
     args: filter.args,
@@ -138,17 +150,17 @@ export async function listMembers(db: Db, panelId: number, query: MemberQuery, a
 /** Every member matching the query, all pages: what "confirm all shown by this filter" acts on. */
 export async function matchingMemberIds(db: Db, panelId: number, query: MemberQuery, at: Date): Promise<number[]> {
   const { validation } = await validateNow(db, panelId, at);
-  const filter = filterSql(panelId, query, validation);
+  const filter = await filterSql(db, panelId, query, validation, at);
   const rows = await db.execute({ sql: `SELECT m.patient_id ${FROM} WHERE ${filter.where}`, args: filter.args });
   return rows.rows.map((r) => Number(r.patient_id));
 }
 
-export type PanelSummary = { validation: Validation; memberCount: number; eligibleCount: number };
+export type PanelSummary = { validation: Validation; warnings: ReadinessWarning[]; memberCount: number; eligibleCount: number };
 
-/** The panel's validation now and its head counts: what the top of the members page shows. */
+/** The panel's validation now, its warnings and its head counts: what the top of the members page shows. */
 export async function panelSummary(db: Db, panelId: number, at: Date): Promise<PanelSummary> {
   const { validation, eligibleCount } = await validateNow(db, panelId, at);
-  return { validation, eligibleCount, memberCount: await countMembers(db, panelId) };
+  return { validation, eligibleCount, memberCount: await countMembers(db, panelId), warnings: await panelWarnings(db, panelId, at) };
 }
 
 export async function countMembers(db: Db, panelId: number): Promise<number> {

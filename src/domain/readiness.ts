@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import { extractPanel } from './extraction.ts';
 import { judgeCounts, validatePanel, type Judgement, type PanelCounts, type Validation } from './validation.ts';
+import { WARNING_CONDITIONS, warningsOf, type WarningCounts } from './readiness-warnings.ts';
 
 /**
  * Would this panel pass if it were sent now? The pipeline's own extraction and validation,
@@ -27,22 +28,31 @@ const GATHER = (only: string) => `
            'patientCount', coalesce(m.patients, 0),
            'withoutVisit', coalesce(m.without_visit, 0),
            'withoutConfirmation', coalesce(m.without_confirmation, 0),
-           'withFutureDate', coalesce(m.with_future_date, 0))
+           'withFutureDate', coalesce(m.with_future_date, 0),
+           'onOtherPanel', coalesce(m.on_other_panel, 0),
+           'staleVisit', coalesce(m.stale_visit, 0),
+           'staleConfirmation', coalesce(m.stale_confirmation, 0),
+           'staleVisitYears', (SELECT stale_visit_years FROM clinic_settings),
+           'staleConfirmationYears', (SELECT stale_confirmation_years FROM clinic_settings))
     FROM panels p
     LEFT JOIN (
       SELECT m.panel_id, count(*) AS patients,
              count(*) FILTER (WHERE NOT EXISTS (
                SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
              count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation,
-             count(*) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS with_future_date
+             count(*) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS with_future_date,
+             count(*) FILTER (WHERE ${WARNING_CONDITIONS.on_other_panel}) AS on_other_panel,
+             count(*) FILTER (WHERE ${WARNING_CONDITIONS.stale_visit}) AS stale_visit,
+             count(*) FILTER (WHERE ${WARNING_CONDITIONS.stale_confirmation}) AS stale_confirmation
         FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
        WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
        GROUP BY m.panel_id) m ON m.panel_id = p.id
    WHERE p.active = 1 AND p.cpar_enabled = 1 ${only}`;
 
-/** The pipeline's rules applied to facts as panel_readiness stores them. */
+/** The pipeline's rules applied to facts as panel_readiness stores them, with the warnings beside them. */
 export function judgeStoredFacts(json: string): Judgement {
-  return judgeCounts(JSON.parse(json) as PanelCounts);
+  const facts = JSON.parse(json) as PanelCounts & Partial<WarningCounts>;
+  return { ...judgeCounts(facts), warnings: facts.staleVisitYears === undefined ? [] : warningsOf(facts as WarningCounts) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { edmontonDate } from './edmonton.ts';
 import type { PanelSnapshot, SnapshotPractitioner } from './snapshot.ts';
+import type { ReadinessWarning } from './readiness-warnings.ts';
 
 export const MAX_PANEL_NAME_LENGTH = 255;
 
@@ -78,8 +79,11 @@ export type PanelCounts = Omit<PanelFacts, 'withoutVisit' | 'withoutConfirmation
   withFutureDate: number;
 };
 
-/** A validation without the patients: what "Ready" and its reasons need. */
-export type Judgement = { ok: boolean; failures: Omit<RuleFailure, 'patientIds'>[]; briefError: string | null };
+/**
+ * A validation without the patients: what "Ready" and its reasons need; readiness adds its
+ * warnings (they never fail a submission).
+ */
+export type Judgement = { ok: boolean; failures: Omit<RuleFailure, 'patientIds'>[]; briefError: string | null; warnings?: ReadinessWarning[] };
 
 /**
  * The five CPAR rules, and the one the message check would otherwise decide alone (a date

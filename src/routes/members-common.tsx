@@ -2,7 +2,7 @@
 // was shown, and answering with the members region (htmx) or the whole page.
 import { jsx } from 'hono/jsx';
 import { edmontonDate } from '../domain/edmonton.ts';
-import { getActivePanel, isMemberProblem, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panel-members.ts';
+import { getActivePanel, isMemberFilter, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panel-members.ts';
 import { getChange, undoable, type ChangeKind } from '../domain/member-changes.ts';
 import { MembersPage } from '../views/members-page.tsx';
 import { MembersRegion, type BulkForm, type MembersNotice } from '../views/member-region.tsx';
@@ -47,7 +47,7 @@ export async function loadPanel(c: AppContext): Promise<MembersPanel | null> {
 export function memberQuery(params: URLSearchParams): MemberQuery {
   const problem = params.get('problem');
   return { q: (params.get('q') ?? '').trim().slice(0, 100), page: count(params.get('page')) || 1,
-    problem: isMemberProblem(problem) ? problem : null };
+    problem: isMemberFilter(problem) ? problem : null };
 }
 
 /** The list a form came from: only this panel's members URL is taken; anything else is the plain list. */
@@ -61,7 +61,7 @@ export function returnQuery(panelId: number, returnTo: string): MemberQuery {
 /** htmx 4's <hx-partial>: the readiness and counts at the top, swapped along with a row or the list. */
 export function SummaryPartial({ panel, summary, query }: { panel: MembersPanel; summary: PanelSummary; query: MemberQuery }) {
   return jsx('hx-partial', { 'hx-target': '#members-summary', 'hx-swap': 'outerHTML' },
-    <MembersSummary panel={panel} validation={summary.validation} counts={summary} problem={query.problem} />);
+    <MembersSummary panel={panel} validation={summary.validation} warnings={summary.warnings} counts={summary} problem={query.problem} />);
 }
 
 /** The members list (page or region), recorded in the audit trail as a view of the rows shown. */

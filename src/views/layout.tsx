@@ -21,7 +21,8 @@ function Navigation({ scope, unread }: Chrome) {
           <li>
             <span class="menu-path" aria-hidden="true">Settings › CII/CPAR ›</span>{' '}
             <a href="/settings/cii-cpar/submissions">Submissions</a>{' '}
-            <a href="/settings/cii-cpar/panels">Panels</a>
+            <a href="/settings/cii-cpar/panels">Panels</a>{' '}
+            <a href="/settings/cii-cpar/settings">Warnings</a>
           </li>
         ) : null}
         {can(scope, 'manage_users') ? (

@@ -31,7 +31,7 @@ export function MembersPage({ panel, listing, today, chrome, notice, bulk }: {
         Each active member is sent to CPAR with their confirmation date for this panel and their last visit
         with any practitioner of the clinic. Fix what is flagged before the 15th.
       </p>
-      <MembersSummary panel={panel} validation={listing.validation} counts={listing} problem={listing.query.problem} />
+      <MembersSummary panel={panel} validation={listing.validation} warnings={listing.warnings} counts={listing} problem={listing.query.problem} />
       <div class="member-tools">
         <SearchForm panelId={panel.id} listing={listing} />
         <a href={candidatesUrl(panel.id)} id="add-patients">Add patients</a>

@@ -1,4 +1,5 @@
 import type { Judgement, RuleReason } from '../domain/validation.ts';
+import type { ReadinessWarning } from '../domain/readiness-warnings.ts';
 
 /**
  * Where each reason is fixed, on a page everyone who sees readiness may open: a missing
@@ -16,9 +17,30 @@ export function fixUrl(panelId: number, reason: RuleReason): string {
   }
 }
 
-/** "Ready", or each reason the panel would fail now, with a link to fix it. */
+function Warnings({ panelId, warnings }: { panelId: number; warnings: ReadinessWarning[] | undefined }) {
+  if (!warnings?.length) return null;
+  return (
+    <ul class="warnings" aria-label="Warnings">
+      {warnings.map((w) => (
+        <li data-warning={w.kind}><span class="warning-mark">Check:</span> <a href={`/settings/cii-cpar/panels/${panelId}/members?problem=${w.kind}`}>{w.message}</a></li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * "Ready", or each reason the panel would fail now, with a link to fix it; then the warnings,
+ * which do not stop a submission.
+ */
 export function Readiness({ panelId, validation }: { panelId: number; validation: Judgement }) {
-  if (validation.ok) return <span class="readiness ready" id={`readiness-${panelId}`}><span class="badge badge-ready">Ready</span></span>;
+  if (validation.ok) {
+    return (
+      <div class="readiness ready" id={`readiness-${panelId}`}>
+        <span class="badge badge-ready">Ready</span>
+        <Warnings panelId={panelId} warnings={validation.warnings} />
+      </div>
+    );
+  }
   return (
     <div class="readiness not-ready" id={`readiness-${panelId}`}>
       <span class="badge badge-not-ready">Not ready</span>
@@ -27,6 +49,7 @@ export function Readiness({ panelId, validation }: { panelId: number; validation
           <li data-reason={f.reason}><a href={fixUrl(panelId, f.reason)}>{f.message}</a></li>
         ))}
       </ul>
+      <Warnings panelId={panelId} warnings={validation.warnings} />
     </div>
   );
 }

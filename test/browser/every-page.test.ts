@@ -27,6 +27,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
+        '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
       ];
       for (const path of pages) {
         const response = await page.goto(`${base}${path}`);
