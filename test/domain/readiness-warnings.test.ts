@@ -28,6 +28,10 @@ warnings.before.each(async () => {
 
 warnings('a patient on two CPAR panels of the clinic warns on both; the panels stay Ready', async () => {
   await db.execute({ sql: "INSERT INTO panel_members (panel_id, patient_id, confirmed_on) VALUES (?, ?, '2026-06-01')", args: [b.panelId, a.patientIds[0]] });
+  // Gathered for every panel at once (the set of shared patients), then for one (member by member).
+  const all = await readinessOfCparPanels(db, now);
+  assert.equal([a.panelId, b.panelId].map((id) => all.get(id)!.warnings!.map((w) => [w.kind, w.count])), [[['on_other_panel', 1]], [['on_other_panel', 1]]]);
+  await db.execute('DELETE FROM panel_readiness');
   assert.equal(await counts(a.panelId), { on_other_panel: 1 });
   assert.equal(await counts(b.panelId), { on_other_panel: 1 });
   assert.ok((await readinessOfCparPanels(db, now, [a.panelId])).get(a.panelId)!.ok, 'a warning fails nothing');

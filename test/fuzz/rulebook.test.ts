@@ -12,6 +12,7 @@ import { openDatabase, type Db } from '../../src/domain/db.ts';
 import { extractPanel, extractRows } from '../../src/domain/extraction.ts';
 import { migrate } from '../../src/domain/migrate.ts';
 import { panelReadiness, readinessOfCparPanels } from '../../src/domain/readiness.ts';
+import { panelWarnings } from '../../src/domain/readiness-warnings.ts';
 import { judgementOf, validateFacts, validatePanel } from '../../src/domain/validation.ts';
 import { acceptedMessage } from '../../src/netcare-sim/accept.ts';
 import { messageFromColumns } from '../../src/netcare/encode-columns.ts';
@@ -92,8 +93,15 @@ rulebook('readiness\'s verdict and reasons are the run\'s, message check include
         const all = await readinessOfCparPanels(db, at);
         for (const [k, panelId] of ids.entries()) {
           const validation = (await panelReadiness(db, panelId, at))!;
-          assert.equal(all.get(panelId), judgementOf(validation), 'stored readiness is the panel\'s readiness');
-          if (k === 0) assert.equal(chosen.get(panelId), judgementOf(validation));
+          const { warnings, ...verdict } = all.get(panelId)!;
+          assert.equal(verdict, judgementOf(validation), 'stored readiness is the panel\'s readiness');
+          // Its warnings, gathered for all panels at once or for one, are the members page's, member by member.
+          assert.equal(warnings, await panelWarnings(db, panelId, at), 'warnings gathered for every panel');
+          if (k === 0) {
+            const { warnings: one, ...alone } = chosen.get(panelId)!;
+            assert.equal(alone, judgementOf(validation));
+            assert.equal(one, warnings, 'warnings gathered for one panel');
+          }
           // The run's own thread: the snapshot, its rules and its message.
           const snapshot = (await extractPanel(db, panelId, at))!;
           assert.equal(validatePanel(snapshot), validation);
