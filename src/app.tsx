@@ -20,6 +20,7 @@ import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
 import { usersRoutes } from './routes/users.tsx';
 import { auditLogRoutes } from './routes/audit-log.tsx';
+import { routeLabel, serviceRoutes } from './routes/service.ts';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -27,7 +28,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('requestId', crypto.randomUUID());
+    const started = performance.now();
     await next();
+    deps.service?.metrics.request(routeLabel(c), c.req.method, c.res.status, (performance.now() - started) / 1000);
     // Pages and fragments may carry health information: never cached, and a URL that can
     // answer with either a page or a fragment says so to caches.
     if (!c.req.path.startsWith('/static/')) {
@@ -53,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(csrf());
 
   app.route('/static', staticRoutes());
+  app.route('/', serviceRoutes);
   app.route('/', authRoutes);
 
   app.use(requireSession);

@@ -18,6 +18,8 @@ export type Config = {
   /** the embedded simulator's storage and how long it takes to confirm */
   netcareSimDatabaseUrl: string;
   netcareSimConfirmDelayMs: number;
+  /** a bearer token that lets a scraper off this machine read /metrics */
+  metricsToken: string | undefined;
   /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
   testKillAt: Checkpoint | undefined;
   /** test-only: the server's clock is real time shifted by this many milliseconds */
@@ -50,6 +52,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? parseDatabaseUrl(env.NETCARE_SIM_DATABASE_URL, 'NETCARE_SIM_DATABASE_URL')
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
+    metricsToken: parseToken(env.METRICS_TOKEN),
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
     testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };
@@ -134,4 +137,11 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+/** A token long enough not to be guessed; unset leaves /metrics to this machine. */
+function parseToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 24 || /\s/.test(value)) throw new ConfigError('METRICS_TOKEN must be at least 24 characters without spaces');
+  return value;
 }

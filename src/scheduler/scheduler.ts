@@ -5,7 +5,8 @@ import { tick, type TickReport } from '../domain/runs.ts';
 import type { PipelineDeps } from '../domain/pipeline.ts';
 import { startHeartbeat } from './heartbeat.ts';
 
-export type Scheduler = { stop(): Promise<void>; idle(): Promise<void> };
+/** lastBeat: when its heartbeat last renewed this process's claims (what /readyz looks at) */
+export type Scheduler = { stop(): Promise<void>; idle(): Promise<void>; lastBeat(): Date };
 
 export type SchedulerOptions = {
   /** how often Pending submissions are checked with Netcare */
@@ -57,6 +58,7 @@ export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): S
     idle: async () => {
       while (running) await running;
     },
+    lastBeat: () => heartbeat.lastBeat(),
   };
 }
 
