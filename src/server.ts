@@ -56,12 +56,20 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
 });
 
+// Graceful shutdown: no new requests, the run in progress stops at a safe point (its sends
+// in flight recorded, its claims released for the next portal), then the database closes.
+let shuttingDown = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }));
     server.close();
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     await scheduler.stop();
     await connection.close();
     db.close();
+    console.log(JSON.stringify({ level: 'info', msg: 'stopped', signal }));
     process.exit(0);
   });
 }

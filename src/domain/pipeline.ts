@@ -24,7 +24,20 @@ export type PipelineDeps = {
    * province's panels do not hold this thread's event loop); in this thread when absent.
    */
   prepare?: PreparePanel;
+  /** true once the process is shutting down: a run stops at its next safe point */
+  stopping?: () => boolean;
 };
+
+/**
+ * A run told to stop (the process got SIGTERM) ends at a safe point: the sends in flight are
+ * done and recorded, no new one is claimed, and the run is left unfinished for the next
+ * portal to resume.
+ */
+export class Stopped extends Error {
+  constructor() {
+    super('stopped at a safe point before the run was done');
+  }
+}
 
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
 export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
@@ -186,7 +199,7 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   // commit per panel instead of two.
   const worker = async () => {
     let record: InStatement[] = [];
-    while (next < ids.length) {
+    while (next < ids.length && !deps.stopping?.()) {
       const id = ids[next++];
       const results = await deps.db.batch([...record, claimStatement(deps, id, snapshotAt)], 'write');
       record = [];
@@ -206,6 +219,7 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   const ended = await Promise.allSettled(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
   const failed = ended.find((e) => e.status === 'rejected');
   if (failed) throw failed.reason;
+  if (next < ids.length) throw new Stopped();
   return tally;
 }
 
