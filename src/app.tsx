@@ -15,6 +15,7 @@ import { staticRoutes } from './routes/static.ts';
 import { panelsRoutes } from './routes/panels.tsx';
 import { panelMembersRoutes } from './routes/panel-members.tsx';
 import { memberChangeRoutes } from './routes/member-changes.tsx';
+import { importRoutes } from './routes/import.tsx';
 import { clinicSettingsRoutes } from './routes/clinic-settings.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
@@ -74,6 +75,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', memberChangeRoutes);
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/cii-cpar', clinicSettingsRoutes);
+  app.route('/settings/cii-cpar', importRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);
   app.route('/settings/audit-log', auditLogRoutes);

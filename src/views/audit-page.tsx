@@ -12,7 +12,7 @@ const ACTION_WORDS: Record<AuditAction, string> = {
 const OBJECT_WORDS: Record<string, string> = {
   panel: 'Panel', panel_members: 'Panel members', panel_member: 'Panel member', patient_search: 'Patient search in panel',
   submission_problems: 'Problems of submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
-  audit_log: 'Audit log',
+  audit_log: 'Audit log', import: 'Import of file',
 };
 const actionWords = (action: string) => ACTION_WORDS[action as AuditAction] ?? action;
 const permissionWords = (names: string) =>

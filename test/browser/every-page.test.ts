@@ -1,5 +1,6 @@
 // Every page of the portal in a real browser, signed in with every permission: no console
 // error, no page error and no Content-Security-Policy violation anywhere.
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
@@ -15,6 +16,9 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
     briefError: '2 patients have no confirmation date for this panel.' });
   await db.execute({ sql: "INSERT INTO submission_problems (submission_id, reason, patient_id) SELECT ?, 'no_confirmation_date', patient_id FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL", args: [submission, panelId] });
   const message = await db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id) VALUES (?, 'CPAR submission failed', 'What failed: …', 0, ?, ?) RETURNING id", args: [admin, panelId, submission] });
+  const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
+  await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
+    args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });
   const { app } = testApp(db, new ManualClock(new Date()));
   try {
     await inBrowser(app, async ({ page, base }) => {
@@ -27,6 +31,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
+        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
       ];
       for (const path of pages) {
