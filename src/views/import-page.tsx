@@ -61,7 +61,7 @@ function Rows<T>({ id, title, section, columns, row }: {
   );
 }
 
-function Preview({ preview }: { preview: ImportPreview }) {
+function Preview({ preview, token }: { preview: ImportPreview; token: string }) {
   return (
     <>
       <dl class="facts" id="import-summary">
@@ -74,6 +74,7 @@ function Preview({ preview }: { preview: ImportPreview }) {
         <div><dt>Practitioners new / changed</dt><dd>{n(preview.practitioners.created)} / {n(preview.practitioners.changed)}</dd></div>
         <div><dt>Visits added</dt><dd>{n(preview.visits)}</dd></div>
       </dl>
+      <ApplyOrCancel token={token} />
       {preview.warnings.length ? (
         <section id="import-warnings" aria-labelledby="import-warnings-heading">
           <h2 id="import-warnings-heading">Blank values stored as not recorded ({n(preview.warnings.length)})</h2>
@@ -91,6 +92,19 @@ function Preview({ preview }: { preview: ImportPreview }) {
       <Rows id="preview-demographics" title="Demographics changed" section={preview.demographics} columns={['Patient', 'Fields']}
         row={(d) => [d.patient, d.fields.join(', ')]} />
     </>
+  );
+}
+
+function ApplyOrCancel({ token }: { token: string }) {
+  return (
+    <div class="actions-row">
+      <form method="post" action={`${importPreviewUrl(token)}/apply`} class="inline">
+        <button type="submit">Apply the import</button>
+      </form>{' '}
+      <form method="post" action={`${importPreviewUrl(token)}/cancel`} class="inline">
+        <button type="submit" class="secondary">Cancel</button>
+      </form>
+    </div>
   );
 }
 
@@ -117,15 +131,8 @@ export function ImportPreviewPage({ stored, preview, problems, message, chrome }
           {preview ? (
             <>
               <p>This is what applying the file would change now. Nothing has been written yet.</p>
-              <Preview preview={preview} />
-              <div class="actions-row">
-                <form method="post" action={`${importPreviewUrl(stored.token)}/apply`} class="inline">
-                  <button type="submit">Apply the import</button>
-                </form>{' '}
-                <form method="post" action={`${importPreviewUrl(stored.token)}/cancel`} class="inline">
-                  <button type="submit" class="secondary">Cancel</button>
-                </form>
-              </div>
+              <Preview preview={preview} token={stored.token} />
+              <ApplyOrCancel token={stored.token} />
             </>
           ) : null}
         </>
