@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
@@ -20,6 +21,8 @@ import { practitionersRoutes } from './routes/practitioners.tsx';
 import { usersRoutes } from './routes/users.tsx';
 import { auditLogRoutes } from './routes/audit-log.tsx';
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -34,6 +37,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('Vary', 'HX-Request, HX-Request-Type');
     }
   });
+  // Nothing reads more than 1 MB of a request (no form of the portal comes near it; there is
+  // no upload): a longer body is refused by its Content-Length, or once 1 MB has streamed in.
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => page(c, <ErrorPage status={413} message="The request was too large: nothing was read or changed." />, 413),
+  }));
   // A per-request nonce, no inline script, no eval: htmx is loaded from /static and its
   // eval-based features (hx-on, js: and trigger filters) are not used anywhere.
   app.use(secureHeaders({
