@@ -44,8 +44,9 @@ const scheduler = startScheduler(pipeline, {
 });
 
 const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label });
-const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
+  console.log(`CPAR portal on http://${shown}:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
