@@ -13,6 +13,7 @@ import {
 } from './members-common.tsx';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
+import { refuseCrossSite } from './cross-site.tsx';
 
 async function showCandidates(c: AppContext, panel: MembersPanel, q: string,
   { notice, form, status = 200 }: { notice?: Addition; form?: AddForm; status?: 200 | 422 } = {}) {
@@ -32,7 +33,8 @@ export const panelMembersRoutes = new Hono<AppEnv>()
     return showMembers(c, panel, memberQuery(params), { notice: await noticeFrom(c, panel, params) });
   })
   // Every member, streamed in chunks: a 5,000-patient panel never sits in memory as one string.
-  .get(`${PANEL}/members.csv`, async (c) => {
+  // A POST from the panel's pages (CSRF-checked), refused when another site started it.
+  .post(`${PANEL}/members.csv`, refuseCrossSite, async (c) => {
     const panel = await loadPanel(c);
     if (!panel) return notFound(c, NO_PANEL);
     const { db, clock } = c.var.deps;

@@ -35,7 +35,9 @@ export function MembersPage({ panel, listing, today, chrome, notice, bulk }: {
       <div class="member-tools">
         <SearchForm panelId={panel.id} listing={listing} />
         <a href={candidatesUrl(panel.id)} id="add-patients">Add patients</a>
-        <a href={csvUrl(panel.id)} id="export-csv" download>Export all members (CSV)</a>
+        <form method="post" action={csvUrl(panel.id)} id="export-csv" class="inline">
+          <button type="submit" class="secondary">Export all members (CSV)</button>
+        </form>
       </div>
       <MembersRegion panel={panel} listing={listing} today={today} notice={notice} bulk={bulk} />
     </Layout>

@@ -234,7 +234,7 @@ property('fuzz: Member list and candidate search (GET)',
   });
 
 // --- Ids in page addresses: every GET that takes one -----------------------------------------
-const PAGES = [`${PANELS}/{id}`, `${PANELS}/{id}/edit`, `${PANELS}/{id}/submissions`, `${PANELS}/{id}/submission`, `${PANELS}/{id}/members.csv`,
+const PAGES = [`${PANELS}/{id}`, `${PANELS}/{id}/edit`, `${PANELS}/{id}/submissions`, `${PANELS}/{id}/submission`,
   '/settings/cii-cpar/submissions/{id}', '/settings/practitioners/{id}/edit', '/inbox/{id}', '/settings/users?done=added&user={id}'];
 property('fuzz: Ids in page addresses (GET)', fc.record({ id: segment, htmx: fc.boolean() }), 20, async ({ id, htmx }, before) => {
   for (const page of PAGES) { // every page with the same id

@@ -206,10 +206,11 @@ listing('an empty panel, reached from its "no patients" reason, says so and link
 });
 
 listing('a missing, inactive or non-numeric panel is 404', async () => {
-  for (const path of [list(99999), list(ids.inactivePanel), '/settings/cii-cpar/panels/abc/members', `${base(99999)}/members.csv`, `${base(ids.inactivePanel)}/candidates?q=a`]) {
+  for (const path of [list(99999), list(ids.inactivePanel), '/settings/cii-cpar/panels/abc/members', `${base(ids.inactivePanel)}/candidates?q=a`]) {
     const res = await request(app, 'GET', path, { cookie });
     assert.is(res.status, 404, path);
   }
+  for (const panel of [99999, ids.inactivePanel]) assert.is((await request(app, 'POST', `${base(panel)}/members.csv`, { cookie })).status, 404);
 });
 
 listing.run();
@@ -467,7 +468,7 @@ csv.before(setup);
 
 csv('every member, not paginated, with a header row, as a UTF-8 attachment named after the panel', async () => {
   const big = await addClinicPanel(db, { name: 'Export', number: 'PNL/7 "x"', patients: 130 });
-  const res = await request(app, 'GET', `${base(big.panelId)}/members.csv`, { cookie });
+  const res = await request(app, 'POST', `${base(big.panelId)}/members.csv`, { cookie });
   assert.is(res.status, 200);
   assert.is(res.headers.get('Content-Type'), 'text/csv; charset=utf-8');
   assert.is(res.headers.get('Content-Disposition'), 'attachment; filename="panel-PNL-7--x--members-2026-11-10.csv"');
@@ -479,7 +480,7 @@ csv('every member, not paginated, with a header row, as a UTF-8 attachment named
   assert.is(lines.length, 1 + 130 + 1, 'header, every member, final CRLF');
   assert.is(lines[131], '');
   assert.match(lines[1], /^\d{9},Testperson,Pat0,1980-05-17,F,2026-06-01,2026-09-01,Active$/);
-  const named = await request(app, 'GET', `${base(main.panelId)}/members.csv`, { cookie });
+  const named = await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie });
   assert.match(named.headers.get('Content-Disposition') ?? '', 'filename="panel-PNL-MAIN-members-2026-11-10.csv"');
 });
 
@@ -489,13 +490,13 @@ csv('commas, quotes and line breaks are quoted; formula starts get a leading quo
   await join(panel.panelId, tricky, null);
   const plus = await addPatient({ uli: '999888776', last: '+1', first: '@SUM(A1)', status: 'moved_away' });
   await join(panel.panelId, plus, '2026-02-03');
-  const body = await (await request(app, 'GET', `${base(panel.panelId)}/members.csv`, { cookie })).text();
+  const body = await (await request(app, 'POST', `${base(panel.panelId)}/members.csv`, { cookie })).text();
   assert.ok(body.includes('999888777,"Doe, ""Jr""\nthe 2nd","\'=HYPERLINK(""http://x"")",1975-03-04,M,,,Active\r\n'), body);
   assert.ok(body.includes("999888776,'+1,'@SUM(A1),1975-03-04,M,2026-02-03,,Moved away\r\n"), body);
 });
 
 csv('every export is in the audit trail with the number of patients', async () => {
-  await request(app, 'GET', `${base(main.panelId)}/members.csv`, { cookie });
+  await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie });
   const exports = await auditRows('export');
   assert.equal({ ...exports[exports.length - 1] }, { object_type: 'panel_members', object_id: String(main.panelId), patients: null, patient_count: 10 });
 });
@@ -509,7 +510,7 @@ guard.before(setup);
 guard('a user without the CII/CPAR settings permission gets 403 on every members route, GET and POST, and nothing changes', async () => {
   const p = main.panelId;
   const routes: ['GET' | 'POST', string, Record<string, string>?][] = [
-    ['GET', list(p)], ['GET', list(p, '?problem=no_last_visit')], ['GET', `${base(p)}/members.csv`], ['GET', `${base(p)}/candidates?q=smith`],
+    ['GET', list(p)], ['GET', list(p, '?problem=no_last_visit')], ['POST', `${base(p)}/members.csv`], ['GET', `${base(p)}/candidates?q=smith`],
     ['POST', `${base(p)}/members/${ids.smithers}/confirmation`], ['POST', `${base(p)}/members/${ids.smith}/removal`],
     ['POST', `${base(p)}/confirmations`, { patient_id: String(ids.smithers) }], ['POST', list(p), { patient_id: String(ids.outsider) }],
   ];
