@@ -85,6 +85,16 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   );
 }
 
+/**
+ * Without JavaScript, after a change: a redirect to the list as it was, carrying the notice.
+ * A search (a ULI or a name) never goes into the Location: that list is shown in place.
+ */
+export async function backToList(c: AppContext, panel: MembersPanel, query: MemberQuery, notice: Record<string, string | number>, anchor = '') {
+  if (!query.q) return c.redirect(`${membersUrl(panel.id, query, notice)}${anchor}`, 303);
+  const params = new URLSearchParams(Object.entries(notice).map(([k, v]) => [k, String(v)]));
+  return showMembers(c, panel, query, { notice: await noticeFrom(c, panel, params) });
+}
+
 const CHANGE_KINDS: ChangeKind[] = ['confirm', 'reconfirm', 'remove'];
 
 /**

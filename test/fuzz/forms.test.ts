@@ -397,10 +397,13 @@ property('fuzz: Deactivate, reactivate or delete a panel',
       login.clock.advance(20 * 60_000); // past the throttle window: both outcomes stay reachable
       const before = await snapshot(signInDb);
       const a = await post(login.app, '/login', '', f);
-      expectStatus(a, [303, 401]);
+      expectStatus(a, [303, 401, 422]);
       const after = await snapshot(signInDb);
       if (refused(a, before, after)) {
-        assert.match(a.body, 'The username or password is not correct.');
+        // Over its cap (256 / 1,024 characters) a field is refused as such, before any check.
+        const tooLong = (lastValue(f, 'username')?.trim().length ?? 0) > 256 || (lastValue(f, 'password')?.length ?? 0) > 1024;
+        assert.is(a.status, tooLong ? 422 : 401);
+        assert.match(a.body, tooLong ? / are at most [\d,]+ characters\./ : 'The username or password is not correct.');
         return;
       }
       expectUnchanged(before, after);

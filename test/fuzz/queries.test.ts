@@ -103,7 +103,11 @@ queries('generated mixes of values, repeated parameters included: never a 5xx', 
 });
 
 // Filters that travel in POST bodies (so that a ULI stays out of URLs) are held to the same.
-const FILTERS: [string, string[]][] = [['/settings/audit-log', ['page', 'user', 'uli', 'action', 'from', 'to']]];
+const FILTERS: [string, string[]][] = [
+  ['/settings/audit-log', ['page', 'user', 'uli', 'action', 'from', 'to']],
+  [`/settings/cii-cpar/panels/${panelId}/members/search`, ['q', 'page', 'problem']],
+  [`/settings/cii-cpar/panels/${panelId}/candidates/search`, ['q']],
+];
 queries('every hostile value in every field of the filters sent by POST: never a 5xx', async () => {
   const failures: string[] = [];
   for (const [path, fields] of FILTERS) {
