@@ -1,6 +1,8 @@
 // Configuration from the environment, validated once at start-up: a bad value stops the
 // process with a message naming the variable.
 export type Config = {
+  /** the interface the HTTP server listens on */
+  host: string;
   port: number;
   databaseUrl: string;
   databaseAuthToken: string | undefined;
@@ -26,6 +28,7 @@ export type Config = {
   testClockOffsetMs: number | undefined;
 };
 
+import { isIP } from 'node:net';
 import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
 
 export class ConfigError extends Error {}
@@ -38,6 +41,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "${env.NODE_ENV}")`);
   }
   return {
+    host: parseHost(env.HOST, nodeEnv),
     port: parsePort(env.PORT),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
@@ -56,6 +60,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
     testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };
+}
+
+/**
+ * Loopback outside production, so a development portal with its demo clinic is not on the
+ * network; in production every interface, for the TLS proxy in front of it (HOST narrows it).
+ */
+function parseHost(value: string | undefined, nodeEnv: Config['nodeEnv']): string {
+  if (value === undefined || value === '') return nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1';
+  if (!isIP(value) && !/^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(value)) {
+    throw new ConfigError(`HOST must be an address or host name to listen on, such as 127.0.0.1, 0.0.0.0 or ::1 (got "${value}")`);
+  }
+  return value;
 }
 
 function parsePort(value: string | undefined): number {

@@ -52,8 +52,9 @@ const health = healthChecks({
   scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs },
 });
 const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health } });
-const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
+  console.log(`CPAR portal on http://${shown}:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
 });
 
 // Graceful shutdown: no new requests, the run in progress stops at a safe point (its sends

@@ -28,7 +28,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/submissions?status=failed', '/settings/cii-cpar/panels',
         '/settings/cii-cpar/panels/new', `/settings/cii-cpar/panels/${panelId}`, `/settings/cii-cpar/panels/${panelId}/edit`,
         `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
-        `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
+        `/settings/cii-cpar/panels/${panelId}/candidates`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
         '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,

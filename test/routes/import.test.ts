@@ -100,4 +100,13 @@ importing('a file that is not JSON, or breaks a rule, is refused with where, and
   assert.is((await upload(cookie, '')).status, 422, 'an empty upload');
 });
 
+importing('the upload has its own limit: past the 1 MB of every form, refused past 20 MB with 413', async () => {
+  const cookie = await signIn(app, 'clerk');
+  const roomy = await upload(cookie, `{"patients": []${' '.repeat(1_500_000)}}`);
+  assert.is(roomy.status, 303, 'a 1.5 MB file is read');
+  const huge = await upload(cookie, `{"patients": []${' '.repeat(21 * 1024 * 1024)}}`);
+  assert.is(huge.status, 413);
+  assert.is(await count(db, 'SELECT count(*) FROM import_previews'), 1);
+});
+
 importing.run();
