@@ -45,6 +45,8 @@ export type ExtractionRows = { panel: unknown[] | undefined; practitioners: unkn
  */
 export type Extracted = {
   facts: PanelFacts;
+  /** the members' patient ids, in id order: whom a send discloses, for the audit trail */
+  patientIds: number[];
   snapshot(): PanelSnapshot;
   members(): { panel: Omit<PanelSnapshot, 'patients'>; columns: MemberColumns; order: number[] };
 };
@@ -106,6 +108,7 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   let snapshot: PanelSnapshot | undefined;
   return {
     facts,
+    patientIds: order.map((i) => ids[i]),
     members,
     snapshot() {
       const c = members().columns;

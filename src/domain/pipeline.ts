@@ -27,7 +27,11 @@ export type PipelineDeps = {
 };
 
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
-export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
+export type PreparedPanel = {
+  panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome>;
+  /** whom the message names: a send is audited as a disclosure of each of them */
+  patientIds: number[];
+};
 export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
 /** The in-thread preparation: the snapshot is sent through the Netcare port. */
@@ -36,7 +40,8 @@ export function prepareHere(deps: PipelineDeps): PreparePanel {
     const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
     return {
-      panelId, patientCount: snapshot.patients.length, validation: validatePanel(snapshot),
+      panelId, patientCount: snapshot.patients.length, patientIds: snapshot.patients.map((p) => p.patientId),
+      validation: validatePanel(snapshot),
       send: () => deps.netcare.send(snapshot, submissionId),
     };
   };
@@ -142,7 +147,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
   // Written with the state it led to, in one commit.
-  const disclosed = disclosure(clock, panelId, patientCount, submissionId);
+  const disclosed = disclosure(clock, panelId, prepared.patientIds, submissionId);
   if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.
@@ -150,7 +155,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     // by its key (the snapshot instant kept, so a send again carries the same message).
     return {
       outcome: sent.kind === 'accepted' ? 'pending' : 'unanswered',
-      record: [disclosed, {
+      record: [...disclosed, {
         sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
                      snapshot_at = ?, claimed_by = NULL, claimed_until = NULL
                WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
@@ -159,7 +164,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
       }],
     };
   }
-  await db.execute(disclosed);
+  await db.batch(disclosed, 'write');
   await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
   return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
 }

@@ -9,8 +9,8 @@ async function show(c: AppContext, query: Record<string, string | undefined>) {
   const { filter, problems } = parseAuditFilter(query);
   const { rows, hasNext } = problems.length ? { rows: [], hasNext: false } : await searchAudit(c.var.deps.db, filter);
   // The trail names patients: reading it is itself an access to health information.
-  const patientCount = rows.reduce((n, r) => n + (r.patients?.length ?? 0), 0);
-  await audit(c, { action: 'view', objectType: 'audit_log', patientCount });
+  const shown = rows.flatMap((r) => r.patients.flatMap((p) => (p.patientId === null ? [] : [p.patientId])));
+  await audit(c, { action: 'view', objectType: 'audit_log', patientIds: shown });
   return page(c, <AuditPage rows={rows} hasNext={hasNext} filter={filter} problems={problems} chrome={c.var.chrome} />,
     problems.length ? 422 : 200);
 }

@@ -76,8 +76,14 @@ function FilterForm({ filter, problems }: { filter: AuditFilter; problems: Filte
 }
 
 function Patients({ row }: { row: AuditRow }) {
-  if (row.patients?.length) return <>{row.patients.map((p) => <div>{p.uli} {p.name}</div>)}</>;
-  return <>{row.patientCount !== null ? `${row.patientCount} patient${row.patientCount === 1 ? '' : 's'}` : ''}</>;
+  const count = row.patientCount ?? 0;
+  const more = count - row.patients.length;
+  return (
+    <>
+      {row.patients.map((p) => <div>{p.uli} {p.name}</div>)}
+      {more > 0 ? <div class="more">{row.patients.length ? `and ${more} more` : `${more} patient${more === 1 ? '' : 's'}`}</div> : null}
+    </>
+  );
 }
 
 function PageButton({ filter, page, label }: { filter: AuditFilter; page: number; label: string }) {

@@ -7,6 +7,7 @@ import { CONCURRENCY, type PipelineDeps } from '../../src/domain/pipeline.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { startTestSimulator, simSubmissions } from '../netcare/support/simulator.ts';
 import { freshDb, addUser, count } from '../support/app.ts';
+import { lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
 // The monthly run of March 2027 (after DST started on the 14th): 21:00 MDT.
@@ -67,6 +68,8 @@ pipeline('valid panels go Pending then Submitted; invalid ones Failed with the b
     assert.is((await simSubmissions(w.simulator.url)).length, 1, 'a failed submission sends nothing to Netcare');
     const disclosed = (await w.db.execute("SELECT object_type, object_id, patient_count, username FROM audit_log WHERE action = 'submit'")).rows;
     assert.equal(disclosed.map((r) => [r.object_type, r.object_id, r.patient_count, r.username]), [['panel', String(good.panelId), 4, 'CPAR scheduler']]);
+    const members = (await w.db.execute({ sql: 'SELECT patient_id FROM panel_members WHERE panel_id = ? ORDER BY patient_id', args: [good.panelId] })).rows;
+    assert.equal((await lastAudit(w.db, 'submit')).patientIds, members.map((r) => Number(r.patient_id)), 'the disclosure names every patient sent');
 
     w.clock.advance(MINUTE);
     const second = await tick(w.deps);
