@@ -20,7 +20,8 @@ SELECT a.id, j.key, (SELECT id FROM patients WHERE uli = j.value ->> 'uli'), j.v
 
 -- The hash chain: hash = SHA3-256(previous row's hash || the row's content), hex. The content
 -- is the json_array below (src/domain/audit-chain.ts builds the same one); the first row has
--- no previous hash. Existing rows are chained here, in id order.
+-- no previous hash. Existing rows are chained here, in id order. (An aggregate's own ORDER BY
+-- is not used: sqld's parser refuses it; an ordered subquery is aggregated in its order.)
 DROP TRIGGER audit_log_no_update;
 ALTER TABLE audit_log DROP COLUMN patients;
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
@@ -28,14 +29,14 @@ ALTER TABLE audit_log ADD COLUMN hash TEXT;
 WITH RECURSIVE chain(id, prev, hash) AS (
   SELECT a.id, NULL, lower(hex(sha3(json_array(a.id, a.at, a.at_edmonton, a.user_id, a.username, a.permissions, a.action,
            a.route, a.object_type, a.object_id, a.patient_count, a.request_id,
-           json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name) ORDER BY p.position)
-                   FROM audit_patients p WHERE p.audit_id = a.id))))))
+           json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name))
+                   FROM (SELECT patient_id, uli, name FROM audit_patients WHERE audit_id = a.id ORDER BY position) p))))))
     FROM audit_log a WHERE a.id = (SELECT min(id) FROM audit_log)
   UNION ALL
   SELECT a.id, c.hash, lower(hex(sha3(c.hash || json_array(a.id, a.at, a.at_edmonton, a.user_id, a.username, a.permissions, a.action,
            a.route, a.object_type, a.object_id, a.patient_count, a.request_id,
-           json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name) ORDER BY p.position)
-                   FROM audit_patients p WHERE p.audit_id = a.id))))))
+           json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name))
+                   FROM (SELECT patient_id, uli, name FROM audit_patients WHERE audit_id = a.id ORDER BY position) p))))))
     FROM chain c JOIN audit_log a ON a.id = (SELECT min(id) FROM audit_log WHERE id > c.id)
 )
 UPDATE audit_log SET prev_hash = chain.prev, hash = chain.hash FROM chain WHERE chain.id = audit_log.id;

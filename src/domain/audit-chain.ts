@@ -14,7 +14,8 @@ export function contentSql(row: string, patients: string): string {
 
 /** The JSON list of a stored entry's patients, in the order they were named. */
 export const STORED_PATIENTS = (row: string) =>
-  `(SELECT json_group_array(json_array(p.patient_id, p.uli, p.name) ORDER BY p.position) FROM audit_patients p WHERE p.audit_id = ${row}.id)`;
+  `(SELECT json_group_array(json_array(p.patient_id, p.uli, p.name))
+      FROM (SELECT patient_id, uli, name FROM audit_patients WHERE audit_id = ${row}.id ORDER BY position) p)`;
 
 /** SHA3-256 of the previous hash (empty for the first entry) followed by the content, in hex. */
 export const hashSql = (prev: string, content: string) => `lower(hex(sha3(coalesce(${prev}, '') || ${content})))`;

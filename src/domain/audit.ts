@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
 import { formatEdmontonDateTime } from './edmonton.ts';
 import { contentSql, hashSql } from './audit-chain.ts';
+import { retryWhenBusy } from './busy-retry.ts';
 
 export type AuditAction = 'view' | 'create' | 'edit' | 'delete' | 'export' | 'submit' | 'sign-in' | 'sign-in failed' | 'denied';
 
@@ -46,7 +47,8 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
                          ?8 AS object_type, ?9 AS object_id, ?10 AS request_id,
                          CASE WHEN ?11 THEN (SELECT count(*) ${NAMED}) END AS patient_count,
                          (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS prev,
-                         (SELECT json_group_array(json_array(pt.id, pt.uli, ${NAME}) ORDER BY j.key) ${NAMED}) AS patients) v`,
+                         (SELECT json_group_array(json_array(p.id, p.uli, p.name))
+                            FROM (SELECT pt.id, pt.uli, ${NAME} AS name ${NAMED} ORDER BY j.key) p) AS patients) v`,
     args,
   };
   if (!entry.patientIds?.length) return [append];
@@ -57,7 +59,11 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
   }];
 }
 
-/** Appends one entry to the audit trail. The trail itself refuses updates, deletes and rewrites. */
+/**
+ * Appends one entry to the audit trail. The trail itself refuses updates, deletes and rewrites.
+ * Another portal's write transaction makes sqld answer busy at once (a file waits its busy
+ * timeout): the batch did not apply, so it is tried again for a few seconds.
+ */
 export async function recordAudit(db: Db, clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): Promise<void> {
-  await db.batch(auditStatements(clock, scope, entry, username), 'write');
+  await retryWhenBusy(db, { budgetMs: 5_000, firstDelayMs: 5 }).batch(auditStatements(clock, scope, entry, username), 'write');
 }

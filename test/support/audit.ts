@@ -7,7 +7,8 @@ export type AuditedEntry = { object_type: unknown; object_id: unknown; patient_c
 export async function auditEntries(db: Db, action: string): Promise<AuditedEntry[]> {
   const rows = (await db.execute({
     sql: `SELECT a.object_type, a.object_id, a.patient_count,
-                 (SELECT json_group_array(json_array(p.patient_id, p.uli) ORDER BY p.position) FROM audit_patients p WHERE p.audit_id = a.id) AS named
+                 (SELECT json_group_array(json_array(p.patient_id, p.uli))
+                    FROM (SELECT patient_id, uli FROM audit_patients WHERE audit_id = a.id ORDER BY position) p) AS named
             FROM audit_log a WHERE a.action = ? ORDER BY a.id`,
     args: [action],
   })).rows;
