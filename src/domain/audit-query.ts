@@ -41,7 +41,7 @@ const nextDay = (day: string) => {
 export const OBJECT_NAME = `CASE
     WHEN object_type IN ('panel', 'panel_members', 'panel_member', 'patient_search')
       THEN (SELECT name FROM panels WHERE id = CAST(object_id AS INTEGER))
-    WHEN object_type = 'submission_problems'
+    WHEN object_type IN ('submission_problems', 'submission')
       THEN (SELECT p.name FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = CAST(object_id AS INTEGER))
     WHEN object_type = 'user' THEN (SELECT full_name FROM users WHERE id = CAST(object_id AS INTEGER))
     WHEN object_type = 'practitioner' THEN (SELECT name FROM practitioners WHERE id = CAST(object_id AS INTEGER))

@@ -11,10 +11,13 @@ const ACTION_WORDS: Record<AuditAction, string> = {
 };
 const OBJECT_WORDS: Record<string, string> = {
   panel: 'Panel', panel_members: 'Panel members', panel_member: 'Panel member', patient_search: 'Patient search in panel',
-  submission_problems: 'Problems of submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
+  submission_problems: 'Problems of submission', submission: 'Submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
   audit_log: 'Audit log',
 };
 const actionWords = (action: string) => ACTION_WORDS[action as AuditAction] ?? action;
+/** A clerk's Submit queues the submission; the scheduler's entry is the send itself. */
+export const entryWords = (row: Pick<AuditRow, 'action' | 'objectType'>) =>
+  (row.action === 'submit' && row.objectType === 'submission' ? 'Submitted (queued to send)' : actionWords(row.action));
 const permissionWords = (names: string) =>
   names.split(',').filter(Boolean).map((n) => (isPermission(n) ? PERMISSION_LABELS[n] : n)).join(', ') || '—';
 
@@ -119,7 +122,7 @@ export function AuditPage({ rows, hasNext, filter, problems, chrome }: Props) {
               <td><time datetime={r.at.toISOString()}>{r.atEdmonton}</time></td>
               <td>{r.username ?? '—'}</td>
               <td>{permissionWords(r.permissions)}</td>
-              <td data-action={r.action}>{actionWords(r.action)}</td>
+              <td data-action={r.action}>{entryWords(r)}</td>
               <td><code>{r.route}</code></td>
               <td><AuditObject row={r} /></td>
               <td><Patients row={r} /></td>
