@@ -4,6 +4,7 @@ import { AuditPage } from '../views/audit-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
+import { patientAccessRoutes } from './patient-access.tsx';
 
 async function show(c: AppContext, query: Record<string, string | undefined>) {
   const { filter, problems } = parseAuditFilter(query);
@@ -18,6 +19,7 @@ async function show(c: AppContext, query: Record<string, string | undefined>) {
 export const auditLogRoutes = new Hono<AppEnv>()
   .use(requirePermission('view_audit_log'))
   .get('/', (c) => show(c, {}))
+  .route('/patient-access', patientAccessRoutes)
   // Filtering is a POST so that a patient's ULI never travels in a URL.
   .post('/', async (c) => {
     const form = await c.req.parseBody();
