@@ -42,20 +42,24 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
             patient_count, request_id, prev_hash, hash)
           SELECT v.id, v.at, v.at_edmonton, v.user_id, v.username, v.permissions, v.action, v.route, v.object_type, v.object_id,
                  v.patient_count, v.request_id, v.prev, ${hashSql('v.prev', contentSql('v', 'v.patients'))}
-            FROM (SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id, CAST(?1 AS INTEGER) AS at, ?2 AS at_edmonton,
+            FROM (SELECT w.*, CASE WHEN ?11 THEN json_array_length(w.patients) END AS patient_count FROM (
+                  SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id, CAST(?1 AS INTEGER) AS at, ?2 AS at_edmonton,
                          CAST(?3 AS INTEGER) AS user_id, ?4 AS username, ?5 AS permissions, ?6 AS action, ?7 AS route,
                          ?8 AS object_type, ?9 AS object_id, ?10 AS request_id,
-                         CASE WHEN ?11 THEN (SELECT count(*) ${NAMED}) END AS patient_count,
                          (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS prev,
                          (SELECT json_group_array(json_array(p.id, p.uli, p.name))
-                            FROM (SELECT pt.id, pt.uli, ${NAME} AS name ${NAMED} ORDER BY j.key) p) AS patients) v`,
+                            FROM (SELECT pt.id, pt.uli, ${NAME} AS name ${NAMED} ORDER BY j.key) p) AS patients) w) v`,
     args,
   };
   if (!entry.patientIds?.length) return [append];
+  const entryId = '(SELECT max(id) FROM audit_log)';
   return [append, {
     sql: `INSERT INTO audit_patients (audit_id, position, patient_id, uli, name)
-          SELECT (SELECT max(id) FROM audit_log), j.key, pt.id, pt.uli, ${NAME} ${NAMED}`,
+          SELECT ${entryId}, j.key, pt.id, pt.uli, ${NAME} ${NAMED}`,
     args,
+  }, {
+    sql: `INSERT INTO audit_ulis (rowid, ulis) SELECT ${entryId}, group_concat(uli, ' ') FROM audit_patients WHERE audit_id = ${entryId}`,
+    args: [],
   }];
 }
 
