@@ -11,20 +11,16 @@ CREATE TABLE audit_patients (
   name       TEXT NOT NULL,
   PRIMARY KEY (audit_id, position)
 ) WITHOUT ROWID;
-
--- Which entries name a ULI, for the audit page's filter and the patient access report: a
--- full-text index with the entry id as rowid and its ULIs as the text. A B-tree on ULI would
--- dirty a random page per patient (50 for a members page, about 1 ms more per request); an
--- FTS5 segment per entry is written in one place and merged later. Only an index: the
--- patients themselves are audit_patients, under the hash chain.
-CREATE VIRTUAL TABLE audit_ulis USING fts5(ulis, content = '', detail = 'none');
+-- Which entries name a ULI: the audit page's filter and the patient access report. (It costs
+-- a members page about 1 ms: its 50 ULIs land on as many pages of the index. An FTS5 index
+-- cost a tenth of that but made sqld stall two writers' batches, 2 runs in 10.)
+CREATE INDEX audit_patients_by_uli ON audit_patients(uli, audit_id);
 
 -- The few patients earlier entries named in their JSON column move to the child table.
 INSERT INTO audit_patients (audit_id, position, patient_id, uli, name)
 SELECT a.id, j.key, (SELECT id FROM patients WHERE uli = j.value ->> 'uli'), j.value ->> 'uli', j.value ->> 'name'
   FROM audit_log a, json_each(a.patients) j
  WHERE a.patients IS NOT NULL;
-INSERT INTO audit_ulis (rowid, ulis) SELECT audit_id, group_concat(uli, ' ') FROM audit_patients GROUP BY audit_id;
 
 -- The hash chain: hash = SHA3-256(previous row's hash || the row's content), hex. The content
 -- is the json_array below (src/domain/audit-chain.ts builds the same one); the first row has

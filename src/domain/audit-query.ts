@@ -47,10 +47,8 @@ export const OBJECT_NAME = `CASE
     WHEN object_type = 'practitioner' THEN (SELECT name FROM practitioners WHERE id = CAST(object_id AS INTEGER))
   END`;
 
-/** Entries whose patients include a ULI (bound with ulisMatch): through the full-text index of ULIs. */
-export const ENTRIES_NAMING_ULI = 'id IN (SELECT rowid FROM audit_ulis WHERE audit_ulis MATCH ?)';
-/** A ULI as an FTS5 query: one quoted token (a ULI is 9 digits, checked before). */
-export const ulisMatch = (uli: string) => `"${uli.replaceAll('"', '')}"`;
+/** Entries whose patients include the ULI bound to it. */
+export const ENTRIES_NAMING_ULI = 'id IN (SELECT audit_id FROM audit_patients WHERE uli = ?)';
 
 /** One page of the audit trail, newest first, filtered; and whether there is a next page. */
 export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; hasNext: boolean }> {
@@ -60,7 +58,7 @@ export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: 
   if (filter.action) { where.push('action = ?'); args.push(filter.action); }
   if (filter.uli) {
     where.push(ENTRIES_NAMING_ULI);
-    args.push(ulisMatch(filter.uli));
+    args.push(filter.uli);
   }
   if (filter.from) { where.push('at >= ?'); args.push(dayStart(filter.from)); }
   if (filter.to) { where.push('at < ?'); args.push(nextDay(filter.to)); }

@@ -57,9 +57,6 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
     sql: `INSERT INTO audit_patients (audit_id, position, patient_id, uli, name)
           SELECT ${entryId}, j.key, pt.id, pt.uli, ${NAME} ${NAMED}`,
     args,
-  }, {
-    sql: `INSERT INTO audit_ulis (rowid, ulis) SELECT ${entryId}, group_concat(uli, ' ') FROM audit_patients WHERE audit_id = ${entryId}`,
-    args: [],
   }];
 }
 

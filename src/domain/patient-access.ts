@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { ENTRIES_NAMING_ULI, OBJECT_NAME, ulisMatch } from './audit-query.ts';
+import { ENTRIES_NAMING_ULI, OBJECT_NAME } from './audit-query.ts';
 
 /** One access to a patient's information, as the trail recorded it. */
 export type PatientAccess = {
@@ -38,7 +38,7 @@ export async function patientAccessReport(db: Db, uli: string): Promise<AccessRe
             LEFT JOIN panels p ON p.id = s.panel_id
            WHERE a.${ENTRIES_NAMING_ULI}
            ORDER BY a.id`,
-    args: [ulisMatch(uli)],
+    args: [uli],
   })]);
   const text = (v: unknown) => (v === null ? null : String(v));
   return {

@@ -55,6 +55,8 @@ chain('a changed entry, a changed patient name and a removed entry are each name
     ["UPDATE audit_log SET at = at + 1 WHERE id = 4", 4],
     ["UPDATE audit_patients SET uli = '999999999' WHERE audit_id = 3 AND position = 1", 3],
     ['DELETE FROM audit_log WHERE id = 2', 3],
+    // the database lets a patient row in (a trigger per row cost too much); the hash does not
+    ["INSERT INTO audit_patients (audit_id, position, uli, name) VALUES (1, 9, '123456789', 'Added, Later')", 1],
   ] as const) {
     const { db, url } = await trail();
     await asIntruder(db, tamper);
@@ -74,7 +76,6 @@ chain('the database refuses INSERT OR REPLACE and any insert that reuses an id o
     // a second entry linked to entry 2, beside entry 3: a fork
     "INSERT INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) SELECT 4, 0, 'x', 'view', 'x', hash, 'h' FROM audit_log WHERE id = 2",
     "INSERT INTO audit_log (at, at_edmonton, action, route) VALUES (0, 'x', 'view', 'x')",
-    "INSERT INTO audit_patients (audit_id, position, uli, name) VALUES (1, 9, '123456789', 'Added, Later')",
   ];
   for (const sql of attempts) {
     try {
