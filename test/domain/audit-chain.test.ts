@@ -73,6 +73,8 @@ chain('the database refuses INSERT OR REPLACE and any insert that reuses an id o
     "INSERT OR REPLACE INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) VALUES (1, 0, 'x', 'view', 'x', NULL, 'h')",
     "REPLACE INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) SELECT 2, 0, 'x', 'view', 'x', prev_hash, hash FROM audit_log WHERE id = 2",
     "INSERT INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) VALUES (1, 0, 'x', 'view', 'x', NULL, 'h')",
+    // entry 1 rewritten by REPLACE, even linked to the last hash as a new entry would be
+    "REPLACE INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) SELECT 1, 0, 'x', 'view', 'x', hash, 'h' FROM audit_log WHERE id = 3",
     // a second entry linked to entry 2, beside entry 3: a fork
     "INSERT INTO audit_log (id, at, at_edmonton, action, route, prev_hash, hash) SELECT 4, 0, 'x', 'view', 'x', hash, 'h' FROM audit_log WHERE id = 2",
     "INSERT INTO audit_log (at, at_edmonton, action, route) VALUES (0, 'x', 'view', 'x')",
@@ -120,8 +122,10 @@ for (const store of ['file', 'sqld'] as const) {
       assert.equal(codes, [0, 0], writers.map((w) => w.err()).join('\n'));
       assert.equal(await verifyChain(db).then((c) => c.ok && c.entries), 300);
       const interleaved = (await db.execute('SELECT username FROM audit_log ORDER BY id')).rows.map((r) => r.username);
+      // sqld interleaves the two; SQLite's file lock may let one writer finish first under load
+      // (the other's busy handler sleeps), and the chain must hold either way.
       const switches = interleaved.filter((u, i) => i > 0 && u !== interleaved[i - 1]).length;
-      assert.ok(switches > 1, `the writers overlapped (${switches} switches)`);
+      if (store === 'sqld') assert.ok(switches > 1, `the writers overlapped (${switches} switches)`);
       assert.is(Number((await db.execute('SELECT count(*) AS n FROM audit_patients')).rows[0].n), 300);
       db.close();
     } finally {
