@@ -30,15 +30,18 @@ DROP TRIGGER audit_log_no_update;
 ALTER TABLE audit_log DROP COLUMN patients;
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
+-- A send to Netcare: the ULIs its message named, as a JSON list (src/domain/audit.ts says why
+-- not a row each).
+ALTER TABLE audit_log ADD COLUMN disclosed_ulis TEXT;
 WITH RECURSIVE chain(id, prev, hash) AS (
   SELECT a.id, NULL, lower(hex(sha3(json_array(a.id, a.at, a.at_edmonton, a.user_id, a.username, a.permissions, a.action,
-           a.route, a.object_type, a.object_id, a.patient_count, a.request_id,
+           a.route, a.object_type, a.object_id, a.patient_count, a.request_id, a.disclosed_ulis,
            json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name))
                    FROM (SELECT patient_id, uli, name FROM audit_patients WHERE audit_id = a.id ORDER BY position) p))))))
     FROM audit_log a WHERE a.id = (SELECT min(id) FROM audit_log)
   UNION ALL
   SELECT a.id, c.hash, lower(hex(sha3(c.hash || json_array(a.id, a.at, a.at_edmonton, a.user_id, a.username, a.permissions, a.action,
-           a.route, a.object_type, a.object_id, a.patient_count, a.request_id,
+           a.route, a.object_type, a.object_id, a.patient_count, a.request_id, a.disclosed_ulis,
            json((SELECT json_group_array(json_array(p.patient_id, p.uli, p.name))
                    FROM (SELECT patient_id, uli, name FROM audit_patients WHERE audit_id = a.id ORDER BY position) p))))))
     FROM chain c JOIN audit_log a ON a.id = (SELECT min(id) FROM audit_log WHERE id > c.id)

@@ -8,7 +8,7 @@ import type { Db } from './db.ts';
  */
 export function contentSql(row: string, patients: string): string {
   const cols = ['id', 'at', 'at_edmonton', 'user_id', 'username', 'permissions', 'action', 'route', 'object_type', 'object_id',
-    'patient_count', 'request_id'].map((c) => `${row}.${c}`);
+    'patient_count', 'request_id', 'disclosed_ulis'].map((c) => `${row}.${c}`);
   return `json_array(${cols.join(', ')}, json(${patients}))`;
 }
 

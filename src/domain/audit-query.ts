@@ -47,8 +47,13 @@ export const OBJECT_NAME = `CASE
     WHEN object_type = 'practitioner' THEN (SELECT name FROM practitioners WHERE id = CAST(object_id AS INTEGER))
   END`;
 
-/** Entries whose patients include the ULI bound to it. */
-export const ENTRIES_NAMING_ULI = 'id IN (SELECT audit_id FROM audit_patients WHERE uli = ?)';
+/**
+ * Entries that name a ULI (bound twice, by namingUli): among their patients, or among the
+ * ULIs a send to Netcare disclosed (a JSON list: the quoted ULI matches only a whole one).
+ */
+export const ENTRIES_NAMING_ULI = `(id IN (SELECT audit_id FROM audit_patients WHERE uli = ?)
+  OR (action = 'submit' AND instr(disclosed_ulis, ?) > 0))`;
+export const namingUli = (uli: string) => [uli, `"${uli}"`];
 
 /** One page of the audit trail, newest first, filtered; and whether there is a next page. */
 export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; hasNext: boolean }> {
@@ -58,7 +63,7 @@ export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: 
   if (filter.action) { where.push('action = ?'); args.push(filter.action); }
   if (filter.uli) {
     where.push(ENTRIES_NAMING_ULI);
-    args.push(filter.uli);
+    args.push(...namingUli(filter.uli));
   }
   if (filter.from) { where.push('at >= ?'); args.push(dayStart(filter.from)); }
   if (filter.to) { where.push('at < ?'); args.push(nextDay(filter.to)); }

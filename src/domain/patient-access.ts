@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { ENTRIES_NAMING_ULI, OBJECT_NAME } from './audit-query.ts';
+import { ENTRIES_NAMING_ULI, namingUli, OBJECT_NAME } from './audit-query.ts';
 
 /** One access to a patient's information, as the trail recorded it. */
 export type PatientAccess = {
@@ -36,9 +36,9 @@ export async function patientAccessReport(db: Db, uli: string): Promise<AccessRe
             FROM audit_log a
             LEFT JOIN submissions s ON a.action = 'submit' AND a.request_id = 'submission-' || s.id
             LEFT JOIN panels p ON p.id = s.panel_id
-           WHERE a.${ENTRIES_NAMING_ULI}
+           WHERE a.id IN (SELECT id FROM audit_log WHERE ${ENTRIES_NAMING_ULI})
            ORDER BY a.id`,
-    args: [uli],
+    args: namingUli(uli),
   })]);
   const text = (v: unknown) => (v === null ? null : String(v));
   return {

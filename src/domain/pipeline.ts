@@ -29,8 +29,8 @@ export type PipelineDeps = {
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
 export type PreparedPanel = {
   panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome>;
-  /** whom the message names: a send is audited as a disclosure of each of them */
-  patientIds: number[];
+  /** the ULIs the message names, as a JSON list: the send's audit entry keeps them */
+  ulis: string;
 };
 export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
@@ -40,7 +40,7 @@ export function prepareHere(deps: PipelineDeps): PreparePanel {
     const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
     return {
-      panelId, patientCount: snapshot.patients.length, patientIds: snapshot.patients.map((p) => p.patientId),
+      panelId, patientCount: snapshot.patients.length, ulis: JSON.stringify(snapshot.patients.map((p) => p.uli)),
       validation: validatePanel(snapshot),
       send: () => deps.netcare.send(snapshot, submissionId),
     };
@@ -147,7 +147,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
   // Written with the state it led to, in one commit.
-  const disclosed = disclosure(clock, panelId, prepared.patientIds, submissionId);
+  const disclosed = disclosure(clock, panelId, { count: patientCount, ulis: prepared.ulis }, submissionId);
   if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.

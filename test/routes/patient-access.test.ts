@@ -34,11 +34,12 @@ report.before(async () => {
   await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}/members`, { cookie: clerk });
   clock.advance(60_000);
   await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}/members.csv`, { cookie: clerk });
-  // The scheduler's send: its entry names every patient of the snapshot it sent.
+  // The scheduler's send: its entry keeps every ULI of the message it sent.
   submission = await addSubmission(db, panelId, { status: 'Submitted', createdAt: '2026-11-10T12:02:00-07:00', patientCount: 2 });
   await db.execute({ sql: "UPDATE submissions SET netcare_reference = 'NC-77' WHERE id = ?", args: [submission] });
   clock.advance(60_000);
-  await db.batch(disclosure(clock, panelId, panel.patientIds, submission), 'write');
+  const ulis = (await db.execute({ sql: 'SELECT uli FROM patients WHERE id IN (?, ?) ORDER BY id', args: panel.patientIds })).rows.map((r) => String(r.uli));
+  await db.batch(disclosure(clock, panelId, { count: 2, ulis: JSON.stringify(ulis) }, submission), 'write');
   auditor = await signIn(app, 'auditor');
 });
 
