@@ -24,8 +24,8 @@ export type ImportPreview = {
   practitioners: { created: number; changed: number };
   visits: number;
   warnings: Problem[];
-  /** the patients the import would touch, by id or (new ones) by ULI: what its audit entry names */
-  touched: { uli: string; name: string }[];
+  /** the patients the import would write or take off a panel, by key (file patients) or id: what its audit entry names */
+  touched: { keys: string[]; ids: number[] };
 };
 
 function section<T>(rows: T[]): Section<T> {
@@ -42,7 +42,7 @@ async function current(db: Db, record: ClinicalRecord) {
     { sql: `SELECT p.key, p.name, p.panel_number, p.cpar_enabled, p.active, u.username
               FROM panels p LEFT JOIN users u ON u.id = p.failure_recipient_id
              WHERE p.key IN (SELECT value FROM json_each(?))`, args: [json(record.panels.map((p) => p.key))] },
-    { sql: `SELECT pa.key AS panel, pt.key AS patient, pt.last_name, pt.first_name, m.confirmed_on
+    { sql: `SELECT pa.key AS panel, pt.key AS patient, pt.id AS patient_id, pt.last_name, pt.first_name, m.confirmed_on
               FROM panel_members m JOIN panels pa ON pa.id = m.panel_id JOIN patients pt ON pt.id = m.patient_id
              WHERE pa.key IN (SELECT value FROM json_each(?))`, args: [json(record.panels.map((p) => p.key))] },
     { sql: `SELECT key, uli, last_name, first_name, birth_date, gender, status FROM patients
@@ -136,24 +136,20 @@ export async function previewImport(db: Db, clock: Clock, input: unknown): Promi
   }, { created: 0, changed: 0 });
 
   // The patients whose information the import writes or takes off a panel.
-  const touched = new Map<string, { uli: string; name: string }>();
-  const touch = (key: string) => {
-    const p = inFile.get(key) ?? now.patients.get(key);
-    if (p) touched.set(key, { uli: p.uli, name: name(p) });
-  };
-  for (const key of written) touch(key);
+  const touchedKeys = new Set(written);
   for (const panel of record.panels) for (const m of panel.members) {
     const was = existing.get(`${panel.key}\u0000${m.patient}`);
-    if (!was || (was.confirmed_on ?? null) !== m.confirmedOn) touch(m.patient);
+    if (!was || (was.confirmed_on ?? null) !== m.confirmedOn) touchedKeys.add(m.patient);
   }
-  for (const m of now.members) if (!listed.has(`${m.panel}\u0000${m.patient}`)) touch(String(m.patient));
+  const removedIds = now.members.filter((m) => !listed.has(`${m.panel}\u0000${m.patient}`)).map((m) => Number(m.patient_id));
 
   return {
     ok: true,
     preview: {
       panels: section(panels), patients: section(newPatients), membersAdded: section(added), membersRemoved: section(removed),
       confirmations: section(confirmations), demographics: section(demographics), practitioners,
-      visits: new Set(record.visits.map((v) => JSON.stringify([v.patient, v.practitioner, v.date]))).size - now.existingVisits, warnings: checked.warnings, touched: [...touched.values()],
+      visits: new Set(record.visits.map((v) => JSON.stringify([v.patient, v.practitioner, v.date]))).size - now.existingVisits, warnings: checked.warnings,
+      touched: { keys: [...touchedKeys], ids: removedIds },
     },
   };
 }

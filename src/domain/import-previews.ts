@@ -3,7 +3,7 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
-import { auditStatement } from './audit.ts';
+import { auditStatements } from './audit.ts';
 import { importClinicalRecord, type ImportCounts, type Problem } from './import.ts';
 import { previewImport, type ImportPreview } from './import-preview.ts';
 
@@ -82,12 +82,17 @@ export async function applyImport(db: Db, clock: Clock, scope: Scope, token: str
   const previewed = parsed.ok ? await previewImport(db, clock, parsed.input) : parsed;
   // The audit entry and the dropped file commit with the import, or not at all.
   const result = parsed.ok && previewed.ok
-    ? await importClinicalRecord(db, clock, parsed.input, [
-      { sql: 'UPDATE import_previews SET content = NULL WHERE token = ?', args: [token] },
-      auditStatement(clock, scope, {
-        action: 'edit', objectType: 'import', objectId: String(claimed.file_name), patients: previewed.preview.touched, ...audit,
-      }),
-    ])
+    ? await importClinicalRecord(db, clock, parsed.input, async (tx) => {
+      const { keys, ids } = previewed.preview.touched;
+      const byKey = await tx.execute({ sql: 'SELECT id FROM patients WHERE key IN (SELECT value FROM json_each(?))', args: [JSON.stringify(keys)] });
+      return [
+        { sql: 'UPDATE import_previews SET content = NULL WHERE token = ?', args: [token] },
+        ...auditStatements(clock, scope, {
+          action: 'edit', objectType: 'import', objectId: String(claimed.file_name),
+          patientIds: [...byKey.rows.map((r) => Number(r.id)), ...ids], ...audit,
+        }),
+      ];
+    })
     : null;
   if (!result || !result.ok || !previewed.ok) {
     await db.execute({ sql: 'UPDATE import_previews SET applied_at = NULL WHERE token = ?', args: [token] });

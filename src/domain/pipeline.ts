@@ -40,7 +40,11 @@ export class Stopped extends Error {
 }
 
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
-export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
+export type PreparedPanel = {
+  panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome>;
+  /** the ULIs the message names, as a JSON list: the send's audit entry keeps them */
+  ulis: string;
+};
 export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
 /** The in-thread preparation: the snapshot is sent through the Netcare port. */
@@ -49,7 +53,8 @@ export function prepareHere(deps: PipelineDeps): PreparePanel {
     const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
     return {
-      panelId, patientCount: snapshot.patients.length, validation: validatePanel(snapshot),
+      panelId, patientCount: snapshot.patients.length, ulis: JSON.stringify(snapshot.patients.map((p) => p.uli)),
+      validation: validatePanel(snapshot),
       send: () => deps.netcare.send(snapshot, submissionId),
     };
   };
@@ -155,7 +160,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
   // Written with the state it led to, in one commit.
-  const disclosed = disclosure(clock, panelId, patientCount, submissionId);
+  const disclosed = disclosure(clock, panelId, { count: patientCount, ulis: prepared.ulis }, submissionId);
   if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.
@@ -163,7 +168,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     // by its key (the snapshot instant kept, so a send again carries the same message).
     return {
       outcome: sent.kind === 'accepted' ? 'pending' : 'unanswered',
-      record: [disclosed, {
+      record: [...disclosed, {
         sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
                      snapshot_at = ?, claimed_by = NULL, claimed_until = NULL
                WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
@@ -172,7 +177,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
       }],
     };
   }
-  await db.execute(disclosed);
+  await db.batch(disclosed, 'write');
   await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
   return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
 }

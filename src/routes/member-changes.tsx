@@ -69,7 +69,7 @@ export const memberChangeRoutes = new Hono<AppEnv>()
     const tooEarly = bornAfter(selected.filter((s) => s.confirmedOn === null), date.date);
     if (tooEarly) return refuse(c, form, bornAfterMessage(date.date, tooEarly));
     const result = await confirmMissing(db, clock, c.var.scope, form.panel.id, targets, date.date);
-    if (result.changed) await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientCount: result.changed });
+    if (result.changed) await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientIds: result.patientIds });
     return changed(c, form, 'confirm', selected.length, result);
   })
   // Replaces the confirmation dates of the ticked members: first a check listing from what to what.
@@ -87,7 +87,7 @@ export const memberChangeRoutes = new Hono<AppEnv>()
     if (tooEarly) return refuse(c, form, bornAfterMessage(date.date, tooEarly));
     if (first(form.body, 'confirm') !== 'yes') return showReview(c, form, { kind: 'reconfirm', date: date.date, selected });
     const result = await replaceConfirmations(db, clock, c.var.scope, form.panel.id, ids, date.date);
-    if (result.changed) await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientCount: result.changed });
+    if (result.changed) await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientIds: result.patientIds });
     return changed(c, form, 'reconfirm', selected.length, result);
   })
   // Takes the ticked members off the panel: first a check naming them.
@@ -102,8 +102,7 @@ export const memberChangeRoutes = new Hono<AppEnv>()
     if (first(form.body, 'confirm') !== 'yes') return showReview(c, form, { kind: 'remove', selected });
     const result = await removeMembers(db, clock, c.var.scope, form.panel.id, ids);
     if (result.changed) {
-      await audit(c, { action: 'delete', objectType: 'panel_member', objectId: form.panel.id,
-        patients: selected.map((s) => ({ uli: s.uli, name: s.name })) });
+      await audit(c, { action: 'delete', objectType: 'panel_member', objectId: form.panel.id, patientIds: result.patientIds });
     }
     return changed(c, form, 'remove', selected.length, result);
   })
@@ -116,7 +115,7 @@ export const memberChangeRoutes = new Hono<AppEnv>()
     const refused = undone.ok ? null : undone.reason === 'expired' ? 'expired' as const : 'already_undone' as const;
     const { query } = form;
     if (undone.ok) {
-      await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientCount: undone.restored });
+      await audit(c, { action: 'edit', objectType: 'panel_member', objectId: form.panel.id, patientIds: undone.restoredIds });
     }
     if (!wantsFragment(c)) {
       return backToList(c, form.panel, query, undone.ok

@@ -71,7 +71,8 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   const { db, clock } = c.var.deps;
   const now = clock.now();
   const listing = await listMembers(db, panel.id, query, now);
-  await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, patientCount: listing.rows.length });
+  await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, 
+    patientIds: listing.rows.map((r) => r.patientId) });
   const today = edmontonDate(now);
   if (!wantsFragment(c)) {
     return page(c, <MembersPage panel={panel} listing={listing} today={today} chrome={c.var.chrome} notice={notice} bulk={bulk} />, status);

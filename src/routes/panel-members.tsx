@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { edmontonDate } from '../domain/edmonton.ts';
 import {
-  addMembers, confirmMember, countMembers, getMember, panelSummary, removeMember, searchCandidates, type Addition, type MembersPanel,
+  addMembers, confirmMember, getMember, panelSummary, removeMember, searchCandidates, type Addition, type MembersPanel,
 } from '../domain/panel-members.ts';
-import { membersCsv, membersCsvFileName } from '../domain/members-csv.ts';
+import { exportedPatientIds, membersCsv, membersCsvFileName } from '../domain/members-csv.ts';
 import { MemberRowView, candidatesUrl, returnToValue } from '../views/member-row.tsx';
 import { CandidatesPage, CandidatesRegion, type AddForm } from '../views/member-candidates.tsx';
 import { page, wantsFragment, type AppContext, type AppEnv } from './env.ts';
@@ -18,7 +18,8 @@ import { refuseCrossSite } from './cross-site.tsx';
 async function showCandidates(c: AppContext, panel: MembersPanel, q: string,
   { notice, form, status = 200 }: { notice?: Addition; form?: AddForm; status?: 200 | 422 } = {}) {
   const found = await searchCandidates(c.var.deps.db, panel.id, q);
-  if (q) await audit(c, { action: 'view', objectType: 'patient_search', objectId: panel.id, patientCount: found.candidates.length });
+  if (q) await audit(c, { action: 'view', objectType: 'patient_search', objectId: panel.id, 
+    patientIds: found.candidates.map((p) => p.patientId) });
   const search = { q, ...found };
   if (wantsFragment(c)) return c.html(<CandidatesRegion panelId={panel.id} search={search} notice={notice} form={form} />, status);
   return page(c, <CandidatesPage panel={panel} chrome={c.var.chrome} search={search} notice={notice} form={form} />, status);
@@ -48,7 +49,7 @@ export const panelMembersRoutes = new Hono<AppEnv>()
     if (!panel) return notFound(c, NO_PANEL);
     const { db, clock } = c.var.deps;
     const now = clock.now();
-    await audit(c, { action: 'export', objectType: 'panel_members', objectId: panel.id, patientCount: await countMembers(db, panel.id) });
+    await audit(c, { action: 'export', objectType: 'panel_members', objectId: panel.id, patientIds: await exportedPatientIds(db, panel.id) });
     const pieces = membersCsv(db, panel.id, now);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
@@ -89,8 +90,7 @@ export const panelMembersRoutes = new Hono<AppEnv>()
       ? 'This patient already has a confirmation date; it was kept. To change it, select the patient and choose “Change the date of selected”.'
       : undefined;
     if (confirmed === 'confirmed') {
-      await audit(c, { action: 'edit', objectType: 'panel_member', objectId: panel.id,
-        patients: [{ uli: member.uli, name: `${member.lastName}, ${member.firstName}` }] });
+      await audit(c, { action: 'edit', objectType: 'panel_member', objectId: panel.id, patientIds: [patientId] });
     }
     if (!wantsFragment(c)) {
       if (message) return showMembers(c, panel, query, { status: 409, bulk: { error: message } });
@@ -109,9 +109,9 @@ export const panelMembersRoutes = new Hono<AppEnv>()
     if (!panel) return notFound(c, NO_PANEL);
     const { db, clock } = c.var.deps;
     const query = returnQuery(panel.id, first(await c.req.parseBody(), 'return_to'));
-    const removed = await removeMember(db, panel.id, Number(c.req.param('patientId')));
-    if (!removed) return notFound(c, NO_MEMBER);
-    await audit(c, { action: 'delete', objectType: 'panel_member', objectId: panel.id, patients: [removed] });
+    const patientId = Number(c.req.param('patientId'));
+    if (!(await removeMember(db, panel.id, patientId))) return notFound(c, NO_MEMBER);
+    await audit(c, { action: 'delete', objectType: 'panel_member', objectId: panel.id, patientIds: [patientId] });
     if (!wantsFragment(c)) return backToList(c, panel, query, { removed: 1 });
     // No main content: the row's `outerHTML swapEmpty:true` replaces it with nothing.
     return c.html(<SummaryPartial panel={panel} summary={await panelSummary(db, panel.id, clock.now())} query={query} />);
@@ -142,7 +142,7 @@ export const panelMembersRoutes = new Hono<AppEnv>()
       return showCandidates(c, panel, q, { status: 422, form: { error, selected: new Set(ids ?? []) } });
     }
     const result = await addMembers(c.var.deps.db, panel.id, ids);
-    await audit(c, { action: 'create', objectType: 'panel_member', objectId: panel.id, patientCount: result.added });
+    await audit(c, { action: 'create', objectType: 'panel_member', objectId: panel.id, patientIds: result.addedIds });
     if (!wantsFragment(c)) {
       // The search is left behind: the report needs no ULI or name in the Location.
       const params = new URLSearchParams({ added: String(result.added), already_members: String(result.alreadyMembers), unknown: String(result.unknown) });

@@ -64,7 +64,8 @@ export const submissionHistoryRoutes = new Hono<AppEnv>()
     const problems = await listSubmissionProblems(db, submission.id, { page: pageParam(c) });
     // Names and ULIs are health information: every page of them shown is in the trail.
     if (problems.patients.items.length > 0) {
-      await audit(c, { action: 'view', objectType: 'submission_problems', objectId: submission.id, patientCount: problems.patients.items.length });
+      await audit(c, { action: 'view', objectType: 'submission_problems', objectId: submission.id, 
+        patientIds: problems.patients.items.map((p) => p.patientId) });
     }
     return page(c, <SubmissionPage submission={submission} problems={problems} chrome={c.var.chrome} />);
   });

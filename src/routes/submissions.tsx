@@ -9,6 +9,7 @@ import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
 import { pageNumber, recordId } from './query.ts';
+import { audit } from './audit.ts';
 import { requirePermission } from './guard.tsx';
 
 const NOT_FOUND = 'There is no active CPAR panel with that number.';
@@ -90,6 +91,8 @@ export const submissionRoutes = new Hono<AppEnv>()
       if (wantsFragment(c)) return c.html(await rowView(c, result.row, { message }), 409);
       return page(c, await fullPage(c, { panelId: id, text: message }), 409);
     }
+    // Who asked for the send: the scheduler's entry for the send itself names no one.
+    await audit(c, { action: 'submit', objectType: 'submission', objectId: result.row.last!.id });
     if (wantsFragment(c)) {
       return c.html(<>{await rowView(c, result.row, { queued: true })}<StatusPartial text={queuedText(result.row, now)} /></>);
     }

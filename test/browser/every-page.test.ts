@@ -30,7 +30,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
         `/settings/cii-cpar/panels/${panelId}/candidates`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
-        '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
+        '/settings/users', '/settings/users/new', '/settings/audit-log', '/settings/audit-log/patient-access', '/inbox', `/inbox/${message.rows[0].id}`,
         '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
       ];
@@ -41,6 +41,20 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         assert.ok(await page.locator('h1').count(), `${path} has a heading`);
         found.push(...(await axeViolations(page)).map((v) => `${path} ${v}`));
       }
+      // The patient access report is the answer to a POST (the ULI stays out of the URL): its page and printable view.
+      await page.goto(`${base}/settings/audit-log/patient-access`);
+      const uli = String((await db.execute('SELECT uli FROM patients ORDER BY id LIMIT 1')).rows[0].uli);
+      await page.fill('#report-uli', uli);
+      await Promise.all([page.waitForURL(/patient-access$/), page.click('#report-form button')]);
+      await page.locator('#accesses tbody tr').first().waitFor();
+      if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/patient-access.png`, fullPage: true });
+      found.push(...(await axeViolations(page)).map((v) => `patient access report ${v}`));
+      const [print] = await Promise.all([page.context().waitForEvent('page'), page.click('button:has-text("Printable view")')]);
+      await print.waitForLoadState();
+      await print.locator('#accesses tbody tr').first().waitFor();
+      if (process.env.SCREENSHOTS) await print.screenshot({ path: `${process.env.SCREENSHOTS}/patient-access-print.png`, fullPage: true });
+      found.push(...(await axeViolations(print)).map((v) => `patient access print view ${v}`));
+      await print.close();
       assert.equal(found, [], 'axe-core finds no violation on any page');
       // One htmx interaction that swaps a fragment: the live name-length warning on the form.
       await page.goto(`${base}/settings/cii-cpar/panels/new`);

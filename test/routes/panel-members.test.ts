@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { extractPanel } from '../../src/domain/extraction.ts';
 import { validatePanel } from '../../src/domain/validation.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
+import { auditEntries, lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
 // 12:00 in Edmonton on 10 November 2026 (the default test clock).
@@ -44,9 +45,7 @@ const uliOf = async (patientId: number) => String((await db.execute({ sql: 'SELE
 const members = async () => (await db.execute('SELECT panel_id, patient_id, confirmed_on FROM panel_members ORDER BY 1, 2')).rows.map((r) => Object.values(r).join('|'));
 const rowIds = (doc: Document) => [...doc.querySelectorAll('#members-table tbody tr')].map((tr) => Number(tr.id.replace('member-', '')));
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-async function auditRows(action: string) {
-  return (await db.execute({ sql: 'SELECT object_type, object_id, patients, patient_count FROM audit_log WHERE action = ? ORDER BY id', args: [action] })).rows;
-}
+const auditRows = (action: string) => auditEntries(db, action);
 
 const setup = async () => {
   db = await freshDb();
@@ -194,12 +193,14 @@ listing('pages of 50, with links that keep the filter (a search keeps its pages 
   assert.equal(rowIds(await dom(await request(app, 'GET', list(big.panelId, '?page=99'), { cookie }))), rowIds(third), 'past the end: the last page');
 });
 
-listing('every view of the list is in the audit trail with the number of rows shown', async () => {
+listing('every view of the list is in the audit trail naming each patient shown', async () => {
   const before = (await auditRows('view')).length;
-  await search(main.panelId, { q: 'smith' }, { htmx: true });
+  const shown = rowIds(await dom(await search(main.panelId, { q: 'smith' }, { htmx: true })));
   const rows = await auditRows('view');
   assert.is(rows.length, before + 1);
-  assert.equal({ ...rows[rows.length - 1] }, { object_type: 'panel_members', object_id: String(main.panelId), patients: null, patient_count: 2 });
+  assert.is(shown.length, 2);
+  assert.equal(rows[rows.length - 1], { object_type: 'panel_members', object_id: String(main.panelId), patient_count: 2,
+    patientIds: shown, ulis: await Promise.all(shown.map(uliOf)) });
 });
 
 listing('an empty panel, reached from its "no patients" reason, says so and links to adding patients', async () => {
@@ -247,8 +248,7 @@ confirm('one click confirms today in Edmonton (late evening, UTC already tomorro
   assert.is(text(partial.querySelector('[data-problem=no_confirmation_date]')), 'No confirmation date (1)');
   // The row's forms go on returning to the list as it was.
   assert.is(row.querySelector('input[name=return_to]')?.getAttribute('value'), returnTo);
-  const edit = await auditRows('edit');
-  assert.equal(JSON.parse(String(edit[edit.length - 1].patients)), [{ uli: await uliOf(patient), name: 'Testperson, Pat5' }]);
+  assert.equal((await lastAudit(db, 'edit')).ulis, [await uliOf(patient)]);
 });
 
 confirm('a row without a date offers Confirm, posting to its resource and swapping its own row; a row with one does not', async () => {
@@ -323,8 +323,8 @@ confirm('bulk confirm fills only missing dates: dates already recorded are kept,
   assert.equal(await Promise.all(panel.patientIds.map((id) => confirmedOn(panel.panelId, id))),
     ['2026-11-01', '2026-06-01', '2026-11-01', '2026-11-01', '2026-11-01'], 'the existing 2026-06-01 is kept');
   assert.is(await confirmedOn(foreign.panelId, foreign.patientIds[0]), '2026-06-01', 'another panel is untouched');
-  const edit = await auditRows('edit');
-  assert.equal({ ...edit[edit.length - 1] }, { object_type: 'panel_member', object_id: String(panel.panelId), patients: null, patient_count: 3 });
+  assert.equal(await lastAudit(db, 'edit'), { object_type: 'panel_member', object_id: String(panel.panelId), patient_count: 3,
+    patientIds: panel.patientIds.slice(2), ulis: await Promise.all(panel.patientIds.slice(2).map(uliOf)) }, 'the three confirmed, not the two kept');
 });
 
 confirm('bulk confirm without JavaScript redirects to the list, whose notice and Undo come from the database', async () => {
@@ -403,8 +403,7 @@ change('remove takes the patient off the panel, not out of the clinic; the htmx 
   assert.ok(fragment.querySelector('hx-partial[hx-target="#members-summary"] #members-summary'));
   assert.is(await confirmedOn(main.panelId, ids.future), 'not a member');
   assert.is(await count(db, 'SELECT count(*) FROM patients WHERE id = ?', [ids.future]), 1);
-  const deleted = await auditRows('delete');
-  assert.equal(JSON.parse(String(deleted[deleted.length - 1].patients)), [{ uli: '555000111', name: 'Later, Kim' }]);
+  assert.equal((await lastAudit(db, 'delete')).ulis, ['555000111']);
 });
 
 change('remove without JavaScript redirects back with a notice that names no one', async () => {
@@ -435,8 +434,10 @@ change('at most 20 candidates, with a hint to narrow the search', async () => {
   const doc = await dom(await findCandidates(empty.panelId, 'testperson'));
   assert.is(doc.querySelectorAll('#candidates tbody tr').length, 20);
   assert.match(text(doc.querySelector('#candidates')), 'More patients match');
-  const audited = await auditRows('view');
-  assert.equal({ ...audited[audited.length - 1] }, { object_type: 'patient_search', object_id: String(empty.panelId), patients: null, patient_count: 20 });
+  const shown = [...doc.querySelectorAll('#candidates tbody tr input[name=patient_id]')].map((i) => Number(i.getAttribute('value')));
+  assert.is(shown.length, 20);
+  assert.equal(await lastAudit(db, 'view'), { object_type: 'patient_search', object_id: String(empty.panelId), patient_count: 20,
+    patientIds: shown, ulis: await Promise.all(shown.map(uliOf)) }, 'the 20 patients returned');
 });
 
 change('adding patients counts who was added, who was already on the panel and who does not exist', async () => {
@@ -452,8 +453,8 @@ change('adding patients counts who was added, who was already on the panel and w
   assert.is(await confirmedOn(main.panelId, ids.outsider), null, 'added without a confirmation date');
   assert.is(await confirmedOn(main.panelId, ids.smith), '2026-01-02', 'an existing member is untouched');
   assert.is(await count(db, 'SELECT count(*) FROM panel_members WHERE panel_id = ? AND patient_id = ?', [main.panelId, ids.smith]), 1);
-  const created = await auditRows('create');
-  assert.equal({ ...created[created.length - 1] }, { object_type: 'panel_member', object_id: String(main.panelId), patients: null, patient_count: 1 });
+  assert.equal(await lastAudit(db, 'create'), { object_type: 'panel_member', object_id: String(main.panelId), patient_count: 1,
+    patientIds: [ids.outsider], ulis: [await uliOf(ids.outsider)] }, 'the one added, not the member nor the unknown id');
   const listed = await dom(await request(app, 'GET', list(main.panelId, '?problem=no_confirmation_date'), { cookie }));
   assert.ok(rowIds(listed).includes(ids.outsider), 'and is flagged until confirmed');
 });
@@ -506,10 +507,13 @@ csv('commas, quotes and line breaks are quoted; formula starts get a leading quo
   assert.ok(body.includes("999888776,'+1,'@SUM(A1),1975-03-04,M,2026-02-03,,Moved away\r\n"), body);
 });
 
-csv('every export is in the audit trail with the number of patients', async () => {
-  await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie });
-  const exports = await auditRows('export');
-  assert.equal({ ...exports[exports.length - 1] }, { object_type: 'panel_members', object_id: String(main.panelId), patients: null, patient_count: 10 });
+csv('every export is in the audit trail naming every patient exported', async () => {
+  const body = await (await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie })).text();
+  const exported = body.split('\r\n').slice(1, -1).map((line) => line.split(',')[0]);
+  assert.is(exported.length, 10);
+  const entry = await lastAudit(db, 'export');
+  assert.equal({ ...entry, ulis: [...entry.ulis].sort() }, { object_type: 'panel_members', object_id: String(main.panelId), patient_count: 10,
+    patientIds: entry.patientIds, ulis: [...exported].sort() });
 });
 
 csv.run();
