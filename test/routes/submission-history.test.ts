@@ -222,7 +222,7 @@ history('the panel overview shows the panel, its links, readiness now and the ch
   assert.match(text(flag[0].closest('li')), 'Dr. Locum Smith');
   const links = [...doc.querySelectorAll('#panel-links a')].map((a) => a.getAttribute('href'));
   const base = `/settings/cii-cpar/panels/${panelId}`;
-  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`, `${base}/members.csv`]);
+  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`, `${base}/registry`, `${base}/members.csv`]);
   const readiness = doc.querySelector(`#readiness #readiness-${panelId}`)!;
   assert.match(text(readiness), 'Not ready');
   assert.equal([...readiness.querySelectorAll('[data-reason]')].map((li) => li.getAttribute('data-reason')),
