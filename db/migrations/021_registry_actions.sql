@@ -14,3 +14,7 @@ CREATE TABLE registry_actions (
   at           INTEGER NOT NULL
 );
 CREATE INDEX registry_actions_by_panel ON registry_actions(panel_id, patient_id, kind);
+
+-- An inbox message is a failure's or the registry's news of new mismatches and conflicts:
+-- each leads its reader to its own page.
+ALTER TABLE inbox_messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'failure' CHECK (kind IN ('failure', 'registry'));

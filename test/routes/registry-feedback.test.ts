@@ -74,4 +74,14 @@ page('recording an action redirects back and shows who did what; a bad date is r
   assert.is((await request(app, 'POST', `${URL()}/987654`, { cookie, form: { action: 'contacted' } })).status, 404);
 });
 
+page('the registry’s inbox message leads to this page', async () => {
+  const clerk = Number((await db.execute("SELECT id FROM users WHERE username = 'clerk'")).rows[0].id);
+  const id = Number((await db.execute({
+    sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id, kind) VALUES (?, 'CPAR registry feedback', 'b', 1, ?, NULL, 'registry') RETURNING id",
+    args: [clerk, panel.panelId],
+  })).rows[0].id);
+  const doc = await dom(await request(app, 'GET', `/inbox/${id}`, { cookie: await signIn(app, 'clerk') }));
+  assert.is(doc.querySelector('a#fix-link')?.getAttribute('href'), URL());
+});
+
 page.run();
