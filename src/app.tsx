@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { IMPORT_MAX_BYTES } from './domain/import-previews.ts';
+import { importUrl } from './views/import-page.tsx';
 import { csrf } from 'hono/csrf';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
@@ -16,11 +19,17 @@ import { panelsRoutes } from './routes/panels.tsx';
 import { panelMembersRoutes } from './routes/panel-members.tsx';
 import { memberChangeRoutes } from './routes/member-changes.tsx';
 import { registryFeedbackRoutes } from './routes/registry-feedback.tsx';
+import { importRoutes } from './routes/import.tsx';
 import { clinicSettingsRoutes } from './routes/clinic-settings.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
 import { usersRoutes } from './routes/users.tsx';
 import { auditLogRoutes } from './routes/audit-log.tsx';
+import { routeLabel, serviceRoutes } from './routes/service.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** a multipart upload's boundaries and headers around the file */
+const UPLOAD_FORM_OVERHEAD = 64 * 1024;
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -28,7 +37,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('requestId', crypto.randomUUID());
+    const started = performance.now();
     await next();
+    deps.service?.metrics.request(routeLabel(c), c.req.method, c.res.status, (performance.now() - started) / 1000);
     // Pages and fragments may carry health information: never cached, and a URL that can
     // answer with either a page or a fragment says so to caches.
     if (!c.req.path.startsWith('/static/')) {
@@ -36,6 +47,18 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('Vary', 'HX-Request, HX-Request-Type');
     }
   });
+  // Nothing reads more than 1 MB of a request (no form of the portal comes near it) but the
+  // Import page's upload, which has its own documented limit: a longer body is refused by its
+  // Content-Length, or once the limit has streamed in.
+  const forms = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => page(c, <ErrorPage status={413} message="The request was too large: nothing was read or changed." />, 413),
+  });
+  const upload = bodyLimit({
+    maxSize: IMPORT_MAX_BYTES + UPLOAD_FORM_OVERHEAD,
+    onError: (c) => page(c, <ErrorPage status={413} message={`The file is larger than the import's ${IMPORT_MAX_BYTES / 1024 / 1024} MB limit: nothing was read.`} />, 413),
+  });
+  app.use((c, next) => (c.req.method === 'POST' && c.req.path === importUrl ? upload : forms)(c, next));
   // A per-request nonce, no inline script, no eval: htmx is loaded from /static and its
   // eval-based features (hx-on, js: and trigger filters) are not used anywhere.
   app.use(secureHeaders({
@@ -54,6 +77,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(csrf());
 
   app.route('/static', staticRoutes());
+  app.route('/', serviceRoutes);
   app.route('/', authRoutes);
 
   app.use(requireSession);
@@ -72,6 +96,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/cii-cpar', clinicSettingsRoutes);
   app.route('/settings/cii-cpar', registryFeedbackRoutes);
+  app.route('/settings/cii-cpar', importRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);
   app.route('/settings/audit-log', auditLogRoutes);

@@ -6,6 +6,7 @@ import { ManualClock, systemClock } from './domain/clock.ts';
 import { openDatabase, type Db } from './domain/db.ts';
 import { migrate } from './domain/migrate.ts';
 import { backupDatabase } from './domain/backup.ts';
+import { verifyChain } from './domain/audit-chain.ts';
 import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { createUser } from './domain/users.ts';
 import { checkPassword } from './domain/user-admin.ts';
@@ -31,6 +32,8 @@ Commands:
                                 the monthly run, queued submissions, confirmations, catch-up
   backup <file>                 a consistent copy of a file database, made while the portal
                                 runs, and checked with PRAGMA integrity_check
+  audit verify                  recompute the audit trail's hash chain; names the first entry
+                                changed or missing, and exits 1 when there is one
   help                          show this message
 
 The database is DATABASE_URL (default file:db/cpar.db), as for the server.`;
@@ -152,6 +155,16 @@ const COMMANDS: Record<string, Command> = {
       return 1;
     }
     io.out(`Added user ${positionals[0]} (id ${result.id})${permissions.length ? ` with ${permissions.join(', ')}` : ''}.`);
+    return 0;
+  },
+  async audit(db, args, io) {
+    if (args.length !== 1 || args[0] !== 'verify') throw new UsageError('The audit command has one action: audit verify.');
+    const check = await verifyChain(db);
+    if (!check.ok) {
+      io.err(`The audit trail is broken at entry ${check.brokenAt}: ${check.reason} (${check.entries} entries before it verified).`);
+      return 1;
+    }
+    io.out(`The audit trail verifies: ${check.entries} entries, latest hash ${check.head ?? '(none)'}.`);
     return 0;
   },
   async import(db, args, io) {

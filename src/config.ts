@@ -1,6 +1,8 @@
 // Configuration from the environment, validated once at start-up: a bad value stops the
 // process with a message naming the variable.
 export type Config = {
+  /** the interface the HTTP server listens on */
+  host: string;
   port: number;
   databaseUrl: string;
   databaseAuthToken: string | undefined;
@@ -18,12 +20,15 @@ export type Config = {
   /** the embedded simulator's storage and how long it takes to confirm */
   netcareSimDatabaseUrl: string;
   netcareSimConfirmDelayMs: number;
+  /** a bearer token that lets a scraper off this machine read /metrics */
+  metricsToken: string | undefined;
   /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
   testKillAt: Checkpoint | undefined;
   /** test-only: the server's clock is real time shifted by this many milliseconds */
   testClockOffsetMs: number | undefined;
 };
 
+import { isIP } from 'node:net';
 import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
 
 export class ConfigError extends Error {}
@@ -36,6 +41,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "${env.NODE_ENV}")`);
   }
   return {
+    host: parseHost(env.HOST, nodeEnv),
     port: parsePort(env.PORT),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
@@ -50,9 +56,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? parseDatabaseUrl(env.NETCARE_SIM_DATABASE_URL, 'NETCARE_SIM_DATABASE_URL')
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
+    metricsToken: parseToken(env.METRICS_TOKEN),
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
     testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };
+}
+
+/**
+ * Loopback outside production, so a development portal with its demo clinic is not on the
+ * network; in production every interface, for the TLS proxy in front of it (HOST narrows it).
+ */
+function parseHost(value: string | undefined, nodeEnv: Config['nodeEnv']): string {
+  if (value === undefined || value === '') return nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1';
+  if (!isIP(value) && !/^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(value)) {
+    throw new ConfigError(`HOST must be an address or host name to listen on, such as 127.0.0.1, 0.0.0.0 or ::1 (got "${value}")`);
+  }
+  return value;
 }
 
 function parsePort(value: string | undefined): number {
@@ -134,4 +153,11 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+/** A token long enough not to be guessed; unset leaves /metrics to this machine. */
+function parseToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 24 || /\s/.test(value)) throw new ConfigError('METRICS_TOKEN must be at least 24 characters without spaces');
+  return value;
 }

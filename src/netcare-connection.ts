@@ -8,7 +8,7 @@ import { startSimulator } from './netcare-sim/embed.ts';
 export type NetcareConnection = { netcare: AdaptedNetcare; close(): Promise<void> };
 
 /** The port, and a way to send a message already built (by the preparing thread). */
-export type AdaptedNetcare = Netcare & { sendMessage(message: CparMessage, submissionId: number): Promise<SendOutcome> };
+export type AdaptedNetcare = Netcare & { url: string; sendMessage(message: CparMessage, submissionId: number): Promise<SendOutcome> };
 
 /**
  * The Netcare the portal talks to: NETCARE_URL when set, otherwise the simulator started
@@ -49,6 +49,7 @@ export function adapt(baseUrl: string, label: string, installation: string,
   const key = (submissionId: number) => `${installation}-${submissionId}`;
   return {
     label,
+    url: baseUrl,
     send: (snapshot, submissionId) => sender.submit(messageFromSnapshot(snapshot, submissionId), key(submissionId)),
     sendMessage: (message, submissionId) => sender.submit(message, key(submissionId)),
     status: (reference) => checker.status(reference),

@@ -7,11 +7,14 @@ import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
 import type { TickReport } from './domain/runs.ts';
 import { connectNetcare, type NetcareConnection } from './netcare-connection.ts';
 import { workerId } from './worker-id.ts';
+import type { Metrics } from './service/metrics.ts';
+import { instrumentNetcare } from './service/instrument-netcare.ts';
 import { preparingThread, sharedDatabase } from './preparer/panels.ts';
 
 /** The pipeline's dependencies for this process, with its Netcare connection to close. */
-export async function openPipeline(db: Db, clock: Clock, config: Config): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
-  const netcare = await connectNetcare(config, clock, await installationId(db));
+export async function openPipeline(db: Db, clock: Clock, config: Config, metrics?: Metrics): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
+  const connected = await connectNetcare(config, clock, await installationId(db));
+  const netcare = metrics ? { ...connected, netcare: instrumentNetcare(connected.netcare, metrics) } : connected;
   const checkpoint = config.testKillAt === undefined ? undefined : (step: string) => {
     if (step === config.testKillAt) process.kill(process.pid, 'SIGKILL');
   };

@@ -8,6 +8,8 @@ import { formatDemoUsers } from './demo-users.ts';
 import { openPipeline, sendDemoSubmissions } from './run-pipeline.ts';
 import { describeTick, startScheduler } from './scheduler/scheduler.ts';
 import { createApp } from './app.tsx';
+import { createMetrics } from './service/metrics.ts';
+import { healthChecks } from './service/health.ts';
 
 function configOrExit(): Config {
   try {
@@ -26,7 +28,8 @@ const clock = config.testClockOffsetMs === undefined ? systemClock : offsetClock
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
-const { pipeline, connection } = await openPipeline(db, clock, config);
+const metrics = createMetrics(db);
+const { pipeline, connection } = await openPipeline(db, clock, config, metrics);
 
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
   const demo = await seedDemo(db, clock);
@@ -38,22 +41,36 @@ const scheduler = startScheduler(pipeline, {
   pollIntervalMs: config.pollIntervalMs,
   heartbeatMs: config.heartbeatMs,
   log: (report) => {
+    metrics.tick(report);
     const line = describeTick(report);
     if (line) console.log(line);
   },
 });
 
-const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label });
-const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-  console.log(`CPAR portal on http://localhost:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
+const health = healthChecks({
+  db, netcareUrl: connection.netcare.url, now: () => new Date(),
+  scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs },
+});
+const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health } });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
+  console.log(`CPAR portal on http://${shown}:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
 });
 
+// Graceful shutdown: no new requests, the run in progress stops at a safe point (its sends
+// in flight recorded, its claims released for the next portal), then the database closes.
+let shuttingDown = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }));
     server.close();
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     await scheduler.stop();
     await connection.close();
     db.close();
+    console.log(JSON.stringify({ level: 'info', msg: 'stopped', signal }));
     process.exit(0);
   });
 }

@@ -13,6 +13,16 @@ config('defaults', () => {
   assert.is(c.cookieSecure, false);
 });
 
+config('the server listens on loopback only, except in production where a TLS proxy reaches it', () => {
+  assert.is(loadConfig({}).host, '127.0.0.1');
+  assert.is(loadConfig({ NODE_ENV: 'test' }).host, '127.0.0.1');
+  assert.is(loadConfig({ NODE_ENV: 'production' }).host, '0.0.0.0');
+  assert.is(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.5' }).host, '10.0.0.5');
+  assert.is(loadConfig({ HOST: '::1' }).host, '::1');
+  assert.is(loadConfig({ HOST: 'fe80::1' }).host, 'fe80::1');
+  assert.is(loadConfig({ HOST: 'portal.internal' }).host, 'portal.internal');
+});
+
 config('values from the environment', () => {
   const c = loadConfig({ PORT: '8080', DATABASE_URL: 'http://127.0.0.1:8081', DATABASE_AUTH_TOKEN: 't',
     NETCARE_URL: 'http://127.0.0.1:9000/', NODE_ENV: 'production' });
@@ -39,7 +49,7 @@ config('a claim lapse shorter than two heartbeats, and the test clock in product
 });
 
 for (const [name, value] of [['CPAR_HEARTBEAT_MS', '10'], ['CPAR_CLAIM_LAPSE_MS', 'soon'], ['CPAR_TEST_CLOCK_OFFSET_MS', 'tomorrow'], ['PORT', 'abc'], ['PORT', '70000'], ['DATABASE_URL', 'postgres://x'],
-  ['NETCARE_URL', 'not a url'], ['NETCARE_URL', 'ftp://x'], ['NODE_ENV', 'staging'], ['COOKIE_SECURE', 'maybe']]) {
+  ['NETCARE_URL', 'not a url'], ['NETCARE_URL', 'ftp://x'], ['NODE_ENV', 'staging'], ['COOKIE_SECURE', 'maybe'], ['HOST', 'http://0.0.0.0'], ['HOST', 'a b'], ['HOST', '0.0.0.0:80']]) {
   config(`a bad ${name} stops start-up with a message naming it`, () => {
     try {
       loadConfig({ [name]: value });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -103,6 +104,33 @@ server('first start seeds the demo clinic, prints working credentials once, and 
   } finally {
     again.child.kill('SIGTERM');
     await again.exited;
+  }
+});
+
+/** Whether a TCP connection to address:port is accepted. */
+function accepts(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port, timeout: 2_000 });
+    socket.on('connect', () => { socket.destroy(); resolve(true); });
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+server('outside production the server listens on 127.0.0.1 only, not on the machine\'s other addresses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpar-server-'));
+  const port = await freePort();
+  const run = start({ PORT: String(port), DATABASE_URL: `file:${join(dir, 'cpar.db')}`, NETCARE_SIM_CONFIRM_DELAY_MS: '60000' });
+  try {
+    await until(() => run.out().includes('CPAR portal on'), 20_000);
+    assert.match(run.out(), `CPAR portal on http://127.0.0.1:${port}`);
+    assert.ok(await accepts('127.0.0.1', port));
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4').map((a) => a!.address);
+    assert.ok(others.length > 0, 'this machine has no other address to try');
+    for (const address of others) assert.not.ok(await accepts(address, port), `reachable on ${address}`);
+  } finally {
+    run.child.kill('SIGTERM');
+    await run.exited;
   }
 });
 

@@ -45,6 +45,8 @@ export type ExtractionRows = { panel: unknown[] | undefined; practitioners: unkn
  */
 export type Extracted = {
   facts: PanelFacts;
+  /** the members' ULIs as SQLite listed them (JSON text): whom a send discloses, for the audit trail */
+  uliList(): string;
   snapshot(): PanelSnapshot;
   members(): { panel: Omit<PanelSnapshot, 'patients'>; columns: MemberColumns; order: number[] };
 };
@@ -106,6 +108,7 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   let snapshot: PanelSnapshot | undefined;
   return {
     facts,
+    uliList: () => textOf(lists[3]),
     members,
     snapshot() {
       const c = members().columns;
@@ -123,9 +126,14 @@ export function extractedOf(panelId: number, at: Date, rows: ExtractionRows): Ex
   };
 }
 
+/** A JSON list sent as bytes, as text; an empty list when there is none. */
+function textOf(value: unknown): string {
+  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return '[]';
+  const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
 /** A JSON list sent as bytes; empty when there is none. */
 function listOf<T>(value: unknown): T[] {
-  if (!(value instanceof ArrayBuffer || value instanceof Uint8Array)) return [];
-  const bytes = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(value);
-  return JSON.parse(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')) as T[];
+  return JSON.parse(textOf(value)) as T[];
 }

@@ -29,13 +29,20 @@ export type ImportCounts = {
 /** warnings: blank optional values stored as not recorded, by JSON path */
 export type ImportResult = { ok: true; counts: ImportCounts; warnings: Problem[] } | { ok: false; problems: Problem[] };
 
-export async function importClinicalRecord(db: Db, clock: Clock, input: unknown): Promise<ImportResult> {
+/**
+ * `alsoWrite`: statements made once the import's rows are written (so they can name its new
+ * patients) and committed with it or not at all — its audit entry.
+ */
+export async function importClinicalRecord(db: Db, clock: Clock, input: unknown,
+  alsoWrite?: (tx: Transaction) => Promise<InStatement[]>): Promise<ImportResult> {
   const tx = await db.transaction('write');
   try {
     const checked = checkImport(input, await readExisting(tx, input), edmontonDate(clock.now()));
     if (!checked.ok) return checked;
     const rows = toRows(checked.record);
     const results = await tx.batch(writeStatements(rows, clock.now().getTime()));
+    const more = alsoWrite ? await alsoWrite(tx) : [];
+    if (more.length) await tx.batch(more);
     await tx.commit();
     return { ok: true, counts: countChanges(rows, results), warnings: checked.warnings };
   } finally {

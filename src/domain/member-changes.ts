@@ -45,7 +45,8 @@ function endOfDay(at: number): number {
   return edmontonInstant(year, month, day + 1).getTime();
 }
 
-export type ChangeResult = { change: MemberChange | null; changed: number };
+/** `patientIds`: the members the change touched, for the audit trail */
+export type ChangeResult = { change: MemberChange | null; changed: number; patientIds: number[] };
 
 /**
  * Records a change and applies it in one write batch: the rows as they were, then the change
@@ -71,11 +72,12 @@ async function applyChange(db: Db, clock: Clock, scope: Scope, panelId: number, 
             SELECT last_insert_rowid(), patient_id, confirmed_on, confirmed_by, confirmation_recorded_at ${rows}`,
       args: [panelId, list, date],
     },
-    { sql: `${apply} WHERE panel_id = ?1 AND patient_id IN (SELECT value FROM json_each(?2)) AND ${target}`,
+    { sql: `${apply} WHERE panel_id = ?1 AND patient_id IN (SELECT value FROM json_each(?2)) AND ${target} RETURNING patient_id`,
       args: [panelId, list, date, scope.fullName, now] },
   ], 'write');
   const id = recorded.rows[0]?.id;
-  return { changed: applied.rowsAffected, change: id === undefined ? null : await getChange(db, panelId, Number(id)) };
+  // RETURNING rows, not rowsAffected: the driver reports 0 affected for a statement that returns rows.
+  return { changed: applied.rows.length, patientIds: applied.rows.map((r) => Number(r.patient_id)), change: id === undefined ? null : await getChange(db, panelId, Number(id)) };
 }
 
 const SET_DATE = 'UPDATE panel_members SET confirmed_on = ?3, confirmed_by = ?4, confirmation_recorded_at = ?5';
@@ -117,7 +119,7 @@ export function undoable(change: MemberChange, now: Date): boolean {
 }
 
 export type UndoResult =
-  | { ok: true; change: MemberChange; restored: number; changedSince: number }
+  | { ok: true; change: MemberChange; restored: number; changedSince: number; restoredIds: number[] }
   | { ok: false; reason: 'not_found' | 'expired' | 'already_undone'; change?: MemberChange };
 
 /**
@@ -138,13 +140,14 @@ export async function undoChange(db: Db, clock: Clock, panelId: number, changeId
        SELECT ?1, r.patient_id, r.confirmed_on, r.confirmed_by, r.confirmation_recorded_at
          FROM member_change_rows r JOIN patients pt ON pt.id = r.patient_id
         WHERE r.change_id = ?2 AND ${won}
-       ON CONFLICT DO NOTHING`
+       ON CONFLICT DO NOTHING RETURNING patient_id`
     // Only rows that still hold what this change wrote: its date, recorded at its instant.
     : `UPDATE panel_members AS m SET confirmed_on = r.confirmed_on, confirmed_by = r.confirmed_by,
               confirmation_recorded_at = r.confirmation_recorded_at
          FROM member_change_rows r
         WHERE r.change_id = ?2 AND m.panel_id = ?1 AND m.patient_id = r.patient_id AND ${won}
-          AND m.confirmed_on IS ?4 AND m.confirmation_recorded_at IS ?5`;
+          AND m.confirmed_on IS ?4 AND m.confirmation_recorded_at IS ?5
+       RETURNING patient_id`;
   const [marked, restored] = await db.batch([
     { sql: 'UPDATE member_changes SET undone_at = ?, undo_token = ? WHERE id = ? AND undone_at IS NULL', args: [now, token, changeId] },
     { sql: restore, args: [panelId, changeId, token, change.confirmedOn, change.madeAt.getTime()] },
@@ -152,6 +155,6 @@ export async function undoChange(db: Db, clock: Clock, panelId: number, changeId
   if (marked.rowsAffected === 0) return { ok: false, reason: 'already_undone', change };
   return {
     ok: true, change: { ...change, undoneAt: new Date(now) },
-    restored: restored.rowsAffected, changedSince: change.patientCount - restored.rowsAffected,
+    restored: restored.rows.length, restoredIds: restored.rows.map((r) => Number(r.patient_id)), changedSince: change.patientCount - restored.rows.length,
   };
 }

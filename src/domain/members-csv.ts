@@ -52,3 +52,9 @@ export async function* membersCsv(db: Db, panelId: number, at: Date, chunkSize =
     after = rows[rows.length - 1].patientId;
   }
 }
+
+/** Whom the export names: every member, as membersCsv reads them (the audit trail records each). */
+export async function exportedPatientIds(db: Db, panelId: number): Promise<number[]> {
+  const rows = await db.execute({ sql: 'SELECT patient_id FROM panel_members WHERE panel_id = ? ORDER BY patient_id', args: [panelId] });
+  return rows.rows.map((r) => Number(r.patient_id));
+}

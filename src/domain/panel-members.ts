@@ -224,7 +224,7 @@ export async function searchCandidates(db: Db, panelId: number, q: string): Prom
   return { candidates, more: rows.rows.length > CANDIDATES_SHOWN };
 }
 
-export type Addition = { added: number; alreadyMembers: number; unknown: number };
+export type Addition = { added: number; alreadyMembers: number; unknown: number; addedIds?: number[] };
 
 /** Adds existing patients to the panel, unconfirmed; members already on it are left as they are. */
 export async function addMembers(db: Db, panelId: number, patientIds: number[]): Promise<Addition> {
@@ -236,7 +236,7 @@ export async function addMembers(db: Db, panelId: number, patientIds: number[]):
             ON CONFLICT DO NOTHING RETURNING patient_id`, args: [panelId, ids] },
   ], 'write');
   const missing = Number(unknown.rows[0].n);
-  return { added: inserted.rows.length, unknown: missing, alreadyMembers: new Set(patientIds).size - missing - inserted.rows.length };
+  return { added: inserted.rows.length, addedIds: inserted.rows.map((r) => Number(r.patient_id)), unknown: missing, alreadyMembers: new Set(patientIds).size - missing - inserted.rows.length };
 }
 
 /**

@@ -24,10 +24,27 @@ export type PipelineDeps = {
    * province's panels do not hold this thread's event loop); in this thread when absent.
    */
   prepare?: PreparePanel;
+  /** true once the process is shutting down: a run stops at its next safe point */
+  stopping?: () => boolean;
 };
 
+/**
+ * A run told to stop (the process got SIGTERM) ends at a safe point: the sends in flight are
+ * done and recorded, no new one is claimed, and the run is left unfinished for the next
+ * portal to resume.
+ */
+export class Stopped extends Error {
+  constructor() {
+    super('stopped at a safe point before the run was done');
+  }
+}
+
 /** A panel as the run found it: how many patients, what the rules said, and how to send it. */
-export type PreparedPanel = { panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome> };
+export type PreparedPanel = {
+  panelId: number; patientCount: number; validation: Validation; send(): Promise<SendOutcome>;
+  /** the ULIs the message names, as a JSON list: the send's audit entry keeps them */
+  ulis: string;
+};
 export type PreparePanel = (panelId: number, submissionId: number, snapshotAt: Date) => Promise<PreparedPanel | null>;
 
 /** The in-thread preparation: the snapshot is sent through the Netcare port. */
@@ -36,7 +53,8 @@ export function prepareHere(deps: PipelineDeps): PreparePanel {
     const snapshot = await extractPanel(deps.db, panelId, snapshotAt);
     if (!snapshot) return null;
     return {
-      panelId, patientCount: snapshot.patients.length, validation: validatePanel(snapshot),
+      panelId, patientCount: snapshot.patients.length, ulis: JSON.stringify(snapshot.patients.map((p) => p.uli)),
+      validation: validatePanel(snapshot),
       send: () => deps.netcare.send(snapshot, submissionId),
     };
   };
@@ -142,7 +160,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     return { outcome: 'invalid', record: [] };
   }
   // Written with the state it led to, in one commit.
-  const disclosed = disclosure(clock, panelId, patientCount, submissionId);
+  const disclosed = disclosure(clock, panelId, { count: patientCount, ulis: prepared.ulis }, submissionId);
   if (sent.kind === 'accepted' || sent.kind === 'unanswered') {
     // Committed with the worker's next claim: a crash before it leaves the submission
     // Queued, and sending it again with the same Idempotency-Key gets the same reference.
@@ -150,7 +168,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
     // by its key (the snapshot instant kept, so a send again carries the same message).
     return {
       outcome: sent.kind === 'accepted' ? 'pending' : 'unanswered',
-      record: [disclosed, {
+      record: [...disclosed, {
         sql: `UPDATE submissions SET status = 'Pending', pending_at = ?, netcare_reference = ?, patient_count = ?,
                      snapshot_at = ?, claimed_by = NULL, claimed_until = NULL
                WHERE id = ? AND status = 'Queued' AND claimed_by = ?`,
@@ -159,7 +177,7 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
       }],
     };
   }
-  await db.execute(disclosed);
+  await db.batch(disclosed, 'write');
   await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
   return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
 }
@@ -186,7 +204,7 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   // commit per panel instead of two.
   const worker = async () => {
     let record: InStatement[] = [];
-    while (next < ids.length) {
+    while (next < ids.length && !deps.stopping?.()) {
       const id = ids[next++];
       const results = await deps.db.batch([...record, claimStatement(deps, id, snapshotAt)], 'write');
       record = [];
@@ -206,6 +224,7 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   const ended = await Promise.allSettled(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
   const failed = ended.find((e) => e.status === 'rejected');
   if (failed) throw failed.reason;
+  if (next < ids.length) throw new Stopped();
   return tally;
 }
 

@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
-import { auditStatement } from './audit.ts';
+import { auditStatements } from './audit.ts';
 import { edmontonDate } from './edmonton.ts';
 
 export const WARNING_KINDS = ['on_other_panel', 'stale_visit', 'stale_confirmation'] as const;
@@ -118,7 +118,7 @@ export async function saveClinicSettings(db: Db, clock: Clock, scope: Scope, set
       sql: 'UPDATE clinic_settings SET stale_visit_years = ?, stale_confirmation_years = ?, updated_at = ?, updated_by = ? WHERE id = 1',
       args: [settings.staleVisitYears, settings.staleConfirmationYears, clock.now().getTime(), scope.userId],
     },
-    auditStatement(clock, scope, { action: 'edit', objectType: 'clinic_settings', objectId: 1, ...audit }),
+    ...auditStatements(clock, scope, { action: 'edit', objectType: 'clinic_settings', objectId: 1, ...audit }),
   ], 'write');
   return true;
 }

@@ -5,7 +5,7 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
-import { auditStatement } from './audit.ts';
+import { auditStatements } from './audit.ts';
 import { edmontonDate } from './edmonton.ts';
 
 export type MismatchField = { field: 'lastName' | 'firstName' | 'birthDate' | 'gender'; clinic: string; registry: string };
@@ -128,9 +128,9 @@ export async function recordFeedbackAction(db: Db, clock: Clock, scope: Scope, p
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [panelId, patient.id, item.kind, item.id, action, action === 'confirmed' ? confirmedOn : null, scope.userId, now],
     },
-    auditStatement(clock, scope, {
+    ...auditStatements(clock, scope, {
       action: action === 'removed' ? 'delete' : 'edit', objectType: `registry_${item.kind}`, objectId: item.id,
-      patients: [{ uli: patient.uli, name: patient.name }], ...audit,
+      patientIds: [patient.id], ...audit,
     }),
   ], 'write');
   return { ok: true, patientName: patient.name };

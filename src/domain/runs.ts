@@ -3,7 +3,7 @@ import { dueRuns, MONTHLY_JOB, type DueRun } from './schedule.ts';
 import { claimLapseMs, releaseClaims } from './claims.ts';
 import { inServiceSince } from './installation.ts';
 import { lateRunNotice, recordMissedMonths } from './run-notices.ts';
-import { pollPending, processQueued, type Outcome, type PipelineDeps, type PollTally } from './pipeline.ts';
+import { Stopped, pollPending, processQueued, type Outcome, type PipelineDeps, type PollTally } from './pipeline.ts';
 
 export { dueRuns, MONTHLY_JOB, QUEUED_JOB, type DueRun } from './schedule.ts';
 
@@ -19,7 +19,8 @@ export type RunReport = {
   outcomes: Record<Outcome, number>;
 };
 
-export type TickReport = { runs: RunReport[]; polled: PollTally };
+/** stopped: the process is shutting down and a run was left at a safe point for the next portal */
+export type TickReport = { runs: RunReport[]; polled: PollTally; stopped?: boolean };
 const NOT_POLLED: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
 
 /**
@@ -33,17 +34,23 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { po
   const runs: RunReport[] = [];
   try {
     for (const due of dueRuns(at, await inServiceSince(deps.db, deps.clock))) {
+      if (deps.stopping?.()) break;
       const claimed = await claimDueRun(deps, due, at);
       if (claimed === null) continue;
       deps.checkpoint?.('run-claimed');
       runs.push(await doRun(deps, claimed, due, at.getTime() - due.scheduledFor.getTime() > LATE_AFTER_MS, false));
     }
-    for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
+    if (!deps.stopping?.()) {
+      for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
+    }
   } catch (error) {
+    // Released at once: a run stopped at a safe point is resumed by the next portal without
+    // waiting for its claim to lapse.
     await releaseClaims(deps).catch(() => {});
+    if (error instanceof Stopped) return { runs, polled: NOT_POLLED, stopped: true };
     throw error;
   }
-  return { runs, polled: poll ? await pollPending(deps) : NOT_POLLED };
+  return { runs, polled: poll && !deps.stopping?.() ? await pollPending(deps) : NOT_POLLED };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Clock } from './clock.ts';
 import type { SendOutcome } from './netcare.ts';
 import type { Validation } from './validation.ts';
 import type { Failure, Problem } from './failures.ts';
-import { auditStatement } from './audit.ts';
+import { auditStatements, type Disclosed } from './audit.ts';
 
 export const UNREACHABLE = 'Netcare could not be reached.';
 export const errorAnswered = (status: number) => `Netcare answered with an error (HTTP ${status}).`;
@@ -44,10 +44,10 @@ export function ruleFailure(validation: Validation, patientCount: number): Failu
   return { briefError: validation.briefError!, problems, patientCount };
 }
 
-/** What left the clinic: the panel and how many patients, whatever Netcare answered. */
-export function disclosure(clock: Clock, panelId: number, patientCount: number, submissionId: number): InStatement {
-  return auditStatement(clock, null, {
+/** What left the clinic: the panel and every patient its message named, whatever Netcare answered. */
+export function disclosure(clock: Clock, panelId: number, sent: Disclosed, submissionId: number): InStatement[] {
+  return auditStatements(clock, null, {
     action: 'submit', route: 'pipeline: send to Netcare', objectType: 'panel', objectId: panelId,
-    patientCount, requestId: `submission-${submissionId}`,
+    disclosed: sent, requestId: `submission-${submissionId}`,
   }, 'CPAR scheduler');
 }

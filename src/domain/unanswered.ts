@@ -26,7 +26,7 @@ export async function settleUnanswered(deps: PipelineDeps, s: { id: number; pane
   // nothing, so it fails as the data error it is.
   if (!prepared.validation.ok) return { failed: await failSubmission(db, clock, s.id, expected, ruleFailure(prepared.validation, prepared.patientCount)) };
   const sent = await prepared.send();
-  if (sent.kind !== 'not_sent') await db.execute(disclosure(clock, s.panelId, prepared.patientCount, s.id));
+  if (sent.kind !== 'not_sent') await db.batch(disclosure(clock, s.panelId, { count: prepared.patientCount, ulis: prepared.ulis }, s.id), 'write');
   switch (sent.kind) {
     case 'accepted': return keep(deps, s.id, sent.reference);
     // Not received this time either, or not known again: asked again at the next poll, until

@@ -18,7 +18,7 @@ export function preparingThread(databaseUrl: string, authToken: string | undefin
       if (!prepared) return null;
       const { body, problems } = prepared;
       return {
-        panelId, patientCount: prepared.patientCount, validation: prepared.validation,
+        panelId, patientCount: prepared.patientCount, ulis: prepared.ulis, validation: prepared.validation,
         send: () => (body ? netcare.sendMessage({ body, problems }, submissionId)
           : Promise.reject(new Error('a panel that failed validation has no message to send'))),
       };

@@ -7,6 +7,8 @@ export type PrepareRequest = { panelId: number; submissionId: number; runAtMs: n
 export type PreparedMessage = {
   panelId: number;
   patientCount: number;
+  /** the ULIs the message names, as a JSON list: the send's audit entry keeps them */
+  ulis: string;
   validation: Validation;
   body: Uint8Array | null;
   problems: string[];

@@ -24,7 +24,7 @@ async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Prom
   // A panel that fails the rules is never sent: no message is built for it (nor its names read).
   const members = validation.ok ? extracted.members() : null;
   const message = members && messageFromColumns(members.panel, members.columns, members.order, submissionId);
-  return { panelId, patientCount: extracted.facts.patientCount, validation, body: message?.body ?? null, problems: message?.problems ?? [] };
+  return { panelId, patientCount: extracted.facts.patientCount, ulis: members ? extracted.uliList() : '[]', validation, body: message?.body ?? null, problems: message?.problems ?? [] };
 }
 
 serveRequests(prepare, (prepared) => (prepared?.body ? [prepared.body.buffer as ArrayBuffer] : []));

@@ -4,6 +4,7 @@ import { authenticate, loadScope } from '../domain/users.ts';
 import { recordAudit } from '../domain/audit.ts';
 import { isSignInThrottled, recordSignInAttempt } from '../domain/sign-in-throttle.ts';
 import { clientAddress } from './client-address.ts';
+import { signInFieldsProblem, USERNAME_MAX } from '../domain/sign-in-fields.ts';
 import { createSession, deleteSession } from '../domain/sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 import { page, type AppEnv } from './env.ts';
@@ -24,6 +25,11 @@ export const authRoutes = new Hono<AppEnv>()
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(form.next);
+    const tooLong = signInFieldsProblem(username, password);
+    if (tooLong) {
+      const shown = username.length > USERNAME_MAX ? '' : username;
+      return page(c, <LoginPage username={shown} error={tooLong} next={next === '/' ? undefined : next} />, 422);
+    }
     const address = clientAddress(c);
     // Throttled attempts get the same answer as wrong passwords, and the password is not
     // even checked, so guessing gains nothing while the limit holds.

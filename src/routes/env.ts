@@ -6,8 +6,13 @@ import type { Db } from '../domain/db.ts';
 import type { Scope } from '../domain/permissions.ts';
 import type { Session } from '../domain/sessions.ts';
 import type { Chrome } from '../views/layout.tsx';
+import type { Metrics } from '../service/metrics.ts';
+import type { Readiness } from '../service/health.ts';
 
-export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string };
+/** What the service routes report: this process's metrics and its readiness checks. */
+export type ServiceDeps = { metrics: Metrics; health: { readiness(): Promise<Readiness> } };
+
+export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string; service?: ServiceDeps };
 
 export type AppEnv = {
   Variables: {
@@ -27,6 +32,6 @@ export function wantsFragment(c: Context): boolean {
 }
 
 /** A whole page with its doctype. */
-export function page(c: Context, node: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 500 = 200) {
+export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 = 200) {
   return c.html(html`<!DOCTYPE html>${node}`, status);
 }

@@ -11,6 +11,10 @@ export type Access = 'public' | 'signed-in' | Permission;
 export const ROUTE_ACCESS: { pattern: string; access: Access }[] = [
   { pattern: '/static/*', access: 'public' },
   { pattern: '/login', access: 'public' },
+  // Liveness and readiness for load balancers; metrics check their own scraper (loopback or token).
+  { pattern: '/healthz', access: 'public' },
+  { pattern: '/readyz', access: 'public' },
+  { pattern: '/metrics', access: 'public' },
   // Signing out needs no session (an expired one must still be able to clear its cookie).
   { pattern: '/logout', access: 'public' },
   { pattern: '/', access: 'signed-in' },

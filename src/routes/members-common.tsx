@@ -11,6 +11,7 @@ import { membersUrl } from '../views/member-row.tsx';
 import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppContext } from './env.ts';
 import { audit } from './audit.ts';
+import { pageNumber, recordId, wholeNumber } from './query.ts';
 
 export const PANEL = '/panels/:panelId{[0-9]+}';
 // At most 15 digits, as for ticked ids: a longer one is Infinity to JavaScript, which SQL refuses.
@@ -21,8 +22,8 @@ export const NO_MEMBER = 'That patient is not on this panel.';
 export type Body = Record<string, string | File | (string | File)[]>;
 const all = (body: Body, name: string) => [body[name] ?? []].flat().filter((v): v is string => typeof v === 'string');
 export const first = (body: Body, name: string) => all(body, name)[0] ?? '';
-/** A count or page number from a query string; anything else is 0. */
-export const count = (value: string | null) => (/^\d{1,9}$/.test(value ?? '') ? Number(value) : 0);
+/** A count from a query string; anything else is 0. */
+export const count = (value: string | null) => wholeNumber(value) ?? 0;
 
 /** Ids ticked in a form; null when one is not an id (the form was not ours). */
 export function patientIds(body: Body): number[] | null {
@@ -46,7 +47,7 @@ export async function loadPanel(c: AppContext): Promise<MembersPanel | null> {
 
 export function memberQuery(params: URLSearchParams): MemberQuery {
   const problem = params.get('problem');
-  return { q: (params.get('q') ?? '').trim().slice(0, 100), page: count(params.get('page')) || 1,
+  return { q: (params.get('q') ?? '').trim().slice(0, 100), page: pageNumber(params.get('page')),
     problem: isMemberFilter(problem) ? problem : null };
 }
 
@@ -70,7 +71,8 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   const { db, clock } = c.var.deps;
   const now = clock.now();
   const listing = await listMembers(db, panel.id, query, now);
-  await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, patientCount: listing.rows.length });
+  await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, 
+    patientIds: listing.rows.map((r) => r.patientId) });
   const today = edmontonDate(now);
   if (!wantsFragment(c)) {
     return page(c, <MembersPage panel={panel} listing={listing} today={today} chrome={c.var.chrome} notice={notice} bulk={bulk} />, status);
@@ -82,6 +84,16 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
     </>,
     status,
   );
+}
+
+/**
+ * Without JavaScript, after a change: a redirect to the list as it was, carrying the notice.
+ * A search (a ULI or a name) never goes into the Location: that list is shown in place.
+ */
+export async function backToList(c: AppContext, panel: MembersPanel, query: MemberQuery, notice: Record<string, string | number>, anchor = '') {
+  if (!query.q) return c.redirect(`${membersUrl(panel.id, query, notice)}${anchor}`, 303);
+  const params = new URLSearchParams(Object.entries(notice).map(([k, v]) => [k, String(v)]));
+  return showMembers(c, panel, query, { notice: await noticeFrom(c, panel, params) });
 }
 
 const CHANGE_KINDS: ChangeKind[] = ['confirm', 'reconfirm', 'remove'];
@@ -99,7 +111,7 @@ export async function noticeFrom(c: AppContext, panel: MembersPanel, params: URL
   }
   const refused = params.get('undo_refused');
   if (refused === 'expired' || refused === 'already_undone') return { kind: 'undo-refused', reason: refused };
-  const id = count(params.get('change') ?? params.get('undone'));
+  const id = recordId(params.get('change') ?? params.get('undone'));
   const change = id ? await getChange(db, panel.id, id) : null;
   if (!change) return undefined;
   if (params.has('undone')) {

@@ -11,6 +11,7 @@ import { ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
+import { recordId } from './query.ts';
 
 const NOT_FOUND = 'There is no active panel with that number.';
 const HAS_SUBMISSIONS = (name: string) =>
@@ -81,8 +82,8 @@ export const panelsRoutes = new Hono<AppEnv>()
   .get('/panels/name-length', (c) => c.html(<NameLengthWarning name={c.req.query('name') ?? ''} />))
   // The warning under the recipient when the one chosen cannot fix a panel (hx-get on change).
   .get('/panels/recipient-note', async (c) => {
-    const id = Number(c.req.query('failureRecipientId'));
-    const recipients = Number.isSafeInteger(id) && id > 0 ? (await listPanelChoices(c.var.deps.db, id)).recipients : [];
+    const id = recordId(c.req.query('failureRecipientId'));
+    const recipients = id ? (await listPanelChoices(c.var.deps.db, id)).recipients : [];
     return c.html(<RecipientNote recipient={recipients.find((u) => u.id === id)} />);
   })
   .post('/panels', async (c) => {

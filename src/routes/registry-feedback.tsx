@@ -30,8 +30,8 @@ async function show(c: AppContext, panelId: number, extra: { notice?: string; er
   const panel = await getPanelOverview(db, panelId);
   if (!panel) return notFound(c, 'panel');
   const feedback = await registryFeedback(db, panelId);
-  const patients = feedback ? [...feedback.mismatches, ...feedback.conflicts].flatMap((i) => (i.patient ? [{ uli: i.patient.uli, name: i.patient.name }] : [])) : [];
-  await audit(c, { action: 'view', objectType: 'registry_feedback', objectId: panelId, patients });
+  const patientIds = feedback ? [...feedback.mismatches, ...feedback.conflicts].flatMap((i) => (i.patient ? [i.patient.id] : [])) : [];
+  await audit(c, { action: 'view', objectType: 'registry_feedback', objectId: panelId, patientIds });
   return page(c, <RegistryFeedbackPage panel={panel} feedback={feedback} now={clock.now()} {...extra} chrome={c.var.chrome} />, status);
 }
 

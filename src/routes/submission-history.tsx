@@ -12,6 +12,7 @@ import { ErrorPage } from '../views/error-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
+import { pageNumber } from './query.ts';
 
 /** A path id, or null when it is too big to be one (the pattern already allows digits only). */
 function id(c: AppContext, name: string): number | null {
@@ -20,10 +21,7 @@ function id(c: AppContext, name: string): number | null {
 }
 
 /** `?page=N`; anything else is the first page (the domain clamps a page past the end). */
-function pageParam(c: AppContext): number {
-  const value = Number(c.req.query('page') ?? '1');
-  return Number.isSafeInteger(value) ? value : 1;
-}
+const pageParam = (c: AppContext) => pageNumber(c.req.query('page'));
 
 function notFound(c: AppContext, what: 'panel' | 'submission') {
   return page(c, <ErrorPage status={404} message={`There is no ${what} with that number.`} chrome={c.var.chrome} />, 404);
@@ -66,7 +64,8 @@ export const submissionHistoryRoutes = new Hono<AppEnv>()
     const problems = await listSubmissionProblems(db, submission.id, { page: pageParam(c) });
     // Names and ULIs are health information: every page of them shown is in the trail.
     if (problems.patients.items.length > 0) {
-      await audit(c, { action: 'view', objectType: 'submission_problems', objectId: submission.id, patientCount: problems.patients.items.length });
+      await audit(c, { action: 'view', objectType: 'submission_problems', objectId: submission.id, 
+        patientIds: problems.patients.items.map((p) => p.patientId) });
     }
     return page(c, <SubmissionPage submission={submission} problems={problems} chrome={c.var.chrome} />);
   });

@@ -8,6 +8,8 @@ import { SubmissionsPage, SubmitCheckPage } from '../views/submissions-page.tsx'
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
+import { pageNumber, recordId } from './query.ts';
+import { audit } from './audit.ts';
 import { requirePermission } from './guard.tsx';
 
 const NOT_FOUND = 'There is no active CPAR panel with that number.';
@@ -38,14 +40,14 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   const { db, clock } = c.var.deps;
   const now = clock.now();
   // After a Submit without JavaScript, the page says what happened (the row is Queued now).
-  const queuedId = Number(c.req.query('queued'));
-  const queued = Number.isSafeInteger(queuedId) && queuedId > 0 ? await getSubmissionRow(db, queuedId) : null;
+  const queuedId = recordId(c.req.query('queued'));
+  const queued = queuedId ? await getSubmissionRow(db, queuedId) : null;
   const notice = queued?.last?.status === 'Queued' ? queuedText(queued, now) : undefined;
   const sort = c.req.query('sort') === 'status' ? 'status' : 'name';
   // A status the page does not know is ignored: every panel is shown.
   const status = c.req.query('status');
   const { listing, readiness } = await loadSubmissionsPage(db, now, {
-    page: Number(c.req.query('page')) || 1, sort, standing: isStanding(status) ? status : null,
+    page: pageNumber(c.req.query('page')), sort, standing: isStanding(status) ? status : null,
   });
   return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} notice={notice} />;
 }
@@ -89,6 +91,8 @@ export const submissionRoutes = new Hono<AppEnv>()
       if (wantsFragment(c)) return c.html(await rowView(c, result.row, { message }), 409);
       return page(c, await fullPage(c, { panelId: id, text: message }), 409);
     }
+    // Who asked for the send: the scheduler's entry for the send itself names no one.
+    await audit(c, { action: 'submit', objectType: 'submission', objectId: result.row.last!.id });
     if (wantsFragment(c)) {
       return c.html(<>{await rowView(c, result.row, { queued: true })}<StatusPartial text={queuedText(result.row, now)} /></>);
     }

@@ -10,6 +10,7 @@ import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
+import { oneOf, recordId } from './query.ts';
 
 const NOT_FOUND = 'There is no user with that number.';
 const LAST_ADMIN = 'the last enabled user who can modify user permissions';
@@ -82,10 +83,10 @@ const NO_VALUES: NewUserValues = { username: '', fullName: '', permissions: [] }
 export const usersRoutes = new Hono<AppEnv>()
   .use(requirePermission('manage_users'))
   .get('/', async (c) => {
-    const what = c.req.query('done');
-    const id = Number(c.req.query('user'));
-    const user = what && what in DONE && Number.isSafeInteger(id) ? await getUser(c.var.deps.db, id) : null;
-    return listPage(c, user ? { userId: user.id, ...done(c, what as Done, user) } : undefined);
+    const what = oneOf(c.req.query('done'), Object.keys(DONE) as Done[]);
+    const id = recordId(c.req.query('user'));
+    const user = what && id ? await getUser(c.var.deps.db, id) : null;
+    return listPage(c, user && what ? { userId: user.id, ...done(c, what, user) } : undefined);
   })
   .get('/new', (c) => page(c, <NewUserPage chrome={c.var.chrome} values={NO_VALUES} />))
   .post('/', async (c) => {

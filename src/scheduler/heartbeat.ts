@@ -1,7 +1,8 @@
 import { renewClaims } from '../domain/claims.ts';
 import type { PipelineDeps } from '../domain/pipeline.ts';
 
-export type Heartbeat = { stop(): Promise<void> };
+/** lastBeat: when the claims were last renewed (the start, before the first beat) */
+export type Heartbeat = { stop(): Promise<void>; lastBeat(): Date };
 
 /**
  * Renews this process's claims every `everyMs` while it lives; when it dies (kill -9, a
@@ -10,11 +11,13 @@ export type Heartbeat = { stop(): Promise<void> };
  */
 export function startHeartbeat(deps: PipelineDeps, everyMs: number): Heartbeat {
   let beating: Promise<void> = Promise.resolve();
+  let last = new Date();
   const timer = setInterval(() => {
-    beating = renewClaims(deps).catch((error) =>
+    beating = renewClaims(deps).then(() => { last = new Date(); }, (error) =>
       console.error(JSON.stringify({ level: 'error', msg: 'claim renewal failed', error: String(error) })));
   }, everyMs);
   return {
+    lastBeat: () => last,
     async stop() {
       clearInterval(timer);
       await beating;

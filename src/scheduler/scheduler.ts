@@ -5,7 +5,8 @@ import { tick, type TickReport } from '../domain/runs.ts';
 import type { PipelineDeps } from '../domain/pipeline.ts';
 import { startHeartbeat } from './heartbeat.ts';
 
-export type Scheduler = { stop(): Promise<void>; idle(): Promise<void> };
+/** lastBeat: when its heartbeat last renewed this process's claims (what /readyz looks at) */
+export type Scheduler = { stop(): Promise<void>; idle(): Promise<void>; lastBeat(): Date };
 
 export type SchedulerOptions = {
   /** how often Pending submissions are checked with Netcare */
@@ -21,7 +22,10 @@ export type SchedulerOptions = {
  * `pollIntervalMs`. All call the same tick; ticks never overlap in one process, the database
  * keeps two processes apart, and a tick that failed is tried again at the next interval.
  */
-export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): Scheduler {
+export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions): Scheduler {
+  let stopping = false;
+  // A run in progress stops at its next safe point once stop() is called.
+  const deps: PipelineDeps = { ...pipeline, stopping: () => stopping };
   let running: Promise<void> | null = null;
   let again = false;
   let lastPoll = -Infinity;
@@ -30,6 +34,7 @@ export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): S
       again = true;
       return running;
     }
+    if (stopping) return Promise.resolve();
     const poll = Date.now() - lastPoll >= options.pollIntervalMs;
     if (poll) lastPoll = Date.now();
     running = tick(deps, deps.clock.now(), { poll })
@@ -49,6 +54,7 @@ export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): S
   void run();
   return {
     async stop() {
+      stopping = true;
       cron.stop();
       clearInterval(interval);
       await running;
@@ -57,17 +63,19 @@ export function startScheduler(deps: PipelineDeps, options: SchedulerOptions): S
     idle: async () => {
       while (running) await running;
     },
+    lastBeat: () => heartbeat.lastBeat(),
   };
 }
 
 /** One line a tick writes to the log: counts only, never patient data. */
 export function describeTick(report: TickReport): string | null {
   const polled = report.polled;
-  if (!report.runs.length && !polled.submitted && !polled.rejected && !polled.unconfirmed) return null;
+  if (!report.runs.length && !polled.submitted && !polled.rejected && !polled.unconfirmed && !report.stopped) return null;
   return JSON.stringify({
     level: 'info',
     msg: 'scheduler tick',
     runs: report.runs.map((r) => ({ job: r.job, scheduledFor: r.scheduledFor.toISOString(), late: r.late, resumed: r.resumed, queuedByRun: r.queuedByRun, ...r.outcomes })),
     polled,
+    ...(report.stopped ? { stopped: 'a run was left at a safe point for the next portal to resume' } : {}),
   });
 }

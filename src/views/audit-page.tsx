@@ -1,40 +1,12 @@
 import type { AuditFilter, AuditRow, FilterProblem } from '../domain/audit-query.ts';
 import { AUDIT_ACTIONS } from '../domain/audit-query.ts';
-import type { AuditAction } from '../domain/audit.ts';
-import { isPermission, PERMISSION_LABELS } from '../domain/permissions.ts';
+import { AuditObject, actionWords, entryWords, permissionWords } from './audit-words.tsx';
 import { Layout, type Chrome } from './layout.tsx';
-
-// The trail stores codes; people read words.
-const ACTION_WORDS: Record<AuditAction, string> = {
-  view: 'Viewed', create: 'Added', edit: 'Changed', delete: 'Removed', export: 'Exported',
-  submit: 'Sent to Netcare', 'sign-in': 'Signed in', 'sign-in failed': 'Sign-in failed', denied: 'Refused: no permission',
-};
-const OBJECT_WORDS: Record<string, string> = {
-  panel: 'Panel', panel_members: 'Panel members', panel_member: 'Panel member', patient_search: 'Patient search in panel',
-  submission_problems: 'Problems of submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
-  audit_log: 'Audit log',
-};
-const actionWords = (action: string) => ACTION_WORDS[action as AuditAction] ?? action;
-const permissionWords = (names: string) =>
-  names.split(',').filter(Boolean).map((n) => (isPermission(n) ? PERMISSION_LABELS[n] : n)).join(', ') || '—';
 
 /** A request's random id is long: its first 8 characters tell entries of one request apart. The scheduler's ids say what they are. */
 function RequestId({ id }: { id: string | null }) {
   if (!id) return null;
   return /^submission-\d+$/.test(id) ? <>{id.replace('-', ' ')}</> : <code title={id}>{id.slice(0, 8)}</code>;
-}
-
-function AuditObject({ row }: { row: AuditRow }) {
-  if (!row.objectType) return null;
-  const what = OBJECT_WORDS[row.objectType] ?? row.objectType;
-  if (row.objectType === 'permission' && row.objectId && isPermission(row.objectId)) return <>{`${what}: ${PERMISSION_LABELS[row.objectId]}`}</>;
-  if (row.objectType === 'audit_log') return <>{what}</>;
-  return (
-    <>
-      {`${what} ${row.objectId ?? ''}`}
-      {row.objectName ? <span class="object-name">{row.objectName}</span> : null}
-    </>
-  );
 }
 
 type Props = { rows: AuditRow[]; hasNext: boolean; filter: AuditFilter; problems: FilterProblem[]; chrome: Chrome };
@@ -76,8 +48,14 @@ function FilterForm({ filter, problems }: { filter: AuditFilter; problems: Filte
 }
 
 function Patients({ row }: { row: AuditRow }) {
-  if (row.patients?.length) return <>{row.patients.map((p) => <div>{p.uli} {p.name}</div>)}</>;
-  return <>{row.patientCount !== null ? `${row.patientCount} patient${row.patientCount === 1 ? '' : 's'}` : ''}</>;
+  const count = row.patientCount ?? 0;
+  const more = count - row.patients.length;
+  return (
+    <>
+      {row.patients.map((p) => <div>{p.uli} {p.name}</div>)}
+      {more > 0 ? <div class="more">{row.patients.length ? `and ${more} more` : `${more} patient${more === 1 ? '' : 's'}`}</div> : null}
+    </>
+  );
 }
 
 function PageButton({ filter, page, label }: { filter: AuditFilter; page: number; label: string }) {
@@ -96,6 +74,10 @@ export function AuditPage({ rows, hasNext, filter, problems, chrome }: Props) {
     <Layout title="Audit log" chrome={chrome}>
       <h1>Audit log</h1>
       <p class="lead">Who viewed, changed, exported or sent what, and when. Entries cannot be changed or removed.</p>
+      <p>
+        <a href="/settings/audit-log/patient-access">Patient access report</a>: every access to one patient’s information,
+        and each submission to Netcare that contained them, to print or download for a patient who asks.
+      </p>
       <FilterForm filter={filter} problems={problems} />
       {/* On a phone the table scrolls sideways inside its own region, not the whole page. */}
       <div class="table-scroll" role="region" aria-label="Audit entries" tabindex={0}>
@@ -113,7 +95,7 @@ export function AuditPage({ rows, hasNext, filter, problems, chrome }: Props) {
               <td><time datetime={r.at.toISOString()}>{r.atEdmonton}</time></td>
               <td>{r.username ?? '—'}</td>
               <td>{permissionWords(r.permissions)}</td>
-              <td data-action={r.action}>{actionWords(r.action)}</td>
+              <td data-action={r.action}>{entryWords(r)}</td>
               <td><code>{r.route}</code></td>
               <td><AuditObject row={r} /></td>
               <td><Patients row={r} /></td>

@@ -4,6 +4,7 @@ const TITLES: Record<number, string> = {
   403: 'You do not have permission to do this',
   404: 'Not found',
   409: 'Already in progress',
+  413: 'Too large',
   500: 'Something went wrong',
 };
 

@@ -22,7 +22,8 @@ function Navigation({ scope, unread }: Chrome) {
             <span class="menu-path" aria-hidden="true">Settings › CII/CPAR ›</span>{' '}
             <a href="/settings/cii-cpar/submissions">Submissions</a>{' '}
             <a href="/settings/cii-cpar/panels">Panels</a>{' '}
-            <a href="/settings/cii-cpar/settings">Warnings</a>
+            <a href="/settings/cii-cpar/settings">Warnings</a>{' '}
+            <a href="/settings/cii-cpar/import">Import</a>
           </li>
         ) : null}
         {can(scope, 'manage_users') ? (

@@ -1,4 +1,5 @@
 import { Document } from './layout.tsx';
+import { PASSWORD_MAX, USERNAME_MAX } from '../domain/sign-in-fields.ts';
 
 export function LoginPage({ username = '', error, next }: { username?: string; error?: string; next?: string }) {
   return (
@@ -9,9 +10,9 @@ export function LoginPage({ username = '', error, next }: { username?: string; e
         <form method="post" action="/login" class="stack">
           {next ? <input type="hidden" name="next" value={next} /> : null}
           <label for="username">Username</label>
-          <input id="username" name="username" autocomplete="username" required value={username} />
+          <input id="username" name="username" autocomplete="username" required maxlength={USERNAME_MAX} value={username} />
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
+          <input id="password" name="password" type="password" autocomplete="current-password" required maxlength={PASSWORD_MAX} />
           <button type="submit">Sign in</button>
         </form>
       </main>

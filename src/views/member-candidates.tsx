@@ -1,6 +1,6 @@
 import { STATUS_LABELS, type Addition, type Candidate, type MembersPanel } from '../domain/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
-import { candidatesUrl, membersUrl } from './member-row.tsx';
+import { candidateSearchUrl, membersUrl } from './member-row.tsx';
 
 export type CandidateSearch = { q: string; candidates: Candidate[]; more: boolean };
 export type AddForm = { error?: string; selected?: ReadonlySet<number> };
@@ -63,14 +63,14 @@ export function CandidatesRegion({ panelId, search, notice, form = {} }: {
 export function CandidatesPage({ panel, chrome, ...region }: {
   panel: MembersPanel; chrome: Chrome; search: CandidateSearch; notice?: Addition; form?: AddForm;
 }) {
-  const url = candidatesUrl(panel.id);
+  const url = candidateSearchUrl(panel.id); // by POST: a ULI or name typed here never goes into a URL
   return (
     <Layout title="Add patients to a panel" chrome={chrome}>
       <p class="breadcrumb">Settings › CII/CPAR › <a href={membersUrl(panel.id)}>Members of {panel.name}</a></p>
       <h1 class="panel-title">Add patients to {panel.name}</h1>
       <p class="lead">Patients are added without a confirmation date: confirm each with the patient afterwards.</p>
-      <form id="candidate-search" role="search" method="get" action={url}
-        hx-get={url} hx-trigger="input changed delay:300ms, submit" hx-target="#candidates" hx-swap="outerHTML">
+      <form id="candidate-search" role="search" method="post" action={url}
+        hx-post={url} hx-trigger="input changed delay:300ms, submit" hx-target="#candidates" hx-swap="outerHTML">
         <label for="candidate-q">Search by name or ULI</label>{' '}
         <input id="candidate-q" type="search" name="q" value={region.search.q} maxlength={100} autocomplete="off" />{' '}
         <button type="submit">Search</button>

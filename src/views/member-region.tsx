@@ -1,7 +1,8 @@
 import { MEMBERS_PAGE_SIZE, type MembersListing, type MembersPanel } from '../domain/panel-members.ts';
 import type { ChangeKind, MemberChange } from '../domain/member-changes.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
-import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl, panelUrl } from './member-row.tsx';
+import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl, panelUrl, returnToValue } from './member-row.tsx';
+import { MemberSearchButton } from './member-search.tsx';
 import { reconfirmationsUrl, removalsUrl } from './member-review.tsx';
 
 export type MembersNotice =
@@ -81,11 +82,15 @@ function NoLastVisitHelp() {
 function Pagination({ panelId, listing }: { panelId: number; listing: MembersListing }) {
   const { page, pageCount, query } = listing;
   if (pageCount <= 1) return null;
+  // Within a search the pages are POSTs that carry it; otherwise plain links.
+  const to = (p: number, label: string, rel: string) => (query.q
+    ? <MemberSearchButton panelId={panelId} query={{ ...query, page: p }} label={label} rel={rel} />
+    : <a href={membersUrl(panelId, { ...query, page: p })} rel={rel}>{label}</a>);
   return (
     <nav class="pages" aria-label="Pages">
-      {page > 1 ? <a href={membersUrl(panelId, { ...query, page: page - 1 })} rel="prev">← Previous</a> : null}
+      {page > 1 ? to(page - 1, '← Previous', 'prev') : null}
       <span>Page {page} of {pageCount}</span>
-      {page < pageCount ? <a href={membersUrl(panelId, { ...query, page: page + 1 })} rel="next">Next →</a> : null}
+      {page < pageCount ? to(page + 1, 'Next →', 'next') : null}
     </nav>
   );
 }
@@ -98,7 +103,7 @@ export function MembersRegion({ panel, listing, today, notice, bulk = {} }: {
   panel: MembersPanel; listing: MembersListing; today: string; notice?: MembersNotice; bulk?: BulkForm;
 }) {
   const { rows, matching, query, page } = listing;
-  const returnTo = membersUrl(panel.id, query);
+  const returnTo = returnToValue(panel.id, query);
   const filtered = Boolean(query.q || query.problem);
   const first = (page - 1) * MEMBERS_PAGE_SIZE + 1;
   return (

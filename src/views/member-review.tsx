@@ -1,7 +1,8 @@
 import type { Selected } from '../domain/member-changes.ts';
-import type { MembersPanel } from '../domain/panel-members.ts';
+import type { MemberQuery, MembersPanel } from '../domain/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
-import { panelUrl } from './member-row.tsx';
+import { membersUrl, panelUrl, returnToValue } from './member-row.tsx';
+import { MemberSearchButton } from './member-search.tsx';
 
 /** A bulk change that replaces or removes what is there: shown to the user before it is made. */
 export type Review = { kind: 'reconfirm'; date: string; selected: Selected[] } | { kind: 'remove'; selected: Selected[] };
@@ -29,7 +30,7 @@ export function reconfirmSummary(date: string, selected: Selected[]): string[] {
 }
 
 /** The check before the change: the swap target is the members region, whose place it takes. */
-export function ReviewRegion({ panel, review, returnTo }: { panel: MembersPanel; review: Review; returnTo: string }) {
+export function ReviewRegion({ panel, review, query }: { panel: MembersPanel; review: Review; query: MemberQuery }) {
   const action = review.kind === 'reconfirm' ? reconfirmationsUrl(panel.id) : removalsUrl(panel.id);
   const changing = review.kind === 'reconfirm' ? review.selected.filter((s) => s.confirmedOn !== review.date).length : review.selected.length;
   return (
@@ -56,26 +57,28 @@ export function ReviewRegion({ panel, review, returnTo }: { panel: MembersPanel;
         </tbody>
       </table>
       <form method="post" action={action} hx-post={action} hx-target="#members" hx-swap="outerHTML" class="review-actions">
-        <input type="hidden" name="return_to" value={returnTo} />
+        <input type="hidden" name="return_to" value={returnToValue(panel.id, query)} />
         <input type="hidden" name="confirm" value="yes" />
         {review.kind === 'reconfirm' ? <input type="hidden" name="confirmed_on" value={review.date} /> : null}
         {review.selected.map((s) => <input type="hidden" name="patient_id" value={String(s.patientId)} />)}
         <button type="submit" class="danger" disabled={changing === 0}>
           {review.kind === 'reconfirm' ? `Replace with ${review.date}` : `Remove ${patients(review.selected.length)}`}
-        </button>{' '}
-        <a href={returnTo}>Cancel: change nothing</a>
-      </form>
+        </button>
+      </form>{' '}
+      {/* Back to the list as it was; a search goes back by POST, never in a link. */}
+      {query.q ? <MemberSearchButton panelId={panel.id} query={query} label="Cancel: change nothing" />
+        : <a href={membersUrl(panel.id, query)}>Cancel: change nothing</a>}
     </section>
   );
 }
 
 /** Without JavaScript, the same check as a page of its own. */
-export function ReviewPage({ panel, review, returnTo, chrome }: { panel: MembersPanel; review: Review; returnTo: string; chrome: Chrome }) {
+export function ReviewPage({ panel, review, query, chrome }: { panel: MembersPanel; review: Review; query: MemberQuery; chrome: Chrome }) {
   return (
     <Layout title="Check before changing" chrome={chrome}>
-      <p class="breadcrumb">Settings › CII/CPAR › <a href="/settings/cii-cpar/panels">Panels</a> › <a href={returnTo}>Members of {panel.name}</a></p>
+      <p class="breadcrumb">Settings › CII/CPAR › <a href="/settings/cii-cpar/panels">Panels</a> › <a href={membersUrl(panel.id, query)}>Members of {panel.name}</a></p>
       <h1 class="panel-title">Members of {panel.name}</h1>
-      <ReviewRegion panel={panel} review={review} returnTo={returnTo} />
+      <ReviewRegion panel={panel} review={review} query={query} />
     </Layout>
   );
 }

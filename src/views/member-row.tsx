@@ -3,12 +3,26 @@ import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 
 export const panelUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}`;
 export const candidatesUrl = (panelId: number) => `${panelUrl(panelId)}/candidates`;
+export const candidateSearchUrl = (panelId: number) => `${candidatesUrl(panelId)}/search`;
+export const memberSearchUrl = (panelId: number) => `${panelUrl(panelId)}/members/search`;
 export const confirmationsUrl = (panelId: number) => `${panelUrl(panelId)}/confirmations`;
 export const csvUrl = (panelId: number) => `${panelUrl(panelId)}/members.csv`;
 const memberUrl = (panelId: number, patientId: number) => `${panelUrl(panelId)}/members/${patientId}`;
 
-/** The members list with a query (and notice parameters); page 1 and an empty search are left out. */
+/**
+ * The members list with its filter, page (and notice parameters) as a URL: page 1 is left out,
+ * and so is the search, which may be a patient's ULI or name — a search travels by POST only.
+ */
 export function membersUrl(panelId: number, query?: Partial<MemberQuery>, extra: Record<string, string | number> = {}): string {
+  return listAddress(panelId, { ...query, q: '' }, extra);
+}
+
+/** The list as shown, search included, for the hidden `return_to` of a form: sent in POST bodies, never a link. */
+export function returnToValue(panelId: number, query: MemberQuery): string {
+  return listAddress(panelId, query, {});
+}
+
+function listAddress(panelId: number, query: Partial<MemberQuery> | undefined, extra: Record<string, string | number>): string {
   const params = new URLSearchParams();
   if (query?.q) params.set('q', query.q);
   if (query?.problem) params.set('problem', query.problem);

@@ -2,14 +2,17 @@ import type { MembersListing, MembersPanel } from '../domain/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { MembersSummary } from './member-summary.tsx';
 import { MembersRegion, type BulkForm, type MembersNotice } from './member-region.tsx';
-import { candidatesUrl, csvUrl, membersUrl } from './member-row.tsx';
+import { candidatesUrl, csvUrl, memberSearchUrl } from './member-row.tsx';
 
-/** Searches as the clerk types (htmx), or on Enter / the button without JavaScript. */
+/**
+ * Searches as the clerk types (htmx), or on Enter / the button without JavaScript; by POST, so
+ * a ULI or name typed here never goes into a URL.
+ */
 function SearchForm({ panelId, listing }: { panelId: number; listing: MembersListing }) {
-  const url = membersUrl(panelId);
+  const url = memberSearchUrl(panelId);
   return (
-    <form id="member-search" role="search" method="get" action={url}
-      hx-get={url} hx-trigger="input changed delay:300ms, submit" hx-target="#members" hx-swap="outerHTML">
+    <form id="member-search" role="search" method="post" action={url}
+      hx-post={url} hx-trigger="input changed delay:300ms, submit" hx-target="#members" hx-swap="outerHTML">
       <label for="member-q">Search by name or ULI</label>{' '}
       <input id="member-q" type="search" name="q" value={listing.query.q} maxlength={100} autocomplete="off" />
       {listing.query.problem ? <input type="hidden" name="problem" value={listing.query.problem} /> : null}{' '}
@@ -35,7 +38,9 @@ export function MembersPage({ panel, listing, today, chrome, notice, bulk }: {
       <div class="member-tools">
         <SearchForm panelId={panel.id} listing={listing} />
         <a href={candidatesUrl(panel.id)} id="add-patients">Add patients</a>
-        <a href={csvUrl(panel.id)} id="export-csv" download>Export all members (CSV)</a>
+        <form method="post" action={csvUrl(panel.id)} id="export-csv" class="inline">
+          <button type="submit" class="secondary">Export all members (CSV)</button>
+        </form>
       </div>
       <MembersRegion panel={panel} listing={listing} today={today} notice={notice} bulk={bulk} />
     </Layout>

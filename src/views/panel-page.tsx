@@ -67,7 +67,11 @@ export function PanelPage({ panel, readiness, months, fixers, chrome }: {
         <li><a href={editUrl(panel.id)}>Edit the panel</a></li>
         <li><a href={panelHistoryUrl(panel.id)}>Submission history</a></li>
         <li><a href={`/settings/cii-cpar/panels/${panel.id}/registry`}>Registry feedback</a></li>
-        <li><a href={membersCsvUrl(panel.id)} download>Export members (CSV)</a></li>
+        <li>
+          <form method="post" action={membersCsvUrl(panel.id)} class="inline">
+            <button type="submit" class="link">Export members (CSV)</button>
+          </form>
+        </li>
       </ul>
       <dl class="facts" id="panel-facts">
         <div><dt>CPAR panel number</dt><dd>{panel.panelNumber ?? 'None yet'}</dd></div>

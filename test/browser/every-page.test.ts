@@ -1,5 +1,6 @@
 // Every page of the portal in a real browser, signed in with every permission: no console
 // error, no page error and no Content-Security-Policy violation anywhere.
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/clock.ts';
@@ -25,6 +26,9 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
                  (?1, ?2, ?4, 'conflict', '{"provider":"Dr. Away","clinic":"Away Clinic","confirmedOn":"2025-02-02"}', ?1)`,
     args: [sent, answered.panelId, answered.patientIds[0], answered.patientIds[1]],
   });
+  const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
+  await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
+    args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });
   const { app } = testApp(db, new ManualClock(new Date()));
   try {
     await inBrowser(app, async ({ page, base }) => {
@@ -34,9 +38,10 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         '/settings/cii-cpar/submissions', '/settings/cii-cpar/submissions?sort=status', '/settings/cii-cpar/submissions?status=failed', '/settings/cii-cpar/panels',
         '/settings/cii-cpar/panels/new', `/settings/cii-cpar/panels/${panelId}`, `/settings/cii-cpar/panels/${panelId}/edit`,
         `/settings/cii-cpar/panels/${panelId}/members`, `/settings/cii-cpar/panels/${panelId}/members?problem=no_confirmation_date`,
-        `/settings/cii-cpar/panels/${panelId}/candidates?q=Test`, `/settings/cii-cpar/panels/${panelId}/submissions`,
+        `/settings/cii-cpar/panels/${panelId}/candidates`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
-        '/settings/users', '/settings/users/new', '/settings/audit-log', '/inbox', `/inbox/${message.rows[0].id}`,
+        '/settings/users', '/settings/users/new', '/settings/audit-log', '/settings/audit-log/patient-access', '/inbox', `/inbox/${message.rows[0].id}`,
+        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
         `/settings/cii-cpar/panels/${answered.panelId}/registry`, `/settings/cii-cpar/panels/${panelId}/registry`,
       ];
@@ -47,6 +52,20 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         assert.ok(await page.locator('h1').count(), `${path} has a heading`);
         found.push(...(await axeViolations(page)).map((v) => `${path} ${v}`));
       }
+      // The patient access report is the answer to a POST (the ULI stays out of the URL): its page and printable view.
+      await page.goto(`${base}/settings/audit-log/patient-access`);
+      const uli = String((await db.execute('SELECT uli FROM patients ORDER BY id LIMIT 1')).rows[0].uli);
+      await page.fill('#report-uli', uli);
+      await Promise.all([page.waitForURL(/patient-access$/), page.click('#report-form button')]);
+      await page.locator('#accesses tbody tr').first().waitFor();
+      if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/patient-access.png`, fullPage: true });
+      found.push(...(await axeViolations(page)).map((v) => `patient access report ${v}`));
+      const [print] = await Promise.all([page.context().waitForEvent('page'), page.click('button:has-text("Printable view")')]);
+      await print.waitForLoadState();
+      await print.locator('#accesses tbody tr').first().waitFor();
+      if (process.env.SCREENSHOTS) await print.screenshot({ path: `${process.env.SCREENSHOTS}/patient-access-print.png`, fullPage: true });
+      found.push(...(await axeViolations(print)).map((v) => `patient access print view ${v}`));
+      await print.close();
       assert.equal(found, [], 'axe-core finds no violation on any page');
       // One htmx interaction that swaps a fragment: the live name-length warning on the form.
       await page.goto(`${base}/settings/cii-cpar/panels/new`);

@@ -88,7 +88,7 @@ data('adding never duplicates a member; removing keeps the patient', async () =>
   const db = await freshDb();
   const a = await addClinicPanel(db, { name: 'A', patients: 1 });
   const b = await addClinicPanel(db, { name: 'B', patients: 2 });
-  assert.equal(await addMembers(db, a.panelId, [...b.patientIds, a.patientIds[0], 99999, b.patientIds[0]]), { added: 2, alreadyMembers: 1, unknown: 1 });
+  assert.equal(await addMembers(db, a.panelId, [...b.patientIds, a.patientIds[0], 99999, b.patientIds[0]]), { added: 2, addedIds: b.patientIds, alreadyMembers: 1, unknown: 1 });
   const rows = await db.execute({ sql: 'SELECT patient_id, confirmed_on FROM panel_members WHERE panel_id = ? ORDER BY patient_id', args: [a.panelId] });
   assert.equal(rows.rows.map((r) => [Number(r.patient_id), r.confirmed_on]), [[a.patientIds[0], '2026-06-01'], [b.patientIds[0], null], [b.patientIds[1], null]]);
   assert.equal(await removeMember(db, a.panelId, b.patientIds[0]), { uli: String((await db.execute({ sql: 'SELECT uli FROM patients WHERE id = ?', args: [b.patientIds[0]] })).rows[0].uli), name: 'Testperson, Pat0' });

@@ -7,6 +7,7 @@ import { CONCURRENCY, type PipelineDeps } from '../../src/domain/pipeline.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { startTestSimulator, simSubmissions } from '../netcare/support/simulator.ts';
 import { freshDb, addUser, count } from '../support/app.ts';
+import { searchAudit } from '../../src/domain/audit-query.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
 // The monthly run of March 2027 (after DST started on the 14th): 21:00 MDT.
@@ -67,6 +68,12 @@ pipeline('valid panels go Pending then Submitted; invalid ones Failed with the b
     assert.is((await simSubmissions(w.simulator.url)).length, 1, 'a failed submission sends nothing to Netcare');
     const disclosed = (await w.db.execute("SELECT object_type, object_id, patient_count, username FROM audit_log WHERE action = 'submit'")).rows;
     assert.equal(disclosed.map((r) => [r.object_type, r.object_id, r.patient_count, r.username]), [['panel', String(good.panelId), 4, 'CPAR scheduler']]);
+    const members = (await w.db.execute({ sql: 'SELECT pt.uli FROM panel_members m JOIN patients pt ON pt.id = m.patient_id WHERE m.panel_id = ?', args: [good.panelId] })).rows;
+    const kept = JSON.parse(String((await w.db.execute("SELECT disclosed_ulis FROM audit_log WHERE action = 'submit'")).rows[0].disclosed_ulis));
+    assert.equal([...kept].sort(), members.map((r) => String(r.uli)).sort(), 'the disclosure keeps every ULI sent');
+    for (const { uli } of members) {
+      assert.equal((await searchAudit(w.db, { uli: String(uli), page: 1 })).rows.map((r) => r.action), ['submit'], 'the ULI filter finds the send');
+    }
 
     w.clock.advance(MINUTE);
     const second = await tick(w.deps);

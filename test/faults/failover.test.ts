@@ -20,8 +20,12 @@ const SHORT = {
   CPAR_HEARTBEAT_MS: '100', CPAR_CLAIM_LAPSE_MS: '500', NETCARE_POLL_INTERVAL_MS: '200', NODE_ENV: 'test',
   NETCARE_TIMEOUT_MS: '3000',
 };
-/** the lapse, one check interval, and the rest of the run (300 ms a send) on a busy two-core machine */
-const TAKEOVER_BOUND_MS = 500 + 100 + 4_000;
+/**
+ * the lapse, one check interval, and the rest of the run (300 ms a send) on a busy two-core
+ * machine: 1.3–2.9 s measured alone, up to 5.2 s with four other test suites running beside it.
+ * The bound says the survivor took over after a lapse, not after the old 5-minute lease.
+ */
+const TAKEOVER_BOUND_MS = 500 + 100 + 9_000;
 
 async function clinic(env: Record<string, string>) {
   const io = { env, readStdin: async () => 'a long enough password\n', out: () => {}, err: (l: string) => assert.unreachable(l) };

@@ -124,7 +124,7 @@ export function localTarget(a: Answer): string {
 
 // Tables that may change on any request: the trail of the request itself, the session, and
 // panel_readiness, a cache of derived facts that any read may fill and any change empties.
-const VOLATILE = new Set(['audit_log', 'sessions', 'sign_in_attempts', 'panel_readiness']);
+const VOLATILE = new Set(['audit_log', 'audit_patients', 'sessions', 'sign_in_attempts', 'panel_readiness']);
 
 export type Snapshot = Record<string, string[]>;
 

@@ -5,12 +5,17 @@ import { ManualClock } from '../../src/domain/clock.ts';
 import { extractPanel } from '../../src/domain/extraction.ts';
 import { validatePanel } from '../../src/domain/validation.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
+import { auditEntries, lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
 // 12:00 in Edmonton on 10 November 2026 (the default test clock).
 const NOW = new Date('2026-11-10T12:00:00-07:00');
 const base = (panelId: number) => `/settings/cii-cpar/panels/${panelId}`;
 const list = (panelId: number, query = '') => `${base(panelId)}/members${query}`;
+/** A members search: a POST, so that the ULI or name searched for is in no URL. */
+const search = (panelId: number, form: Record<string, string>, options: { htmx?: boolean; headers?: Record<string, string> } = {}) =>
+  request(app, 'POST', `${list(panelId)}/search`, { cookie, form, ...options });
+const findCandidates = (panelId: number, q: string, htmx = false) => request(app, 'POST', `${base(panelId)}/candidates/search`, { cookie, form: { q }, htmx });
 
 let db: Db;
 let app: ReturnType<typeof testApp>['app'];
@@ -40,9 +45,7 @@ const uliOf = async (patientId: number) => String((await db.execute({ sql: 'SELE
 const members = async () => (await db.execute('SELECT panel_id, patient_id, confirmed_on FROM panel_members ORDER BY 1, 2')).rows.map((r) => Object.values(r).join('|'));
 const rowIds = (doc: Document) => [...doc.querySelectorAll('#members-table tbody tr')].map((tr) => Number(tr.id.replace('member-', '')));
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-async function auditRows(action: string) {
-  return (await db.execute({ sql: 'SELECT object_type, object_id, patients, patient_count FROM audit_log WHERE action = ? ORDER BY id', args: [action] })).rows;
-}
+const auditRows = (action: string) => auditEntries(db, action);
 
 const setup = async () => {
   db = await freshDb();
@@ -142,7 +145,7 @@ listing('the readiness summary comes first with the panel counts and filter link
 });
 
 listing('search by a part of the name, by ULI, or both; typed wildcards are literal', async () => {
-  const found = async (q: string) => rowIds(await dom(await request(app, 'GET', list(main.panelId, `?q=${encodeURIComponent(q)}`), { cookie })));
+  const found = async (q: string) => rowIds(await dom(await search(main.panelId, { q })));
   assert.equal(await found('mith'), [ids.smith, ids.smithers]);
   assert.equal(await found('SMITH jan'), [ids.smith]);
   assert.equal(await found('123456789'), [ids.smith]);
@@ -154,11 +157,11 @@ listing('search by a part of the name, by ULI, or both; typed wildcards are lite
 listing('the search box filters as one types with htmx, answering only the members region', async () => {
   const doc = await dom(await request(app, 'GET', list(main.panelId), { cookie }));
   const form = doc.querySelector('form#member-search')!;
-  assert.is(form.getAttribute('method'), 'get');
-  assert.is(form.getAttribute('hx-get'), list(main.panelId));
+  assert.is(form.getAttribute('method'), 'post');
+  assert.is(form.getAttribute('hx-post'), `${list(main.panelId)}/search`);
   assert.match(form.getAttribute('hx-trigger') ?? '', /input changed delay:\d+ms/);
   assert.is(form.getAttribute('hx-target'), '#members');
-  const res = await request(app, 'GET', list(main.panelId, '?q=smith'), { cookie, htmx: true });
+  const res = await search(main.panelId, { q: 'smith' }, { htmx: true });
   const body = await res.text();
   assert.not.match(body, '<html');
   assert.not.match(body, 'members-summary');
@@ -166,20 +169,23 @@ listing('the search box filters as one types with htmx, answering only the membe
   assert.is(fragment.id, 'members');
   assert.is(fragment.querySelectorAll('tbody tr').length, 2);
   // A history restore (no partial request) gets the whole page.
-  const full = await request(app, 'GET', list(main.panelId, '?q=smith'), { cookie, headers: { 'HX-Request': 'true', 'HX-Request-Type': 'full' } });
+  const full = await search(main.panelId, { q: 'smith' }, { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'full' } });
   assert.match(await full.text(), '<html');
 });
 
-listing('pages of 50, with links that keep the search and filter', async () => {
+listing('pages of 50, with links that keep the filter (a search keeps its pages by POST)', async () => {
   const big = await addClinicPanel(db, { name: 'Big', patients: 0, withoutConfirmation: 120 });
   const first = await dom(await request(app, 'GET', list(big.panelId), { cookie }));
   assert.is(rowIds(first).length, 50);
   assert.match(text(first.querySelector('#members-count')), 'Showing 1–50 of 120');
   const next = first.querySelector('.pages a[rel=next]')!.getAttribute('href')!;
   assert.is(next, list(big.panelId, '?page=2'));
-  const third = await dom(await request(app, 'GET', list(big.panelId, '?page=3&problem=no_confirmation_date&q=pat'), { cookie }));
+  const third = await dom(await request(app, 'GET', list(big.panelId, '?page=3&problem=no_confirmation_date'), { cookie }));
   assert.is(rowIds(third).length, 20);
-  assert.is(third.querySelector('.pages a[rel=prev]')?.getAttribute('href'), list(big.panelId, '?q=pat&problem=no_confirmation_date&page=2'));
+  assert.is(third.querySelector('.pages a[rel=prev]')?.getAttribute('href'), list(big.panelId, '?problem=no_confirmation_date&page=2'));
+  const searched = await dom(await search(big.panelId, { q: 'pat', problem: 'no_confirmation_date', page: '3' }));
+  assert.equal(rowIds(searched), rowIds(third));
+  assert.ok(searched.querySelector('.pages form[method=post][data-rel=prev] input[name=q][value=pat]'));
   assert.match(text(third.querySelector('.pages')), 'Page 3 of 3');
   const all = new Set<number>();
   for (const n of [1, 2, 3]) for (const id of rowIds(await dom(await request(app, 'GET', list(big.panelId, `?page=${n}`), { cookie })))) all.add(id);
@@ -187,12 +193,14 @@ listing('pages of 50, with links that keep the search and filter', async () => {
   assert.equal(rowIds(await dom(await request(app, 'GET', list(big.panelId, '?page=99'), { cookie }))), rowIds(third), 'past the end: the last page');
 });
 
-listing('every view of the list is in the audit trail with the number of rows shown', async () => {
+listing('every view of the list is in the audit trail naming each patient shown', async () => {
   const before = (await auditRows('view')).length;
-  await request(app, 'GET', list(main.panelId, '?q=smith'), { cookie, htmx: true });
+  const shown = rowIds(await dom(await search(main.panelId, { q: 'smith' }, { htmx: true })));
   const rows = await auditRows('view');
   assert.is(rows.length, before + 1);
-  assert.equal({ ...rows[rows.length - 1] }, { object_type: 'panel_members', object_id: String(main.panelId), patients: null, patient_count: 2 });
+  assert.is(shown.length, 2);
+  assert.equal(rows[rows.length - 1], { object_type: 'panel_members', object_id: String(main.panelId), patient_count: 2,
+    patientIds: shown, ulis: await Promise.all(shown.map(uliOf)) });
 });
 
 listing('an empty panel, reached from its "no patients" reason, says so and links to adding patients', async () => {
@@ -206,10 +214,11 @@ listing('an empty panel, reached from its "no patients" reason, says so and link
 });
 
 listing('a missing, inactive or non-numeric panel is 404', async () => {
-  for (const path of [list(99999), list(ids.inactivePanel), '/settings/cii-cpar/panels/abc/members', `${base(99999)}/members.csv`, `${base(ids.inactivePanel)}/candidates?q=a`]) {
+  for (const path of [list(99999), list(ids.inactivePanel), '/settings/cii-cpar/panels/abc/members', `${base(ids.inactivePanel)}/candidates?q=a`]) {
     const res = await request(app, 'GET', path, { cookie });
     assert.is(res.status, 404, path);
   }
+  for (const panel of [99999, ids.inactivePanel]) assert.is((await request(app, 'POST', `${base(panel)}/members.csv`, { cookie })).status, 404);
 });
 
 listing.run();
@@ -239,8 +248,7 @@ confirm('one click confirms today in Edmonton (late evening, UTC already tomorro
   assert.is(text(partial.querySelector('[data-problem=no_confirmation_date]')), 'No confirmation date (1)');
   // The row's forms go on returning to the list as it was.
   assert.is(row.querySelector('input[name=return_to]')?.getAttribute('value'), returnTo);
-  const edit = await auditRows('edit');
-  assert.equal(JSON.parse(String(edit[edit.length - 1].patients)), [{ uli: await uliOf(patient), name: 'Testperson, Pat5' }]);
+  assert.equal((await lastAudit(db, 'edit')).ulis, [await uliOf(patient)]);
 });
 
 confirm('a row without a date offers Confirm, posting to its resource and swapping its own row; a row with one does not', async () => {
@@ -255,13 +263,17 @@ confirm('a row without a date offers Confirm, posting to its resource and swappi
   assert.is(form.getAttribute('hx-swap'), 'outerHTML');
 });
 
-confirm('without JavaScript, confirm answers 303 back to the list as it was; a foreign return_to is ignored', async () => {
+confirm('without JavaScript, confirm answers 303 back to the list as it was (a searched list in place); a foreign return_to is ignored', async () => {
   const patient = main.patientIds[6];
   const unconfirm = () => db.execute({ sql: 'UPDATE panel_members SET confirmed_on = NULL WHERE panel_id = ? AND patient_id = ?', args: [main.panelId, patient] });
   await unconfirm();
-  const res = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: list(main.panelId, '?q=pat&problem=no_confirmation_date&page=2') } });
+  const res = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: list(main.panelId, '?problem=no_confirmation_date&page=2') } });
   assert.is(res.status, 303);
-  assert.is(res.headers.get('Location'), `${list(main.panelId, '?q=pat&problem=no_confirmation_date&page=2')}#member-${patient}`);
+  assert.is(res.headers.get('Location'), `${list(main.panelId, '?problem=no_confirmation_date&page=2')}#member-${patient}`);
+  await unconfirm();
+  const searched = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: list(main.panelId, '?q=pat') } });
+  assert.is(searched.status, 200);
+  assert.is((await dom(searched)).querySelector('#member-search input[name=q]')?.getAttribute('value'), 'pat');
   for (const bad of ['https://evil.example/x', '//evil.example/settings', `${list(99)}?q=a`, `${list(main.panelId)}/../../../x`]) {
     await unconfirm();
     const r = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/confirmation`, { cookie, form: { return_to: bad } });
@@ -311,8 +323,8 @@ confirm('bulk confirm fills only missing dates: dates already recorded are kept,
   assert.equal(await Promise.all(panel.patientIds.map((id) => confirmedOn(panel.panelId, id))),
     ['2026-11-01', '2026-06-01', '2026-11-01', '2026-11-01', '2026-11-01'], 'the existing 2026-06-01 is kept');
   assert.is(await confirmedOn(foreign.panelId, foreign.patientIds[0]), '2026-06-01', 'another panel is untouched');
-  const edit = await auditRows('edit');
-  assert.equal({ ...edit[edit.length - 1] }, { object_type: 'panel_member', object_id: String(panel.panelId), patients: null, patient_count: 3 });
+  assert.equal(await lastAudit(db, 'edit'), { object_type: 'panel_member', object_id: String(panel.panelId), patient_count: 3,
+    patientIds: panel.patientIds.slice(2), ulis: await Promise.all(panel.patientIds.slice(2).map(uliOf)) }, 'the three confirmed, not the two kept');
 });
 
 confirm('bulk confirm without JavaScript redirects to the list, whose notice and Undo come from the database', async () => {
@@ -391,15 +403,14 @@ change('remove takes the patient off the panel, not out of the clinic; the htmx 
   assert.ok(fragment.querySelector('hx-partial[hx-target="#members-summary"] #members-summary'));
   assert.is(await confirmedOn(main.panelId, ids.future), 'not a member');
   assert.is(await count(db, 'SELECT count(*) FROM patients WHERE id = ?', [ids.future]), 1);
-  const deleted = await auditRows('delete');
-  assert.equal(JSON.parse(String(deleted[deleted.length - 1].patients)), [{ uli: '555000111', name: 'Later, Kim' }]);
+  assert.equal((await lastAudit(db, 'delete')).ulis, ['555000111']);
 });
 
 change('remove without JavaScript redirects back with a notice that names no one', async () => {
   const patient = main.patientIds[0];
-  const res = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/removal`, { cookie, form: { return_to: list(main.panelId, '?q=pat') } });
+  const res = await request(app, 'POST', `${base(main.panelId)}/members/${patient}/removal`, { cookie, form: { return_to: list(main.panelId, '?problem=no_last_visit') } });
   assert.is(res.status, 303);
-  assert.is(res.headers.get('Location'), list(main.panelId, '?q=pat&removed=1'));
+  assert.is(res.headers.get('Location'), list(main.panelId, '?problem=no_last_visit&removed=1'));
   const doc = await dom(await request(app, 'GET', res.headers.get('Location')!, { cookie }));
   assert.is(text(doc.querySelector('#members [role=status]')), 'The patient was removed from this panel. The patient record is kept.');
   assert.not.ok(rowIds(doc).includes(patient));
@@ -407,9 +418,9 @@ change('remove without JavaScript redirects back with a notice that names no one
 
 change('candidates are patients not on the panel matching the search; htmx gets only the results', async () => {
   const page = await dom(await request(app, 'GET', `${base(main.panelId)}/candidates`, { cookie }));
-  assert.ok(page.querySelector('#candidate-search[method=get]'));
+  assert.ok(page.querySelector('#candidate-search[method=post]'));
   assert.is(page.querySelectorAll('#candidates tbody tr').length, 0, 'nobody listed before a search');
-  const res = await request(app, 'GET', `${base(main.panelId)}/candidates?q=smith`, { cookie, htmx: true });
+  const res = await findCandidates(main.panelId, 'smith', true);
   const body = await res.text();
   assert.not.match(body, '<html');
   const doc = await dom(new Response(body));
@@ -420,11 +431,13 @@ change('candidates are patients not on the panel matching the search; htmx gets 
 change('at most 20 candidates, with a hint to narrow the search', async () => {
   await addClinicPanel(db, { name: 'Crowd', patients: 25 });
   const empty = await addClinicPanel(db, { name: 'Empty', patients: 0 });
-  const doc = await dom(await request(app, 'GET', `${base(empty.panelId)}/candidates?q=testperson`, { cookie }));
+  const doc = await dom(await findCandidates(empty.panelId, 'testperson'));
   assert.is(doc.querySelectorAll('#candidates tbody tr').length, 20);
   assert.match(text(doc.querySelector('#candidates')), 'More patients match');
-  const audited = await auditRows('view');
-  assert.equal({ ...audited[audited.length - 1] }, { object_type: 'patient_search', object_id: String(empty.panelId), patients: null, patient_count: 20 });
+  const shown = [...doc.querySelectorAll('#candidates tbody tr input[name=patient_id]')].map((i) => Number(i.getAttribute('value')));
+  assert.is(shown.length, 20);
+  assert.equal(await lastAudit(db, 'view'), { object_type: 'patient_search', object_id: String(empty.panelId), patient_count: 20,
+    patientIds: shown, ulis: await Promise.all(shown.map(uliOf)) }, 'the 20 patients returned');
 });
 
 change('adding patients counts who was added, who was already on the panel and who does not exist', async () => {
@@ -440,13 +453,13 @@ change('adding patients counts who was added, who was already on the panel and w
   assert.is(await confirmedOn(main.panelId, ids.outsider), null, 'added without a confirmation date');
   assert.is(await confirmedOn(main.panelId, ids.smith), '2026-01-02', 'an existing member is untouched');
   assert.is(await count(db, 'SELECT count(*) FROM panel_members WHERE panel_id = ? AND patient_id = ?', [main.panelId, ids.smith]), 1);
-  const created = await auditRows('create');
-  assert.equal({ ...created[created.length - 1] }, { object_type: 'panel_member', object_id: String(main.panelId), patients: null, patient_count: 1 });
+  assert.equal(await lastAudit(db, 'create'), { object_type: 'panel_member', object_id: String(main.panelId), patient_count: 1,
+    patientIds: [ids.outsider], ulis: [await uliOf(ids.outsider)] }, 'the one added, not the member nor the unknown id');
   const listed = await dom(await request(app, 'GET', list(main.panelId, '?problem=no_confirmation_date'), { cookie }));
   assert.ok(rowIds(listed).includes(ids.outsider), 'and is flagged until confirmed');
 });
 
-change('adding without JavaScript redirects to the search with the counts; adding nobody is a 422', async () => {
+change('adding without JavaScript redirects to the candidates page with the counts (the search left behind); adding nobody is a 422', async () => {
   const extra = await addPatient({ uli: '888000111', last: 'Newcomer', first: 'Sam' });
   const res = await request(app, 'POST', list(main.panelId), { cookie, form: { q: 'newcomer', patient_id: String(extra) } });
   assert.is(res.status, 303);
@@ -467,7 +480,7 @@ csv.before(setup);
 
 csv('every member, not paginated, with a header row, as a UTF-8 attachment named after the panel', async () => {
   const big = await addClinicPanel(db, { name: 'Export', number: 'PNL/7 "x"', patients: 130 });
-  const res = await request(app, 'GET', `${base(big.panelId)}/members.csv`, { cookie });
+  const res = await request(app, 'POST', `${base(big.panelId)}/members.csv`, { cookie });
   assert.is(res.status, 200);
   assert.is(res.headers.get('Content-Type'), 'text/csv; charset=utf-8');
   assert.is(res.headers.get('Content-Disposition'), 'attachment; filename="panel-PNL-7--x--members-2026-11-10.csv"');
@@ -479,7 +492,7 @@ csv('every member, not paginated, with a header row, as a UTF-8 attachment named
   assert.is(lines.length, 1 + 130 + 1, 'header, every member, final CRLF');
   assert.is(lines[131], '');
   assert.match(lines[1], /^\d{9},Testperson,Pat0,1980-05-17,F,2026-06-01,2026-09-01,Active$/);
-  const named = await request(app, 'GET', `${base(main.panelId)}/members.csv`, { cookie });
+  const named = await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie });
   assert.match(named.headers.get('Content-Disposition') ?? '', 'filename="panel-PNL-MAIN-members-2026-11-10.csv"');
 });
 
@@ -489,15 +502,18 @@ csv('commas, quotes and line breaks are quoted; formula starts get a leading quo
   await join(panel.panelId, tricky, null);
   const plus = await addPatient({ uli: '999888776', last: '+1', first: '@SUM(A1)', status: 'moved_away' });
   await join(panel.panelId, plus, '2026-02-03');
-  const body = await (await request(app, 'GET', `${base(panel.panelId)}/members.csv`, { cookie })).text();
+  const body = await (await request(app, 'POST', `${base(panel.panelId)}/members.csv`, { cookie })).text();
   assert.ok(body.includes('999888777,"Doe, ""Jr""\nthe 2nd","\'=HYPERLINK(""http://x"")",1975-03-04,M,,,Active\r\n'), body);
   assert.ok(body.includes("999888776,'+1,'@SUM(A1),1975-03-04,M,2026-02-03,,Moved away\r\n"), body);
 });
 
-csv('every export is in the audit trail with the number of patients', async () => {
-  await request(app, 'GET', `${base(main.panelId)}/members.csv`, { cookie });
-  const exports = await auditRows('export');
-  assert.equal({ ...exports[exports.length - 1] }, { object_type: 'panel_members', object_id: String(main.panelId), patients: null, patient_count: 10 });
+csv('every export is in the audit trail naming every patient exported', async () => {
+  const body = await (await request(app, 'POST', `${base(main.panelId)}/members.csv`, { cookie })).text();
+  const exported = body.split('\r\n').slice(1, -1).map((line) => line.split(',')[0]);
+  assert.is(exported.length, 10);
+  const entry = await lastAudit(db, 'export');
+  assert.equal({ ...entry, ulis: [...entry.ulis].sort() }, { object_type: 'panel_members', object_id: String(main.panelId), patient_count: 10,
+    patientIds: entry.patientIds, ulis: [...exported].sort() });
 });
 
 csv.run();
@@ -509,7 +525,7 @@ guard.before(setup);
 guard('a user without the CII/CPAR settings permission gets 403 on every members route, GET and POST, and nothing changes', async () => {
   const p = main.panelId;
   const routes: ['GET' | 'POST', string, Record<string, string>?][] = [
-    ['GET', list(p)], ['GET', list(p, '?problem=no_last_visit')], ['GET', `${base(p)}/members.csv`], ['GET', `${base(p)}/candidates?q=smith`],
+    ['GET', list(p)], ['GET', list(p, '?problem=no_last_visit')], ['POST', `${base(p)}/members.csv`], ['GET', `${base(p)}/candidates`], ['POST', `${base(p)}/candidates/search`, { q: 'smith' }], ['POST', `${list(p)}/search`, { q: 'smith' }],
     ['POST', `${base(p)}/members/${ids.smithers}/confirmation`], ['POST', `${base(p)}/members/${ids.smith}/removal`],
     ['POST', `${base(p)}/confirmations`, { patient_id: String(ids.smithers) }], ['POST', list(p), { patient_id: String(ids.outsider) }],
   ];

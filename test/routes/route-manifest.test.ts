@@ -41,12 +41,13 @@ async function snapshot(): Promise<string> {
   return parts.join('\n');
 }
 
-manifest('every registered route is declared, and only sign-in and static assets are public', () => {
+manifest('every registered route is declared, and only sign-in, static assets and the service endpoints are public', () => {
   const routes = registeredRoutes();
   assert.ok(routes.length > 10);
   for (const [method, path] of routes) assert.ok(accessFor(path), `${method} ${path} has no declaration`);
   const open = routes.filter(([, path]) => accessFor(path) === 'public').map(([m, p]) => `${m} ${p}`).sort();
-  assert.equal(open, ['GET /login', 'GET /static/1', 'POST /login', 'POST /logout']);
+  // /metrics is public to the manifest but checks its scraper itself: test/service/health-metrics.test.ts.
+  assert.equal(open, ['GET /healthz', 'GET /login', 'GET /metrics', 'GET /readyz', 'GET /static/1', 'POST /login', 'POST /logout']);
 });
 
 manifest('anonymous callers of every non-public route are sent to sign in, and nothing changes', async () => {

@@ -65,7 +65,7 @@ throttle('every attempt is in the audit trail, without the password', async () =
   const rows = (await db.execute('SELECT action, username, user_id, route FROM audit_log ORDER BY id')).rows;
   assert.equal(rows.map((r) => [r.action, r.username, r.route]), [['sign-in failed', 'clerk', 'POST /login'], ['sign-in', 'clerk', 'POST /login']]);
   assert.is(rows[0].user_id, null);
-  assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE coalesce(patients, '') || coalesce(object_id, '') LIKE '%secret%'"), 0);
+  assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE coalesce(route, '') || coalesce(object_id, '') || coalesce(request_id, '') LIKE '%secret%'"), 0);
 });
 
 throttle.run();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from '../../src/domain/db.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
+import { lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
 const history = suite('Panel overview, submission history and submission page');
@@ -189,9 +190,12 @@ history('links the submission page generates carry no ULI', async () => {
   }
 });
 
-history('viewing patient-level problems is audited with the number of patients shown', async () => {
+history('viewing patient-level problems is audited naming each patient shown', async () => {
   const before = await count(db, "SELECT count(*) FROM audit_log WHERE object_type = 'submission_problems'");
-  await get(SUBMISSION(ids.latest, 2));
+  const { doc } = await get(SUBMISSION(ids.latest, 2));
+  const shown = [...doc.querySelectorAll('#patient-problems-table .uli')].map((td) => text(td));
+  assert.is(shown.length, 6);
+  assert.equal((await lastAudit(db, 'view')).ulis, shown);
   const rows = await db.execute("SELECT action, object_id, patient_count, username FROM audit_log WHERE object_type = 'submission_problems' ORDER BY id DESC LIMIT 1");
   assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE object_type = 'submission_problems'"), before + 1);
   assert.equal({ ...rows.rows[0] }, {
@@ -222,7 +226,8 @@ history('the panel overview shows the panel, its links, readiness now and the ch
   assert.match(text(flag[0].closest('li')), 'Dr. Locum Smith');
   const links = [...doc.querySelectorAll('#panel-links a')].map((a) => a.getAttribute('href'));
   const base = `/settings/cii-cpar/panels/${panelId}`;
-  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`, `${base}/registry`, `${base}/members.csv`]);
+  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`, `${base}/registry`]);
+  assert.ok(doc.querySelector(`#panel-links form[method=post][action="${base}/members.csv"] button`), 'the export is a POST');
   const readiness = doc.querySelector(`#readiness #readiness-${panelId}`)!;
   assert.match(text(readiness), 'Not ready');
   assert.equal([...readiness.querySelectorAll('[data-reason]')].map((li) => li.getAttribute('data-reason')),

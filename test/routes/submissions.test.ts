@@ -223,6 +223,10 @@ page('Submit anyway over htmx queues the panel: the Queued row keeps focus and t
   const stored = await db.execute({ sql: "SELECT trigger, triggered_by FROM submissions WHERE panel_id = ? AND status = 'Queued'", args: [ids.failed] });
   assert.is(stored.rows.length, 1);
   assert.is(stored.rows[0].trigger, 'manual');
+  const submitted = (await db.execute({ sql: "SELECT id FROM submissions WHERE status = 'Queued' AND panel_id = ?", args: [ids.failed] })).rows[0].id;
+  const entry = (await db.execute("SELECT username, user_id, permissions, route, object_type, object_id FROM audit_log WHERE action = 'submit' ORDER BY id DESC LIMIT 1")).rows[0];
+  assert.equal({ ...entry }, { username: 'clerk', user_id: stored.rows[0].triggered_by, permissions: 'cii_cpar_settings',
+    route: `POST /settings/cii-cpar/panels/${ids.failed}/submissions`, object_type: 'submission', object_id: String(submitted) }, 'the clerk who clicked Submit is in the trail');
 });
 
 page('a second Submit (double click, second tab) gets 409 and no second Queued row', async () => {
@@ -230,6 +234,7 @@ page('a second Submit (double click, second tab) gets 409 and no second Queued r
   assert.is(res.status, 409);
   assert.match((await dom(res)).querySelector('[role=alert]')?.textContent ?? '', 'already Queued');
   assert.is(await count(db, "SELECT count(*) FROM submissions WHERE panel_id = ? AND status = 'Queued'", [ids.failed]), 1);
+  assert.is(await count(db, "SELECT count(*) FROM audit_log WHERE action = 'submit' AND object_id IN (SELECT id FROM submissions WHERE panel_id = ?)", [ids.failed]), 1, 'a refused Submit queues nothing and sends nothing: no entry');
 });
 
 page('a Pending panel cannot be queued', async () => {

@@ -1,0 +1,61 @@
+// Liveness and readiness, as a load balancer or an orchestrator asks for them. Each check
+// says ok or not and why, in words about the service — never a patient, a panel or a secret.
+import type { Db } from '../domain/db.ts';
+import { readMigrations } from '../domain/migrate.ts';
+import { send } from '../netcare/http.ts';
+
+export type Check = { ok: boolean; detail: string };
+export type Readiness = { ready: boolean; checks: { database: Check; scheduler: Check; netcare: Check } };
+
+export type HealthProbes = {
+  db: Db;
+  /** when the scheduler last renewed its claims (or started), and how often it should */
+  scheduler: null | { lastBeat(): Date; everyMs: number };
+  /** Netcare's address: any HTTP answer means it is reachable */
+  netcareUrl: string;
+  now(): Date;
+};
+
+/** Reachable and migrated: every migration this version ships is applied. */
+async function database(db: Db): Promise<Check> {
+  try {
+    const applied = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+    const missing = readMigrations().filter((m) => !applied.has(m.version)).length;
+    return missing ? { ok: false, detail: `${missing} migration(s) not applied` } : { ok: true, detail: 'reachable and migrated' };
+  } catch {
+    return { ok: false, detail: 'not reachable' };
+  }
+}
+
+/** The heartbeat beats every `everyMs`; three missed beats mean the scheduler is stuck. */
+function scheduler(probe: HealthProbes['scheduler'], now: Date): Check {
+  if (!probe) return { ok: false, detail: 'not running in this process' };
+  const ago = now.getTime() - probe.lastBeat().getTime();
+  const seconds = Math.round(ago / 1000);
+  return ago <= 3 * probe.everyMs
+    ? { ok: true, detail: `last heartbeat ${seconds} s ago` }
+    : { ok: false, detail: `no heartbeat for ${seconds} s` };
+}
+
+const NETCARE_PROBE_MS = 2_000;
+const NETCARE_CACHE_MS = 15_000;
+
+export function healthChecks(probes: HealthProbes): { readiness(): Promise<Readiness> } {
+  // Netcare is asked at most every 15 s, however often the orchestrator polls.
+  let netcare: { at: number; check: Check } | null = null;
+  const netcareCheck = async (): Promise<Check> => {
+    const now = Date.now();
+    if (netcare && now - netcare.at < NETCARE_CACHE_MS) return netcare.check;
+    const answer = await send(probes.netcareUrl, { method: 'GET', headers: {} }, NETCARE_PROBE_MS);
+    const check = 'status' in answer ? { ok: true, detail: `answered (HTTP ${answer.status})` } : { ok: false, detail: answer.failed };
+    netcare = { at: now, check };
+    return check;
+  };
+  return {
+    async readiness() {
+      const [db, nc] = await Promise.all([database(probes.db), netcareCheck()]);
+      const checks = { database: db, scheduler: scheduler(probes.scheduler, probes.now()), netcare: nc };
+      return { ready: checks.database.ok && checks.scheduler.ok && checks.netcare.ok, checks };
+    },
+  };
+}
