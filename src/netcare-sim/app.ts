@@ -9,6 +9,8 @@ import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
 import { findSubmission, findSubmissionByKey, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
+import { judgePanel, type RegistryConfig } from './registry.ts';
+import { buildRegistryOutcome } from '../netcare/registry-outcome.ts';
 
 export type SimulatorOptions = {
   db: Db;
@@ -18,13 +20,15 @@ export type SimulatorOptions = {
   /** how long after receipt a submission stays pending */
   confirmDelayMs: number;
   fault?: Fault;
+  /** the registry's seed and shares (registry.ts) */
+  registry: RegistryConfig;
   /** aborted when the server shuts down, so slow and hanging requests end */
   closing?: AbortSignal;
 };
 
 const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
 
-export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
+export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, registry, closing }: SimulatorOptions) {
   let fault: Fault = initialFault ?? { mode: 'none' };
   let faultUses = 0;
   const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
@@ -88,6 +92,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     if (receipt.problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(receipt.problems)}` }, 422);
 
     const rejected = c.get('faultMode') === 'reject';
+    const judged = judgePanel(registry, receipt.members!);
     const { stored, samePayload, submission } = await storeOnce(db, {
       idempotencyKey,
       panelNumber: receipt.panelNumber,
@@ -95,6 +100,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
       receivedAt: clock.now().getTime(),
       verdict: rejected ? 'rejected' : 'confirmed',
       reason: rejected ? REJECTION : null,
+      outcome: rejected ? null : JSON.stringify(buildRegistryOutcome(judged.counted, receipt.patientCount, judged.findings)),
       payloadSha256: receipt.digest,
     });
     if (stored) return c.json({ reference: submission.reference }, 202);
@@ -111,18 +117,24 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     if (!key) return c.json({ reason: 'The idempotency-key query parameter is required' }, 400);
     const submission = await findSubmissionByKey(db, key);
     if (!submission) return c.json({ reason: 'unknown key' }, 404);
-    return c.json({ reference: submission.reference, ...statusOf(submission, clock.now().getTime()) });
+    // the status only: the outcome comes with the status answer the lookup leads to
+    const { status, reason } = statusOf(submission, clock.now().getTime());
+    return c.json({ reference: submission.reference, status, reason });
   });
 
   app.get('/cpar/submissions/:reference', async (c) => {
     const submission = await findSubmission(db, c.req.param('reference'));
     if (!submission) return c.json({ reason: 'No submission has this reference' }, 404);
-    return c.json(statusOf(submission, clock.now().getTime()));
+    return c.json(statusOf(submission, clock.now().getTime(), c.get('faultMode')));
   });
 
-  function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason'>, now: number) {
-    if (now < s.receivedAt + confirmDelayMs) return { status: 'pending' as const };
-    if (s.verdict === 'confirmed') return { status: 'confirmed' as const };
+  function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason' | 'outcome'>, now: number, faultMode?: FaultMode) {
+    if (now < s.receivedAt + confirmDelayMs) return { status: 'pending' as const, reason: undefined };
+    if (s.verdict === 'confirmed') {
+      const outcome = s.outcome === null ? undefined : JSON.parse(s.outcome) as Record<string, unknown>;
+      // 'garble': the outcome without its count, as a broken Netcare might send it
+      return { status: 'confirmed' as const, reason: undefined, outcome: faultMode === 'garble' ? { ...outcome, extension: [] } : outcome };
+    }
     return { status: 'rejected' as const, reason: s.reason ?? REJECTION };
   }
 

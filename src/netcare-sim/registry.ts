@@ -79,9 +79,10 @@ function differences(seed: number, m: SubmittedMember): FieldDifference[] {
   return registry === clinic ? [] : [{ field, clinic, registry }];
 }
 
-/** Spelled the registry's way: i as y ("Smith" → "Smyth"), else the last letter doubled. */
+/** Spelled the registry's way: i as y ("Smith" → "Smyth"); a name with a y but no i already is; else the last letter doubled. */
 export function respelled(name: string): string {
   if (name.includes('i')) return name.replaceAll('i', 'y');
+  if (name.includes('y')) return name;
   const letters = Array.from(name);
   const last = letters[letters.length - 1];
   return letters[letters.length - 2] === last ? name : name + last;
