@@ -44,6 +44,6 @@ export function confirmationStatements(now: number, confirmed: Confirmation[]): 
   ];
 }
 
-function detailOf(e: RegistryException) {
+export function detailOf(e: RegistryException) {
   return e.kind === 'mismatch' ? { fields: e.fields } : { provider: e.provider, clinic: e.clinic, confirmedOn: e.confirmedOn };
 }
