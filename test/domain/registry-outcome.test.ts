@@ -122,4 +122,23 @@ outcome('a malformed registry answer keeps the submission Pending with nothing s
   }
 });
 
+outcome('an outcome counting more patients than were sent is not taken: Pending, nothing stored', async () => {
+  const w = await world();
+  try {
+    await tick(w.deps);
+    w.clock.advance(MINUTE);
+    // The real answer, with its count raised past the panel: as a confused Netcare might send it.
+    const real = w.deps.netcare;
+    const overcounted = { ...w.deps, netcare: { ...real, status: async (reference: string) => {
+      const status = await real.status(reference);
+      return status.kind === 'confirmed' ? { ...status, registry: { ...status.registry, counted: 25 } } : status;
+    } } };
+    assert.equal((await tick(overcounted)).polled.waiting, 1);
+    assert.equal((await submissionOf(w.db, w.panel.panelId)).status, 'Pending');
+    assert.is(await count(w.db, 'SELECT count(*) FROM registry_exceptions'), 0);
+  } finally {
+    await w.close();
+  }
+});
+
 outcome.run();
