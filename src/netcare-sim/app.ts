@@ -49,6 +49,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const submissions = (await listSubmissions(db)).map((s) => ({
       idempotencyKey: s.idempotencyKey, reference: s.reference, panelNumber: s.panelNumber,
       patientCount: s.patientCount, receivedCount: s.receivedCount, ...statusOf(s, now),
+      outcome: statusOf(s, now).status === 'confirmed' && s.outcome !== null ? JSON.parse(s.outcome) as unknown : undefined,
     }));
     return c.json({ submissions });
   });
@@ -118,23 +119,24 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const submission = await findSubmissionByKey(db, key);
     if (!submission) return c.json({ reason: 'unknown key' }, 404);
     // the status only: the outcome comes with the status answer the lookup leads to
-    const { status, reason } = statusOf(submission, clock.now().getTime());
-    return c.json({ reference: submission.reference, status, reason });
+    return c.json({ reference: submission.reference, ...statusOf(submission, clock.now().getTime()) });
   });
 
   app.get('/cpar/submissions/:reference', async (c) => {
     const submission = await findSubmission(db, c.req.param('reference'));
     if (!submission) return c.json({ reason: 'No submission has this reference' }, 404);
-    return c.json(statusOf(submission, clock.now().getTime(), c.get('faultMode')));
+    const status = statusOf(submission, clock.now().getTime());
+    if (status.status !== 'confirmed' || submission.outcome === null) return c.json(status);
+    // 'garble': the outcome without its count, as a broken Netcare might send it
+    const outcome = c.get('faultMode') === 'garble'
+      ? JSON.stringify({ ...JSON.parse(submission.outcome) as object, extension: [] }) : submission.outcome;
+    // stored as JSON text: sent as it is, not parsed and written again
+    return c.body(`{"status":"confirmed","outcome":${outcome}}`, 200, { 'Content-Type': 'application/json' });
   });
 
-  function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason' | 'outcome'>, now: number, faultMode?: FaultMode) {
-    if (now < s.receivedAt + confirmDelayMs) return { status: 'pending' as const, reason: undefined };
-    if (s.verdict === 'confirmed') {
-      const outcome = s.outcome === null ? undefined : JSON.parse(s.outcome) as Record<string, unknown>;
-      // 'garble': the outcome without its count, as a broken Netcare might send it
-      return { status: 'confirmed' as const, reason: undefined, outcome: faultMode === 'garble' ? { ...outcome, extension: [] } : outcome };
-    }
+  function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason'>, now: number) {
+    if (now < s.receivedAt + confirmDelayMs) return { status: 'pending' as const };
+    if (s.verdict === 'confirmed') return { status: 'confirmed' as const };
     return { status: 'rejected' as const, reason: s.reason ?? REJECTION };
   }
 

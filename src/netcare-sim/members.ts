@@ -12,7 +12,7 @@ export function membersFromSpans(bytes: Buffer, spans: { ulis: number[]; starts:
   const uli = (i: number) => String(spans.ulis[memberPatients[i]]).padStart(9, '0');
   return {
     count: memberPatients.length,
-    uli,
+    uliNumber: (i) => spans.ulis[memberPatients[i]],
     member(i) {
       const p = memberPatients[i];
       const slice = bytes.subarray(spans.starts[p], spans.ends[p]);
@@ -31,7 +31,7 @@ export function membersOfGroup(group: CparGroup): SubmittedMembers {
   const uli = (i: number) => firstUli(patientOf(i).identifier);
   return {
     count: group.member.length,
-    uli,
+    uliNumber: (i) => Number(uli(i)),
     member: (i) => memberOf(patientOf(i), uli(i), group.member[i].period!.start),
   };
 }

@@ -25,7 +25,12 @@ export type SubmittedMember = {
 };
 
 /** A panel's members, read one at a time: only the few the registry has something to say about are read in full. */
-export type SubmittedMembers = { count: number; uli(index: number): string; member(index: number): SubmittedMember };
+export type SubmittedMembers = {
+  count: number;
+  /** the member's ULI as a number: what the registry's hash reads, without making a string for every patient */
+  uliNumber(index: number): number;
+  member(index: number): SubmittedMember;
+};
 
 export type Attachment = { provider: string; clinic: string; confirmedOn: string };
 export type FieldDifference = { field: MismatchField; clinic: string; registry: string };
@@ -46,11 +51,12 @@ export function judgePanel(config: RegistryConfig, members: SubmittedMembers): R
   const findings: Finding[] = [];
   let mismatched = 0;
   for (let i = 0; i < members.count; i++) {
-    const uli = members.uli(i);
-    const differs = draw(config.seed, uli, SALT.mismatch) < config.mismatchShare;
-    const elsewhere = draw(config.seed, uli, SALT.conflict) < config.conflictShare;
+    const number = members.uliNumber(i);
+    const differs = draw(config.seed, number, SALT.mismatch) < config.mismatchShare;
+    const elsewhere = draw(config.seed, number, SALT.conflict) < config.conflictShare;
     if (!differs && !elsewhere) continue;
     const member = members.member(i);
+    const uli = member.uli;
     const fields = differs ? differences(config.seed, member) : [];
     if (fields.length > 0) {
       mismatched++;
@@ -122,7 +128,7 @@ export function attachmentOf(seed: number, uli: string): Attachment {
 const SALT = { mismatch: 1, conflict: 2, field: 3, date: 4, gender: 5, since: 6, provider: 7, clinic: 8 };
 
 /** A number in [0, 1) fixed by (seed, ULI, salt): murmur3's finaliser over the three. */
-export function draw(seed: number, uli: string, salt: number): number {
+export function draw(seed: number, uli: string | number, salt: number): number {
   let h = Math.imul(seed ^ Math.imul(salt, 0x9e3779b1), 0x85ebca6b) ^ Number(uli);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -42,7 +42,7 @@ async function expected(db: Db, panelId: number) {
     uli: String(r.uli), family: String(r.last_name), given: String(r.first_name), birthDate: String(r.birth_date),
     gender: 'female', confirmedOn: String(r.confirmed_on),
   }));
-  const judged = judgePanel(REGISTRY, { count: members.length, uli: (i) => members[i].uli, member: (i) => members[i] });
+  const judged = judgePanel(REGISTRY, { count: members.length, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
   return { counted: judged.counted, exceptions: judged.findings.map((f) => [f.uli, f.kind]).sort() };
 }
 

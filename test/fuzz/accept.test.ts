@@ -100,7 +100,7 @@ function agrees(bytes: Buffer): boolean {
 
 /** A receipt's facts with its members read out in full, as the registry would read them. */
 function facts<T extends { members?: SubmittedMembers }>({ members, ...rest }: T) {
-  return { ...rest, members: members && Array.from({ length: members.count }, (_, i) => ({ ...members.member(i), byUli: members.uli(i) })) };
+  return { ...rest, members: members && Array.from({ length: members.count }, (_, i) => ({ ...members.member(i), byUli: members.uliNumber(i) })) };
 }
 
 const accept = suite('the simulator accepting a message without parsing it whole');

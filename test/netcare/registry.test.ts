@@ -13,7 +13,7 @@ const uliOf = (n: number) => String(100_000_000 + n * 7919);
 const member = (n: number, changes: Partial<SubmittedMember> = {}): SubmittedMember => ({
   uli: uliOf(n), family: 'Okafor', given: 'Adaeze', birthDate: '1984-03-15', gender: 'female', confirmedOn: '2020-01-01', ...changes,
 });
-const panelOf = (members: SubmittedMember[]): SubmittedMembers => ({ count: members.length, uli: (i) => members[i].uli, member: (i) => members[i] });
+const panelOf = (members: SubmittedMember[]): SubmittedMembers => ({ count: members.length, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
 
 const registry = suite('the simulated registry');
 
