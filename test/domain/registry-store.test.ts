@@ -25,8 +25,8 @@ const conflict = (provider: string): RegistryException => ({ member: 0, uli: ULI
 const mismatch: RegistryException = { member: 0, uli: ULI, kind: 'mismatch', fields: [{ field: 'lastName', clinic: 'Okafor', registry: 'Okaforr' }] };
 
 /** A submission of the next month confirmed with these exceptions (none: confirmed before the registry answered). */
-async function confirm(exceptions: RegistryException[] | null, status: 'Pending' | 'Failed' = 'Pending'): Promise<number> {
-  const id = await addSubmission(db, panelId, { status, createdAt: `2027-${String(++month).padStart(2, '0')}-15T21:00:00-07:00`, patientCount: 1 });
+async function confirm(exceptions: RegistryException[] | null, status: 'Pending' | 'Failed' = 'Pending', panel = panelId): Promise<number> {
+  const id = await addSubmission(db, panel, { status, createdAt: `2027-${String(++month).padStart(2, '0')}-15T21:00:00-07:00`, patientCount: 1 });
   if (status === 'Pending') {
     const statements = confirmationStatements(Date.now(), exceptions ? [{ submissionId: id, registry: { counted: 1, exceptions } }] : []);
     if (exceptions) await db.batch(statements, 'write');
@@ -39,8 +39,9 @@ async function openSince(): Promise<number[]> {
   return (await openExceptions(db, panelId))?.items.map((i) => i.openSince.submissionId) ?? [];
 }
 
-store('an exception reported again is open since the first report, across a failed submission or one without an outcome between', async () => {
+store('an exception reported again is open since the first report, across a failed submission, one without an outcome, and another panel\'s between', async () => {
   const first = await confirm([conflict('Dr. Amara Singh'), mismatch]);
+  await confirm([], 'Pending', await addPanel(db, 'Another'));
   await confirm(null, 'Failed');
   await confirm(null);
   await confirm([conflict('Dr. Amara Singh'), mismatch]);
