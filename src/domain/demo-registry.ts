@@ -17,7 +17,7 @@ export type DemoSubmission = { id: number; panelId: number; createdAt: number; c
 
 /**
  * registry_counted and the exceptions of these Submitted submissions (oldest first), each
- * judged on the panel's members already confirmed when it was sent; an exception reported by
+ * judged on the panel's members already born and confirmed when it was sent; an exception reported by
  * the panel's previous one too is open since that one's start.
  */
 export function demoRegistryStatements(subs: DemoSubmission[], membersOf: (panelId: number) => DemoMember[]): InStatement[] {
@@ -26,7 +26,7 @@ export function demoRegistryStatements(subs: DemoSubmission[], membersOf: (panel
   const previous = new Map<number, Map<string, number>>();
   for (const sub of subs) {
     const day = edmontonDate(new Date(sub.createdAt));
-    const sent = membersOf(sub.panelId).filter((m) => m.confirmedOn !== null && m.confirmedOn <= day);
+    const sent = membersOf(sub.panelId).filter((m) => m.confirmedOn !== null && m.confirmedOn <= day && m.birth <= day);
     const members: SubmittedMember[] = sent.map((m) => ({
       uli: m.uli, family: m.last, given: m.first, birthDate: m.birth,
       gender: fhirGender(m.gender) as FhirGenderCode, confirmedOn: m.confirmedOn!,
