@@ -7,9 +7,10 @@ import type { Clock } from './clock.ts';
 import type { Scope } from './permissions.ts';
 import { auditStatements } from './audit.ts';
 import { edmontonDate } from './edmonton.ts';
+import { openExceptions, type ConflictDetail, type MismatchDetail } from './registry.ts';
 
-export type MismatchField = { field: 'lastName' | 'firstName' | 'birthDate' | 'gender'; clinic: string; registry: string };
-export type ConflictDetail = { provider: string; clinic: string; confirmedOn: string };
+export type { MismatchDetail, ConflictDetail } from './registry.ts';
+export type MismatchField = MismatchDetail['fields'][number];
 
 export const FEEDBACK_ACTIONS = ['contacted', 'confirmed', 'removed', 'corrected'] as const;
 export type FeedbackAction = (typeof FEEDBACK_ACTIONS)[number];
@@ -32,60 +33,38 @@ export type FeedbackItem =
   | (ItemBase & { kind: 'conflict'; other: ConflictDetail });
 
 export type RegistryFeedback = null | {
-  submission: { id: number; createdAt: Date; patientCount: number; counted: number };
+  submission: { id: number; submittedAt: Date; patientCount: number; counted: number };
   mismatches: FeedbackItem[];
   conflicts: FeedbackItem[];
 };
 
-/** The latest Submitted submission of a panel that has the registry's answer, and its open items. */
+/** The panel's open items (its latest counted submission's), each with what the clinic recorded about it. */
 export async function registryFeedback(db: Db, panelId: number): Promise<RegistryFeedback> {
-  const [latest, items, actions] = await db.batch([
-    {
-      sql: `SELECT id, created_at, patient_count, registry_counted FROM submissions
-             WHERE panel_id = ? AND status = 'Submitted' AND registry_counted IS NOT NULL
-             ORDER BY created_at DESC, id DESC LIMIT 1`,
-      args: [panelId],
-    },
-    {
-      sql: `SELECT e.id, e.kind, e.detail, e.patient_id, pt.last_name, pt.first_name, pt.uli,
-                   e.open_since_submission_id, o.created_at AS open_since_at
-              FROM registry_exceptions e
-              JOIN submissions o ON o.id = e.open_since_submission_id
-              LEFT JOIN patients pt ON pt.id = e.patient_id
-             WHERE e.submission_id = (SELECT id FROM submissions WHERE panel_id = ?1 AND status = 'Submitted' AND registry_counted IS NOT NULL
-                                       ORDER BY created_at DESC, id DESC LIMIT 1)
-             ORDER BY pt.last_name COLLATE NOCASE, pt.first_name COLLATE NOCASE, e.id`,
-      args: [panelId],
-    },
-    {
-      sql: `SELECT a.patient_id, a.kind, a.action, a.at, a.confirmed_on, u.full_name
-              FROM registry_actions a JOIN users u ON u.id = a.user_id
-             WHERE a.panel_id = ? ORDER BY a.at, a.id`,
-      args: [panelId],
-    },
-  ], 'read');
-  const s = latest.rows[0];
-  if (!s) return null;
-  const toItem = (r: Record<string, unknown>): FeedbackItem => {
-    const openedAt = new Date(Number(r.open_since_at));
+  const view = await openExceptions(db, panelId);
+  if (!view) return null;
+  const actions = (await db.execute({
+    sql: `SELECT a.patient_id, a.kind, a.action, a.at, a.confirmed_on, u.full_name
+            FROM registry_actions a JOIN users u ON u.id = a.user_id
+           WHERE a.panel_id = ? ORDER BY a.at, a.id`,
+    args: [panelId],
+  })).rows;
+  const items: FeedbackItem[] = view.items.map((item) => {
     const base: ItemBase = {
-      id: Number(r.id),
-      patient: r.patient_id === null ? null : { id: Number(r.patient_id), name: `${r.last_name}, ${r.first_name}`, uli: String(r.uli) },
-      openSince: { submissionId: Number(r.open_since_submission_id), createdAt: openedAt },
+      id: item.id,
+      patient: item.patient && { id: item.patient.id, name: `${item.patient.lastName}, ${item.patient.firstName}`, uli: item.patient.uli },
+      openSince: item.openSince,
       // Actions on this patient and kind since the item opened: an older one belongs to an earlier episode.
-      actions: actions.rows
-        .filter((a) => Number(a.patient_id) === Number(r.patient_id) && a.kind === r.kind && Number(a.at) >= openedAt.getTime())
+      actions: actions
+        .filter((a) => Number(a.patient_id) === item.patient?.id && a.kind === item.kind && Number(a.at) >= item.openSince.createdAt.getTime())
         .map((a) => ({ action: a.action as FeedbackAction, at: new Date(Number(a.at)), by: String(a.full_name),
           confirmedOn: a.confirmed_on === null ? null : String(a.confirmed_on) })),
     };
-    const detail = JSON.parse(String(r.detail));
-    return r.kind === 'mismatch' ? { ...base, kind: 'mismatch', fields: detail.fields } : { ...base, kind: 'conflict', other: detail };
-  };
-  const all = items.rows.map(toItem);
+    return item.kind === 'mismatch' ? { ...base, kind: 'mismatch', fields: item.detail.fields } : { ...base, kind: 'conflict', other: item.detail };
+  });
   return {
-    submission: { id: Number(s.id), createdAt: new Date(Number(s.created_at)), patientCount: Number(s.patient_count ?? 0), counted: Number(s.registry_counted) },
-    mismatches: all.filter((i) => i.kind === 'mismatch'),
-    conflicts: all.filter((i) => i.kind === 'conflict'),
+    submission: { id: view.submissionId, submittedAt: view.submittedAt, patientCount: view.patientCount, counted: view.counted },
+    mismatches: items.filter((i) => i.kind === 'mismatch'),
+    conflicts: items.filter((i) => i.kind === 'conflict'),
   };
 }
 

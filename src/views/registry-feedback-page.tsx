@@ -150,7 +150,7 @@ export function RegistryFeedbackPage({ panel, feedback, now, notice, error, chro
       {!feedback ? <p class="empty" id="no-feedback">No answer from the registry yet: it comes with the first submission Netcare confirms.</p> : (
         <>
           <p id="feedback-summary">
-            The submission of {formatEdmontonDateTime(feedback.submission.createdAt)}: the registry counted{' '}
+            The latest submission Netcare confirmed ({formatEdmontonDateTime(feedback.submission.submittedAt)}): the registry counted{' '}
             <strong>{feedback.submission.counted.toLocaleString('en-CA')} of {feedback.submission.patientCount.toLocaleString('en-CA')}</strong> patients.
             An item is resolved when a later submission no longer reports it; what you record here says what the clinic did.
           </p>

@@ -58,7 +58,7 @@ feedback('the latest answer’s items, with since when each has been open', asyn
     { patient: panel.patientIds[2], kind: 'mismatch', detail: MISMATCH },
   ]);
   const f = (await registryFeedback(db, panel.panelId))!;
-  assert.equal(f.submission, { id: april, createdAt: new Date('2026-04-15T21:00:00-06:00'), patientCount: 5, counted: 3 });
+  assert.equal([f.submission.id, f.submission.patientCount, f.submission.counted], [april, 5, 3]);
   assert.equal(f.conflicts.map((i) => [i.patient?.id, i.openSince.submissionId]), [[panel.patientIds[0], march]], 'still there: open since March');
   assert.equal(f.mismatches.map((i) => [i.patient?.id, i.openSince.submissionId]), [[panel.patientIds[2], april]], 'the March mismatch is resolved');
   const conflict = f.conflicts[0];
