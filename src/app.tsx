@@ -18,6 +18,7 @@ import { staticRoutes } from './routes/static.ts';
 import { panelsRoutes } from './routes/panels.tsx';
 import { panelMembersRoutes } from './routes/panel-members.tsx';
 import { memberChangeRoutes } from './routes/member-changes.tsx';
+import { registryFeedbackRoutes } from './routes/registry-feedback.tsx';
 import { importRoutes } from './routes/import.tsx';
 import { clinicSettingsRoutes } from './routes/clinic-settings.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
@@ -94,6 +95,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', memberChangeRoutes);
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/cii-cpar', clinicSettingsRoutes);
+  app.route('/settings/cii-cpar', registryFeedbackRoutes);
   app.route('/settings/cii-cpar', importRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);

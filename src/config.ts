@@ -22,6 +22,8 @@ export type Config = {
   netcareSimConfirmDelayMs: number;
   /** a bearer token that lets a scraper off this machine read /metrics */
   metricsToken: string | undefined;
+  /** the embedded simulator's registry: seed and shares (NETCARE_SIM_REGISTRY_SEED, …_MISMATCH_SHARE, …_CONFLICT_SHARE) */
+  netcareSimRegistry: RegistryConfig;
   /** test-only: the pipeline step at which this process kills itself (SIGKILL) */
   testKillAt: Checkpoint | undefined;
   /** test-only: the server's clock is real time shifted by this many milliseconds */
@@ -30,6 +32,8 @@ export type Config = {
 
 import { isIP } from 'node:net';
 import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
+import { loadRegistryConfig } from './netcare-sim/config.ts';
+import type { RegistryConfig } from './netcare-sim/registry.ts';
 
 export class ConfigError extends Error {}
 
@@ -57,6 +61,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
     metricsToken: parseToken(env.METRICS_TOKEN),
+    netcareSimRegistry: loadRegistryConfig(env, (problem) => {
+      throw new ConfigError(problem);
+    }),
     testKillAt: parseKillAt(env.CPAR_TEST_KILL_AT, nodeEnv),
     testClockOffsetMs: parseClockOffset(env.CPAR_TEST_CLOCK_OFFSET_MS, nodeEnv),
   };

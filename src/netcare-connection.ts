@@ -24,6 +24,7 @@ export async function connectNetcare(config: Config, clock: Clock, installation:
     databaseUrl: config.netcareSimDatabaseUrl,
     port: 0,
     confirmDelayMs: config.netcareSimConfirmDelayMs,
+    registry: config.netcareSimRegistry,
     clock,
   });
   return {

@@ -10,6 +10,7 @@ import { failureMessage } from './failure-message.ts';
 import { AUTOMATIC_RETRIES } from './failures.ts';
 import { CONFIRMATION_WINDOW_MS, UNCONFIRMED } from './pipeline.ts';
 import { UNREACHABLE } from './send-outcome.ts';
+import { demoRegistryStatements } from './demo-registry.ts';
 import {
   BEAULIEU, DELGADO, DEMO_PANELS as PANELS, DEMO_PRACTITIONERS, DEMO_STAFF, FEMALE_FIRST_NAMES, HALVORSEN,
   LAST_NAMES, MACLEOD, MALE_FIRST_NAMES, OKAFOR, OSEI, TRAN, WALK_IN, WHITFORD, type PanelPlan, type Reason,
@@ -202,6 +203,13 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
   subs.find((s) => s.panel === TRAN && s.status === 'Failed')!.readAt = queuedAt - 3 * MINUTE;
   subs.sort((a, b) => a.createdAt - b.createdAt).forEach((s, i) => (s.id = Number(next.submission) + i));
   const notices = subs.filter((s) => s.status === 'Failed' && PANELS[s.panel].recipient !== null);
+  const confirmations = members.map((list, i) => list.map((m) => confirmedOn(m, i)));
+  // The registry answered the last two runs (the earlier months' confirmations came before it did).
+  const registry = demoRegistryStatements(
+    subs.filter((s) => s.status === 'Submitted' && s.createdAt >= runs[RUNS - 2].getTime())
+      .map((s) => ({ id: s.id, panelId: panelId(s.panel), createdAt: s.createdAt, count: s.count! })),
+    (id) => members[id - panelId(0)].flatMap((m, k) => (m.patient.status === 'active' ? [{ ...m.patient, patientId: m.patient.id, confirmedOn: confirmations[id - panelId(0)][k] }] : [])),
+  );
 
   const statements = [
     bulk('practitioners', ['id', 'name', 'practitioner_id', 'user_id'], DEMO_PRACTITIONERS.map((p, i) =>
@@ -216,7 +224,7 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
     bulk('panel_practitioners', ['panel_id', 'practitioner_id'],
       PANELS.flatMap((plan, i) => plan.practitioners.map((p) => [panelId(i), practitionerId(p)]))),
     bulk('panel_members', ['panel_id', 'patient_id', 'confirmed_on'],
-      members.flatMap((list, i) => list.map((m) => [panelId(i), m.patient.id, confirmedOn(m, i)]))),
+      members.flatMap((list, i) => list.map((m, k) => [panelId(i), m.patient.id, confirmations[i][k]]))),
     bulk('submissions', ['id', 'panel_id', 'status', 'created_at', 'patient_count', 'brief_error', 'trigger',
       'triggered_by', 'netcare_reference', 'pending_at', 'submitted_at', 'failed_at', 'recipient_notified'],
       subs.map((s) => [s.id, panelId(s.panel), s.status, s.createdAt, s.count, s.brief, s.by === null ? 'scheduled' : 'manual',
@@ -236,6 +244,7 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
         const at = scheduledFor.getTime();
         return [job, at, at, at + 20 * MINUTE];
       })),
+    ...registry,
   ];
   return { statements, sendNow: [inFlight.id] };
 }

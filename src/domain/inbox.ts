@@ -10,6 +10,8 @@ export type InboxMessage = {
   readAt: Date | null;
   panelId: number | null;
   submissionId: number | null;
+  /** a submission's failure, or the registry's news of new mismatches and conflicts */
+  kind: 'failure' | 'registry';
 };
 
 function toMessage(r: Record<string, unknown>): InboxMessage {
@@ -21,10 +23,11 @@ function toMessage(r: Record<string, unknown>): InboxMessage {
     readAt: r.read_at === null ? null : new Date(Number(r.read_at)),
     panelId: r.panel_id === null ? null : Number(r.panel_id),
     submissionId: r.submission_id === null ? null : Number(r.submission_id),
+    kind: r.kind === 'registry' ? 'registry' : 'failure',
   };
 }
 
-const COLUMNS = 'id, subject, body, created_at, read_at, panel_id, submission_id';
+const COLUMNS = 'id, subject, body, created_at, read_at, panel_id, submission_id, kind';
 
 /** The acting user's own messages, newest first. */
 export async function listInbox(db: Db, scope: Scope, limit = 200): Promise<InboxMessage[]> {

@@ -17,9 +17,21 @@ export type SendOutcome =
 
 export type StatusOutcome =
   | { kind: 'pending' }
-  | { kind: 'confirmed' }
+  /** confirmed, with the registry's outcome for the panel */
+  | { kind: 'confirmed'; registry: RegistryOutcome }
   | { kind: 'rejected'; reason: string }
   | { kind: 'unreachable'; detail: string };
+
+/**
+ * A patient the registry did not accept as is, by the member's index in the message and ULI.
+ * Genders are the portal's codes (F, M, X, U).
+ */
+export type RegistryException =
+  | { member: number; uli: string; kind: 'mismatch'; fields: { field: 'lastName' | 'firstName' | 'birthDate' | 'gender'; clinic: string; registry: string }[] }
+  | { member: number; uli: string; kind: 'conflict'; provider: string; clinic: string; confirmedOn: string };
+
+/** How many patients the registry counted on the panel, and the exceptions. */
+export type RegistryOutcome = { counted: number; exceptions: RegistryException[] };
 
 /** What Netcare knows of a submission's Idempotency-Key. */
 export type LookupOutcome =

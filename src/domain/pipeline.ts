@@ -8,6 +8,7 @@ import { disclosure, ruleFailure, sendFailure } from './send-outcome.ts';
 import { settleUnanswered } from './unanswered.ts';
 import type { InStatement } from '@libsql/client';
 import { claimLapseMs } from './claims.ts';
+import { confirmationStatements, outcomeFits, type Confirmation } from './registry-store.ts';
 
 export type PipelineDeps = {
   db: Db;
@@ -228,6 +229,9 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   return tally;
 }
 
+/** How many of the registry's exceptions a poll holds before committing their confirmations. */
+const EXCEPTIONS_PER_COMMIT = 5_000;
+
 export type PollTally = { submitted: number; rejected: number; unconfirmed: number; waiting: number };
 
 /**
@@ -239,11 +243,21 @@ export type PollTally = { submitted: number; rejected: number; unconfirmed: numb
 export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
   const { db, clock, netcare } = deps;
   const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
-  const pending = await db.execute(`SELECT id, panel_id, netcare_reference, pending_at, snapshot_at
+  const pending = await db.execute(`SELECT id, panel_id, netcare_reference, pending_at, snapshot_at, patient_count
                                       FROM submissions WHERE status = 'Pending' ORDER BY id`);
-  // Confirmations and "still waiting" are written together at the end of the round: one
-  // commit instead of one per submission.
-  const confirmed: number[] = [];
+  // Confirmations (with the registry's outcome) are committed together, a few thousand
+  // exceptions at a time, and "still waiting" at the end of the round: a few commits instead
+  // of one per submission, without holding a province's outcomes in memory at once.
+  let confirmed: Confirmation[] = [];
+  let exceptions = 0;
+  const commitConfirmed = async () => {
+    const batch = confirmed;
+    confirmed = [];
+    exceptions = 0;
+    if (batch.length === 0) return;
+    const [, done] = await db.batch(confirmationStatements(clock.now().getTime(), batch), 'write');
+    tally.submitted += done.rowsAffected;
+  };
   const waiting: number[] = [];
   await eachConcurrently(pending.rows, async (row) => {
     const id = Number(row.id);
@@ -260,8 +274,13 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
     }
     deps.checkpoint?.('polled');
     const now = clock.now().getTime();
-    if (status.kind === 'confirmed') {
-      confirmed.push(id);
+    if (status.kind === 'confirmed' && outcomeFits(status.registry, Number(row.patient_count))) {
+      confirmed.push({ submissionId: id, registry: status.registry });
+      exceptions += status.registry.exceptions.length;
+      if (exceptions >= EXCEPTIONS_PER_COMMIT) await commitConfirmed();
+    } else if (status.kind === 'confirmed') {
+      // an outcome that cannot be this panel's: asked for again at the next poll
+      waiting.push(id);
     } else if (status.kind === 'rejected') {
       const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
         briefError: `Netcare rejected the submission: ${status.reason}`,
@@ -279,15 +298,10 @@ export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
     }
   });
   const now = clock.now().getTime();
-  const [done] = await db.batch([
-    {
-      sql: `UPDATE submissions SET status = 'Submitted', submitted_at = ?, last_polled_at = ?
-             WHERE id IN (SELECT value FROM json_each(?)) AND status = 'Pending'`,
-      args: [now, now, JSON.stringify(confirmed)],
-    },
-    { sql: 'UPDATE submissions SET last_polled_at = ? WHERE id IN (SELECT value FROM json_each(?))', args: [now, JSON.stringify(waiting)] },
-  ], 'write');
-  tally.submitted = done.rowsAffected;
+  await commitConfirmed();
+  if (waiting.length) {
+    await db.execute({ sql: 'UPDATE submissions SET last_polled_at = ? WHERE id IN (SELECT value FROM json_each(?))', args: [now, JSON.stringify(waiting)] });
+  }
   tally.waiting = waiting.length;
   return tally;
 }

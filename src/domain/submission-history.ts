@@ -196,6 +196,8 @@ export type MonthCount = {
   patientCount: number | null;
   status: Status | null;
   submissionId: number | null;
+  /** of those, how many the registry counted, once it has answered */
+  registryCounted: number | null;
 };
 
 const monthKey = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
@@ -215,8 +217,8 @@ export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): 
   const from = edmontonInstant(months[0].year, months[0].month, 1);
   const until = edmontonInstant(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1);
   const result = await db.execute({
-    sql: `SELECT id, status, monthly_at, patient_count FROM (
-            SELECT s.id, s.status, s.patient_count, coalesce(r.scheduled_for, s.created_at) AS monthly_at
+    sql: `SELECT id, status, monthly_at, patient_count, registry_counted FROM (
+            SELECT s.id, s.status, s.patient_count, s.registry_counted, coalesce(r.scheduled_for, s.created_at) AS monthly_at
               FROM submissions s LEFT JOIN scheduled_runs r ON r.id = s.run_id AND r.job = ?
              WHERE s.panel_id = ? AND s.patient_count IS NOT NULL AND (s.trigger = 'scheduled' OR r.id IS NOT NULL))
            WHERE monthly_at >= ? AND monthly_at < ?
@@ -236,6 +238,7 @@ export async function monthlyPatientCounts(db: Db, panelId: number, now: Date): 
       patientCount: r ? Number(r.patient_count) : null,
       status: r ? (r.status as Status) : null,
       submissionId: r ? Number(r.id) : null,
+      registryCounted: r && r.registry_counted !== null ? Number(r.registry_counted) : null,
     };
   });
 }

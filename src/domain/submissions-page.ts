@@ -39,10 +39,10 @@ const PAGE_SQL = (order: string) => `
                  WHERE active = 1 AND cpar_enabled = 1 GROUP BY status_rank)),
     'total', (SELECT count(*) FROM panels WHERE active = 1 AND cpar_enabled = 1 AND (?4 IS NULL OR status_rank = ?4)),
     'rows', (SELECT json_group_array(json_array(x.panel_id, x.name, x.panel_number, x.failure_recipient_id,
-                      x.submission_id, x.status, x.created_at, x.patient_count, x.brief_error, x.recipient_notified, x.automatic_retry,
+                      x.submission_id, x.status, x.created_at, x.patient_count, x.brief_error, x.recipient_notified, x.automatic_retry, x.registry_counted,
                       x.netcare_reference, x.facts))
                FROM (SELECT p.id AS panel_id, p.name, p.panel_number, p.failure_recipient_id, s.id AS submission_id,
-                            s.status, s.created_at, s.patient_count, s.brief_error, s.recipient_notified, s.automatic_retry,
+                            s.status, s.created_at, s.patient_count, s.brief_error, s.recipient_notified, s.automatic_retry, s.registry_counted,
                             s.netcare_reference, r.facts
                        FROM panels p
                        LEFT JOIN submissions s ON s.id = p.last_submission_id
@@ -61,8 +61,8 @@ async function readPage(db: Db, day: string, sort: SubmissionSort, page: number,
   const { total, counts, rows } = JSON.parse(String(result.rows[0].listing)) as { total: number; counts: Record<string, number>; rows: unknown[][] };
   // The names toRow reads, in the order PAGE_SQL lists the values.
   return { total, counts, rows: rows.map(([panel_id, name, panel_number, failure_recipient_id, submission_id, status, created_at,
-    patient_count, brief_error, recipient_notified, automatic_retry, netcare_reference, facts]) => ({ panel_id, name, panel_number,
-    failure_recipient_id, submission_id, status, created_at, patient_count, brief_error, recipient_notified, automatic_retry,
+    patient_count, brief_error, recipient_notified, automatic_retry, registry_counted, netcare_reference, facts]) => ({ panel_id, name, panel_number,
+    failure_recipient_id, submission_id, status, created_at, patient_count, brief_error, recipient_notified, automatic_retry, registry_counted,
     netcare_reference, facts: facts as string | null })) };
 }
 

@@ -22,13 +22,15 @@ export type SubmissionRow = {
     automaticRetry: number | null;
     /** Pending without a reference: the send went unanswered and Netcare is being asked */
     unanswered: boolean;
+    /** of the patients sent, how many the registry counted (its answer to a Submitted one) */
+    registryCounted: number | null;
   };
 };
 
 const ROW_SQL = `
   SELECT p.id AS panel_id, p.name, p.panel_number, p.failure_recipient_id,
          s.id AS submission_id, s.status, s.created_at, s.patient_count, s.brief_error,
-         s.recipient_notified, s.automatic_retry, s.netcare_reference
+         s.recipient_notified, s.automatic_retry, s.netcare_reference, s.registry_counted
     FROM panels p
     LEFT JOIN submissions s ON s.id = p.last_submission_id
    WHERE p.active = 1 AND p.cpar_enabled = 1`;
@@ -51,6 +53,7 @@ export function toRow(r: Record<string, unknown>): SubmissionRow {
             recipientNotified: r.recipient_notified === null ? null : Number(r.recipient_notified) === 1,
             automaticRetry: r.automatic_retry === null ? null : Number(r.automatic_retry),
             unanswered: r.status === 'Pending' && r.netcare_reference === null,
+            registryCounted: r.registry_counted === null || r.registry_counted === undefined ? null : Number(r.registry_counted),
           },
   };
 }

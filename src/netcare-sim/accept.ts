@@ -10,8 +10,10 @@ import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/validation.ts'
 import { ascii, FieldReader, keys, OTHER_EXTENSION } from './field-reader.ts';
 import { undecided, UNDECIDED } from './json-scan.ts';
 import { SpanTable } from './span-table.ts';
+import { membersFromSpans } from './members.ts';
+import type { SubmittedMembers } from './registry.ts';
 
-export type Accepted = { panelNumber: string; patientCount: number };
+export type Accepted = { panelNumber: string; patientCount: number; members: SubmittedMembers };
 
 /** The facts of a message validateCparGroup finds no problem in; null when not settled here. */
 export function acceptedMessage(bytes: Uint8Array): Accepted | null {
@@ -38,6 +40,12 @@ class GroupReader extends FieldReader {
   /** contained resources by id: a patient's index in `ulis`, PRACTITIONER or OTHER */
   private readonly byId: SpanTable;
   private readonly ulis: number[] = [];
+  /** each Patient's bytes, [start, end), by its index in `ulis`: the registry reads a few in full */
+  private readonly patientStarts: number[] = [];
+  private readonly patientEnds: number[] = [];
+  /** each member's Patient (index in `ulis`) and confirmation day */
+  private readonly memberPatients: number[] = [];
+  private readonly memberConfirmed: number[] = [];
   private readonly memberUlis = new Set<number>();
   private practitioners = 0;
 
@@ -93,7 +101,8 @@ class GroupReader extends FieldReader {
     const all = ROOT.resourceType | ROOT.type | ROOT.actual | ROOT.meta | ROOT.name | ROOT.identifier | ROOT.managingEntity | ROOT.member;
     if ((seen & all) !== all || identifiers !== 3 || panelNumber === undefined || this.practitioners === 0) undecided();
     if (quantity !== members || managing < 0 || this.byId.get(managing, managingEnd) !== PRACTITIONER) undecided();
-    return { panelNumber, patientCount: members };
+    const spans = { ulis: this.ulis, starts: this.patientStarts, ends: this.patientEnds };
+    return { panelNumber, patientCount: members, members: membersFromSpans(s.bytes, spans, this.memberPatients, this.memberConfirmed) };
   }
 
   private meta() {
@@ -130,6 +139,8 @@ class GroupReader extends FieldReader {
     let named = false;
     let gender = false;
     let birthDate = -1;
+    s.peek();
+    const startAt = s.at;
     for (let first = true; s.key(first); first = false) {
       const key = this.key(seen, RESOURCE_KEYS);
       seen |= key;
@@ -165,6 +176,8 @@ class GroupReader extends FieldReader {
       if (uli < 0 || !named || !gender || this.today === 0 || birthDate > this.today) undecided();
       kind = this.ulis.length;
       this.ulis.push(uli);
+      this.patientStarts.push(startAt);
+      this.patientEnds.push(s.at);
     }
     // two resources with one id: the general way decides which a reference means
     if (!this.byId.add(id, idEnd, kind)) undecided();
@@ -238,6 +251,8 @@ class GroupReader extends FieldReader {
     if (this.memberUlis.has(uli)) undecided();
     this.memberUlis.add(uli);
     if (confirmed < 0 || confirmed > this.today || lastVisit < 0 || lastVisit > this.today) undecided();
+    this.memberPatients.push(patient);
+    this.memberConfirmed.push(confirmed);
   }
 
 }

@@ -9,6 +9,8 @@ import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';
 import { findSubmission, findSubmissionByKey, listRequests, listSubmissions, storeOnce, type StoredSubmission } from './store.ts';
 import type { RequestLog } from './request-log.ts';
+import { judgePanel, type RegistryConfig } from './registry.ts';
+import { buildRegistryOutcome } from '../netcare/registry-outcome.ts';
 
 export type SimulatorOptions = {
   db: Db;
@@ -18,13 +20,15 @@ export type SimulatorOptions = {
   /** how long after receipt a submission stays pending */
   confirmDelayMs: number;
   fault?: Fault;
+  /** the registry's seed and shares (registry.ts) */
+  registry: RegistryConfig;
   /** aborted when the server shuts down, so slow and hanging requests end */
   closing?: AbortSignal;
 };
 
 const REJECTION = 'Netcare rejected the panel: demographic mismatch with the provincial client registry';
 
-export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, closing }: SimulatorOptions) {
+export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: initialFault, registry, closing }: SimulatorOptions) {
   let fault: Fault = initialFault ?? { mode: 'none' };
   let faultUses = 0;
   const app = new Hono<{ Variables: { faultMode: FaultMode } }>();
@@ -45,6 +49,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     const submissions = (await listSubmissions(db)).map((s) => ({
       idempotencyKey: s.idempotencyKey, reference: s.reference, panelNumber: s.panelNumber,
       patientCount: s.patientCount, receivedCount: s.receivedCount, ...statusOf(s, now),
+      outcome: statusOf(s, now).status === 'confirmed' && s.outcome !== null ? JSON.parse(s.outcome) as unknown : undefined,
     }));
     return c.json({ submissions });
   });
@@ -88,6 +93,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     if (receipt.problems.length > 0) return c.json({ reason: `The panel message is not valid: ${summarizeProblems(receipt.problems)}` }, 422);
 
     const rejected = c.get('faultMode') === 'reject';
+    const judged = judgePanel(registry, receipt.members!);
     const { stored, samePayload, submission } = await storeOnce(db, {
       idempotencyKey,
       panelNumber: receipt.panelNumber,
@@ -95,6 +101,7 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
       receivedAt: clock.now().getTime(),
       verdict: rejected ? 'rejected' : 'confirmed',
       reason: rejected ? REJECTION : null,
+      outcome: rejected ? null : JSON.stringify(buildRegistryOutcome(judged.counted, receipt.patientCount, judged.findings)),
       payloadSha256: receipt.digest,
     });
     if (stored) return c.json({ reference: submission.reference }, 202);
@@ -111,13 +118,20 @@ export function createSimulatorApp({ db, log, clock, confirmDelayMs, fault: init
     if (!key) return c.json({ reason: 'The idempotency-key query parameter is required' }, 400);
     const submission = await findSubmissionByKey(db, key);
     if (!submission) return c.json({ reason: 'unknown key' }, 404);
+    // the status only: the outcome comes with the status answer the lookup leads to
     return c.json({ reference: submission.reference, ...statusOf(submission, clock.now().getTime()) });
   });
 
   app.get('/cpar/submissions/:reference', async (c) => {
     const submission = await findSubmission(db, c.req.param('reference'));
     if (!submission) return c.json({ reason: 'No submission has this reference' }, 404);
-    return c.json(statusOf(submission, clock.now().getTime()));
+    const status = statusOf(submission, clock.now().getTime());
+    if (status.status !== 'confirmed' || submission.outcome === null) return c.json(status);
+    // 'garble': the outcome without its count, as a broken Netcare might send it
+    const outcome = c.get('faultMode') === 'garble'
+      ? JSON.stringify({ ...JSON.parse(submission.outcome) as object, extension: [] }) : submission.outcome;
+    // stored as JSON text: sent as it is, not parsed and written again
+    return c.body(`{"status":"confirmed","outcome":${outcome}}`, 200, { 'Content-Type': 'application/json' });
   });
 
   function statusOf(s: Pick<StoredSubmission, 'verdict' | 'receivedAt' | 'reason'>, now: number) {

@@ -8,6 +8,7 @@ import { createSimulatorApp } from './app.ts';
 import type { Fault } from './fault.ts';
 import { openSimulatorDb } from './store.ts';
 import { createRequestLog } from './request-log.ts';
+import { DEFAULT_REGISTRY, type RegistryConfig } from './registry.ts';
 
 export type SimulatorServerOptions = {
   databaseUrl: string;
@@ -17,6 +18,8 @@ export type SimulatorServerOptions = {
   confirmDelayMs?: number;
   fault?: Fault;
   clock?: Clock;
+  /** the registry's seed and shares; DEFAULT_REGISTRY when absent */
+  registry?: RegistryConfig;
 };
 
 export type RunningSimulator = { url: string; port: number; close(): Promise<void> };
@@ -27,7 +30,7 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
   const log = createRequestLog(db);
   const app = createSimulatorApp({
     db, log, clock: options.clock ?? systemClock, confirmDelayMs: options.confirmDelayMs ?? 60_000,
-    fault: options.fault, closing: closing.signal,
+    fault: options.fault, closing: closing.signal, registry: options.registry ?? DEFAULT_REGISTRY,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(started as Server));

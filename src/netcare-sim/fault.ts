@@ -1,5 +1,5 @@
 // Ways the simulated Netcare misbehaves, so the adapter's handling of each can be seen and tested.
-export const FAULT_MODES = ['none', '500', '429', 'slow', 'hang', 'reject'] as const;
+export const FAULT_MODES = ['none', '500', '429', 'slow', 'hang', 'reject', 'garble'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export type Fault = {

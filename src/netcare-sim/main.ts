@@ -21,6 +21,7 @@ const simulator = await startSimulator({
   port: config.port,
   confirmDelayMs: config.confirmDelayMs,
   fault: { mode: config.fault },
+  registry: config.registry,
 });
 console.log(`Netcare simulator on ${simulator.url} (database ${config.databaseUrl}, confirms after ${config.confirmDelayMs} ms, fault ${config.fault})`);
 

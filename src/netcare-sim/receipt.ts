@@ -4,8 +4,11 @@ import { isAscii } from 'node:buffer';
 import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup, type Identifier } from '../netcare/payload.ts';
 import { acceptedMessage } from './accept.ts';
 import { digestOf } from './store.ts';
+import { membersOfGroup } from './members.ts';
+import type { SubmittedMembers } from './registry.ts';
 
-export type Receipt = { problems: string[]; panelNumber: string; patientCount: number; digest: string };
+/** The members are there when there are no problems. */
+export type Receipt = { problems: string[]; panelNumber: string; patientCount: number; digest: string; members?: SubmittedMembers };
 
 export function readReceipt(payload: Uint8Array): Receipt {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
@@ -32,5 +35,6 @@ export function readInFull(bytes: Buffer): Receipt {
       typeof i === 'object' && i !== null && (i as Identifier).system === PANEL_NUMBER_SYSTEM)?.value ?? ''),
     patientCount: group.member.length,
     digest: digestOf(bytes),
+    members: membersOfGroup(group),
   };
 }

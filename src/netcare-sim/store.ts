@@ -16,7 +16,10 @@ const SCHEMA = [
      -- message itself is not kept: this is a stand-in, not Netcare, and the embedded one runs
      -- on the clinic's machine, where a second copy of every panel would be health
      -- information outside the portal's audit and backups, kept for nothing.
-     payload_sha256 TEXT NOT NULL
+     payload_sha256 TEXT NOT NULL,
+     -- the registry's answer (a FHIR OperationOutcome, registry-outcome.ts): only the patients
+     -- it did not accept as is, with the values compared, as a registry's report holds them
+     outcome TEXT
    )`,
   // Every request to /cpar, answered or not, so tests can count the adapter's attempts.
   `CREATE TABLE IF NOT EXISTS requests (
@@ -37,6 +40,9 @@ export async function openSimulatorDb(url: string): Promise<Db> {
   if (url.startsWith('file:')) await db.execute('PRAGMA synchronous = NORMAL');
   await forgetStoredMessages(db);
   await db.batch(SCHEMA, 'write');
+  const columns = await db.execute("SELECT name FROM pragma_table_info('submissions')");
+  // written before the registry answered: such submissions have no outcome to give
+  if (!columns.rows.some((c) => c.name === 'outcome')) await db.execute('ALTER TABLE submissions ADD COLUMN outcome TEXT');
   return db;
 }
 
@@ -72,12 +78,14 @@ export type StoredSubmission = {
   receivedAt: number;
   verdict: 'confirmed' | 'rejected';
   reason: string | null;
+  /** the registry's OperationOutcome as JSON text; null for a submission stored before it answered */
+  outcome: string | null;
 };
 
 /** What is stored: with the digest of the message as it arrived (what a replay must match). */
 export type NewSubmission = Omit<StoredSubmission, 'reference'> & { payloadSha256: string };
 
-const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason';
+const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, outcome';
 
 /**
  * Stores a submission unless its key was seen before; either way returns the submission the
@@ -86,10 +94,10 @@ const COLUMNS = 'reference, idempotency_key, panel_number, patient_count, receiv
 export async function storeOnce(db: Db, s: NewSubmission): Promise<{ stored: boolean; samePayload: boolean; submission: StoredSubmission }> {
   const reference = `NC-${randomBytes(6).toString('hex').toUpperCase()}`;
   const inserted = await db.execute({
-    sql: `INSERT INTO submissions (reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, payload_sha256)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+    sql: `INSERT INTO submissions (reference, idempotency_key, panel_number, patient_count, received_at, verdict, reason, outcome, payload_sha256)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
           RETURNING ${COLUMNS}`,
-    args: [reference, s.idempotencyKey, s.panelNumber, s.patientCount, s.receivedAt, s.verdict, s.reason, s.payloadSha256],
+    args: [reference, s.idempotencyKey, s.panelNumber, s.patientCount, s.receivedAt, s.verdict, s.reason, s.outcome, s.payloadSha256],
   });
   if (inserted.rows[0]) return { stored: true, samePayload: true, submission: toSubmission(inserted.rows[0]) };
   const existing = await db.execute({
@@ -135,5 +143,6 @@ function toSubmission(r: Record<string, unknown>): StoredSubmission {
     receivedAt: Number(r.received_at),
     verdict: r.verdict === 'rejected' ? 'rejected' : 'confirmed',
     reason: r.reason === null ? null : String(r.reason),
+    outcome: r.outcome === null || r.outcome === undefined ? null : String(r.outcome),
   };
 }

@@ -5,6 +5,7 @@
 // is documented in README.md.
 import { setTimeout as delay } from 'node:timers/promises';
 import { summarizeProblems } from './payload.ts';
+import { readRegistryOutcome } from './registry-outcome.ts';
 import type { CparMessage } from './encode.ts';
 import { retryWithinBudget, type Attempt, type GaveUp, type RetryPolicy } from './retry.ts';
 import { send, type Answer, type Outgoing } from './http.ts';
@@ -24,6 +25,8 @@ export type NetcareClientOptions = {
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** where a malformed answer is reported (paths only, never patient data); stderr by default */
+  warn?: (line: string) => void;
 };
 
 export type NetcareClient = {
@@ -38,6 +41,7 @@ export type NetcareClient = {
 
 export function createNetcareClient(options: NetcareClientOptions): NetcareClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const warn = options.warn ?? ((line: string) => console.error(line));
   const retryBudgetMs = options.retryBudgetMs ?? 60_000;
   // A budget shorter than the timeout still gets its one attempt, cut to the budget.
   const attemptMs = Math.ceil(Math.min(options.timeoutMs ?? 10_000, retryBudgetMs));
@@ -88,8 +92,13 @@ export function createNetcareClient(options: NetcareClientOptions): NetcareClien
         if (answer.status === 404) return { done: { kind: 'rejected', reason: 'Netcare does not know this submission' } };
         if (isPermanent(answer.status)) return { done: { kind: 'rejected', reason: reasonOf(answer) } };
         const body = isRecord(answer.body) ? answer.body : {};
-        if (answer.status === 200 && (body.status === 'pending' || body.status === 'confirmed')) {
-          return { done: { kind: body.status } };
+        if (answer.status === 200 && body.status === 'pending') return { done: { kind: 'pending' } };
+        if (answer.status === 200 && body.status === 'confirmed') {
+          // Kept Pending until an outcome can be read whole: never half-applied.
+          const read = readRegistryOutcome(body.outcome);
+          if (read.ok) return { done: { kind: 'confirmed', registry: read.outcome } };
+          warn(JSON.stringify({ level: 'warn', msg: 'Netcare confirmed a submission with a malformed registry outcome; asking again at the next poll', reference, problem: read.problem }));
+          return { done: { kind: 'unreachable', detail: `Netcare's registry outcome could not be read (${read.problem})` } };
         }
         if (answer.status === 200 && body.status === 'rejected') {
           return { done: { kind: 'rejected', reason: typeof body.reason === 'string' && body.reason ? body.reason : 'Netcare rejected the submission' } };

@@ -2,6 +2,7 @@ import type { InboxMessage } from '../domain/inbox.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { submissionUrl } from './submission-page.tsx';
+import { registryFeedbackUrl } from './registry-feedback-page.tsx';
 
 export function InboxPage({ messages, chrome }: { messages: InboxMessage[]; chrome: Chrome }) {
   return (
@@ -39,12 +40,15 @@ function FixLink({ message, canFix, fixers }: { message: InboxMessage; canFix: b
         ) : (
           <p>
             You cannot open the panel's settings. {fixers.length === 1 ? 'This colleague has' : 'These colleagues have'} the
-            CII/CPAR settings permission: ask them to fix and resubmit the panel.
+            CII/CPAR settings permission: ask them to {message.kind === 'registry' ? 'work the registry feedback' : 'fix and resubmit the panel'}.
           </p>
         )}
         {fixers.length > 0 ? <ul class="fixers">{fixers.map((name) => <li>{name}</li>)}</ul> : null}
       </section>
     );
+  }
+  if (message.kind === 'registry' && message.panelId !== null) {
+    return <p><a href={registryFeedbackUrl(message.panelId)} id="fix-link">Work the mismatches and conflicts</a></p>;
   }
   const href = message.submissionId !== null ? submissionUrl(message.submissionId) : '/settings/cii-cpar/submissions';
   return <p><a href={href} id="fix-link">See what failed and fix it</a></p>;

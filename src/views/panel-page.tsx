@@ -66,6 +66,7 @@ export function PanelPage({ panel, readiness, months, fixers, chrome }: {
         <li><a href={membersUrl(panel.id)}>Members</a></li>
         <li><a href={editUrl(panel.id)}>Edit the panel</a></li>
         <li><a href={panelHistoryUrl(panel.id)}>Submission history</a></li>
+        <li><a href={`/settings/cii-cpar/panels/${panel.id}/registry`}>Registry feedback</a></li>
         <li>
           <form method="post" action={membersCsvUrl(panel.id)} class="inline">
             <button type="submit" class="link">Export members (CSV)</button>

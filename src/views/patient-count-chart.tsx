@@ -25,6 +25,7 @@ const BAR_STYLES = {
   sent: { label: 'Sent to Netcare', fill: '#0b5cab', stroke: 'none' },
   below: { label: `Sent, below ${MINIMUM_PATIENTS} patients`, fill: '#8a5a00', stroke: 'none' },
   failed: { label: 'Failed: not registered that month', fill: '#ffffff', stroke: '#5b6472' },
+  counted: { label: 'Counted by the registry', fill: '#17663a', stroke: 'none' },
 } as const;
 type BarStyle = keyof typeof BAR_STYLES;
 
@@ -51,7 +52,7 @@ export function chartSummary(months: MonthCount[]): string {
   const gaps = months.length - withData.length;
   return [
     `Patients per monthly submission, ${range}.`,
-    `Latest: ${number(latest.patientCount!)} in ${longMonth(latest.month)}.`,
+    `Latest: ${number(latest.patientCount!)} in ${longMonth(latest.month)}${latest.registryCounted === null ? '' : `, ${number(latest.registryCounted)} counted by the registry`}.`,
     `${below} of ${withData.length} monthly submissions below the ${MINIMUM_PATIENTS}-patient payment-model minimum.`,
     failed ? `${failed} failed.` : '',
     gaps ? `${gaps} ${gaps === 1 ? 'month' : 'months'} without a monthly submission.` : '',
@@ -70,6 +71,9 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
   const barWidth = Math.round(slot * 0.6);
   const minimumY = y(MINIMUM_PATIENTS);
   const summary = chartSummary(months);
+  // The registry's counts appear once it has answered for some month.
+  const anyCounted = months.some((m) => m.registryCounted !== null);
+  const styles = (Object.keys(BAR_STYLES) as BarStyle[]).filter((key) => key !== 'counted' || anyCounted);
   return (
     <figure class="patient-count-chart" id="patient-count-chart">
       <figcaption>Patients in each monthly submission, last 12 months</figcaption>
@@ -94,6 +98,13 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
                     <title>{`${longMonth(m.month)}: ${number(m.patientCount)} patients (${m.status})`}</title>
                   </rect>
                   <text class="value" x={centre} y={at(y(m.patientCount) - 4)} text-anchor="middle">{number(m.patientCount)}</text>
+                  {m.registryCounted === null ? null : (
+                    // Beside the sent bar, a narrower one: the patients the registry counted.
+                    <rect class="bar counted" x={at(centre + barWidth / 2 - barWidth * 0.4)} y={y(m.registryCounted)} width={at(barWidth * 0.4)}
+                      height={at(TOP + PLOT_H - y(m.registryCounted))} fill={BAR_STYLES.counted.fill} stroke="#ffffff" stroke-width="1">
+                      <title>{`${longMonth(m.month)}: ${number(m.registryCounted)} of ${number(m.patientCount)} counted by the registry`}</title>
+                    </rect>
+                  )}
                 </>
               )}
               <text class="month-label" x={centre} y={TOP + PLOT_H + 14} text-anchor="middle">{shortMonth(m.month)}</text>
@@ -114,7 +125,7 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
         </text>
       </svg>
       <ul class="chart-legend">
-        {(Object.keys(BAR_STYLES) as BarStyle[]).map((key) => (
+        {styles.map((key) => (
           <li data-style={key}>
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true" focusable="false">
               <rect x="1" y="1" width="12" height="12" fill={BAR_STYLES[key].fill} stroke={BAR_STYLES[key].stroke}
@@ -128,12 +139,13 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
         <summary>The same numbers as a table</summary>
         <table>
           <caption class="visually-hidden">Patients in each monthly submission</caption>
-          <thead><tr><th scope="col">Month</th><th scope="col" class="num">Patients</th><th scope="col">Status</th></tr></thead>
+          <thead><tr><th scope="col">Month</th><th scope="col" class="num">Patients</th>{anyCounted ? <th scope="col" class="num">Counted by the registry</th> : null}<th scope="col">Status</th></tr></thead>
           <tbody>
             {months.map((m) => (
               <tr data-month={m.month}>
                 <th scope="row">{longMonth(m.month)}</th>
                 <td class="num">{m.patientCount === null ? 'No monthly submission' : number(m.patientCount)}</td>
+                {anyCounted ? <td class="num">{m.registryCounted === null ? '' : number(m.registryCounted)}</td> : null}
                 <td>{m.status ?? ''}</td>
               </tr>
             ))}

@@ -4,6 +4,7 @@ import { queuedSendNote } from '../domain/send-time.ts';
 import { AUTOMATIC_RETRIES } from '../domain/failures.ts';
 import { UNANSWERED } from '../domain/send-outcome.ts';
 import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { registryFeedbackUrl } from './registry-feedback-page.tsx';
 import type { Judgement } from '../domain/validation.ts';
 import { Readiness } from './readiness.tsx';
 
@@ -93,6 +94,11 @@ export function SubmissionRowView({ row, now, readiness, message, check, queued 
       <td class="patients num">{last?.patientCount ?? null}</td>
       <td class="status">
         {last ? <span class={`badge badge-${last.status.toLowerCase()}`}>{last.status}</span> : null}
+        {last?.status === 'Submitted' && last.registryCounted !== null ? (
+          <a class="counted" href={registryFeedbackUrl(row.panelId)}>
+            {last.registryCounted.toLocaleString('en-CA')} of {(last.patientCount ?? 0).toLocaleString('en-CA')} counted
+          </a>
+        ) : null}
       </td>
       <td class="error-cell">
         {last?.status === 'Failed' ? (

@@ -16,6 +16,16 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
     briefError: '2 patients have no confirmation date for this panel.' });
   await db.execute({ sql: "INSERT INTO submission_problems (submission_id, reason, patient_id) SELECT ?, 'no_confirmation_date', patient_id FROM panel_members WHERE panel_id = ? AND confirmed_on IS NULL", args: [submission, panelId] });
   const message = await db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id) VALUES (?, 'CPAR submission failed', 'What failed: …', 0, ?, ?) RETURNING id", args: [admin, panelId, submission] });
+  // A second panel the registry answered: one mismatch, one conflict.
+  const answered = await addClinicPanel(db, { name: 'Registry Answered Clinic', patients: 2 });
+  const sent = await addSubmission(db, answered.panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 2 });
+  await db.execute({ sql: 'UPDATE submissions SET registry_counted = 1 WHERE id = ?', args: [sent] });
+  await db.execute({
+    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
+          VALUES (?1, ?2, ?3, 'mismatch', '{"fields":[{"field":"gender","clinic":"F","registry":"X"}]}', ?1),
+                 (?1, ?2, ?4, 'conflict', '{"provider":"Dr. Away","clinic":"Away Clinic","confirmedOn":"2025-02-02"}', ?1)`,
+    args: [sent, answered.panelId, answered.patientIds[0], answered.patientIds[1]],
+  });
   const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
   await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
     args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });
@@ -33,6 +43,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/settings/audit-log/patient-access', '/inbox', `/inbox/${message.rows[0].id}`,
         '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
+        `/settings/cii-cpar/panels/${answered.panelId}/registry`, `/settings/cii-cpar/panels/${panelId}/registry`,
       ];
       for (const path of pages) {
         const response = await page.goto(`${base}${path}`);

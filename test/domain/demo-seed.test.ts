@@ -8,6 +8,11 @@ import { migrate } from '../../src/domain/migrate.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { authenticate } from '../../src/domain/users.ts';
 import { isEmptyClinic, seedDemo, type DemoUser } from '../../src/domain/demo-seed.ts';
+import { openExceptions } from '../../src/domain/registry.ts';
+import { extractPanel } from '../../src/domain/extraction.ts';
+import { edmontonDate } from '../../src/domain/edmonton.ts';
+import { startSimulator } from '../../src/netcare-sim/embed.ts';
+import { adapt } from '../../src/netcare-connection.ts';
 
 const NOW = '2026-11-26T12:00:00-07:00';
 
@@ -202,6 +207,36 @@ test('nothing in the demo clinic happens after now, even seeded just after a mon
     const future = await fresh.execute({ sql: FUTURE, args: [new Date(at).getTime(), today] });
     assert.is(Number(future.rows[0].n), 0, at);
     fresh.close();
+  }
+});
+
+test('a Submitted panel shows the registry\'s outcome — mismatches and conflicts, one open since the month before — as the simulator answers it', async () => {
+  const panels = await all('SELECT DISTINCT panel_id FROM registry_exceptions ORDER BY panel_id');
+  assert.ok(panels.length >= 2, 'several panels have registry feedback');
+  const views = await Promise.all(panels.map((p) => openExceptions(db, Number(p.panel_id))));
+  const view = views.find((v) => v && v.items.some((i) => i.kind === 'mismatch') && v.items.some((i) => i.kind === 'conflict'
+    && i.openSince.submissionId < v.submissionId))!;
+  assert.ok(view, 'a panel with mismatches and a conflict open since an earlier submission');
+  assert.ok(view.counted < view.patientCount);
+  assert.ok(view.items.length < 60, `a few items, not ${view.items.length}`);
+
+  // The simulator, sent the panel as it stood, answers the same exceptions.
+  const day = edmontonDate(view.submittedAt);
+  const snapshot = (await extractPanel(db, view.panelId, view.submittedAt))!;
+  snapshot.patients = snapshot.patients.filter((p) => p.confirmedOn !== null && p.confirmedOn <= day && p.birthDate <= day);
+  const dir = mkdtempSync(join(tmpdir(), 'demo-sim-'));
+  dirs.push(dir);
+  const sim = await startSimulator({ databaseUrl: `file:${join(dir, 'sim.db')}`, confirmDelayMs: 0 });
+  try {
+    const netcare = adapt(sim.url, 'demo check', 'demo', { retryBudgetMs: 2000 });
+    const sent = await netcare.send(snapshot, view.submissionId);
+    const status = sent.kind === 'accepted' ? await netcare.status(sent.reference) : sent;
+    assert.is(status.kind, 'confirmed', JSON.stringify(status));
+    if (status.kind !== 'confirmed') return;
+    const key = (uli: string, kind: string) => `${uli} ${kind}`;
+    assert.equal(status.registry.exceptions.map((e) => key(e.uli, e.kind)).sort(), view.items.map((i) => key(i.patient!.uli, i.kind)).sort());
+  } finally {
+    await sim.close();
   }
 });
 

@@ -8,7 +8,8 @@ import { cli, startSimulatorProcess, tempDir } from '../support/processes.ts';
 
 // The portal is killed (SIGKILL, as by kill -9) at each harmful step of a run and started
 // again: every submission ends Submitted or Failed, Netcare stores each panel once, and
-// each failure leaves exactly one inbox message.
+// each failure leaves exactly one inbox message; each confirmation keeps the registry's outcome
+// once (killed at "polled", between receiving it and storing it, the next poll asks again).
 const kill9 = suite('kill -9 during a run');
 const RUN = new Date('2027-03-15T21:00:00-06:00');
 const at = (minutes: number) => new Date(RUN.getTime() + minutes * 60_000).toISOString();
@@ -40,6 +41,17 @@ async function settled(env: Record<string, string>, simulatorUrl: string) {
     assert.is(rows.filter((r) => r.status === 'Submitted').length, 2);
     const stored = await simSubmissions(simulatorUrl);
     assert.is(stored.length, 2, 'Netcare stored each valid panel once');
+    // The registry's outcome: kept once with each confirmation, whatever step the kill hit.
+    const kept = (await db.execute(`SELECT s.netcare_reference, s.registry_counted,
+        (SELECT count(*) FROM registry_exceptions e WHERE e.submission_id = s.id) AS exceptions
+        FROM submissions s WHERE s.status = 'Submitted' ORDER BY s.netcare_reference`)).rows;
+    const answered = stored.map((s) => ({
+      reference: s.reference,
+      counted: s.outcome?.extension[0].valueInteger,
+      exceptions: s.outcome?.issue.filter((i) => i.severity === 'warning').length,
+    })).sort((a, b) => a.reference.localeCompare(b.reference));
+    assert.equal(kept.map((r) => ({ reference: r.netcare_reference, counted: r.registry_counted, exceptions: Number(r.exceptions) })), answered);
+    assert.ok(answered.some((a) => Number(a.exceptions) > 0), 'the registry had exceptions to keep');
     const runs = (await db.execute("SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n;
     assert.is(Number(runs), 1);
     return stored;
@@ -50,7 +62,7 @@ async function settled(env: Record<string, string>, simulatorUrl: string) {
 
 for (const step of ['run-claimed', 'sent', 'polled']) {
   kill9(`killed at "${step}", restarted: every submission final, nothing sent twice`, async () => {
-    const simulator = await startSimulatorProcess({ NETCARE_SIM_CONFIRM_DELAY_MS: '0' });
+    const simulator = await startSimulatorProcess({ NETCARE_SIM_CONFIRM_DELAY_MS: '0', NETCARE_SIM_MISMATCH_SHARE: '0.5', NETCARE_SIM_CONFLICT_SHARE: '1' });
     try {
       const env = { DATABASE_URL: `file:${join(tempDir('kill9-'), 'cpar.db')}`, NETCARE_URL: simulator.url };
       await clinic(env);

@@ -43,7 +43,8 @@ store('a database from before keeps its submissions, digested, and tells replays
   try {
     const columns = (await db.execute("SELECT name FROM pragma_table_info('submissions')")).rows.map((c) => c.name);
     assert.not.ok(columns.includes('payload'));
-    const entry = { idempotencyKey: 'key-old', panelNumber: 'CPAR-000417', patientCount: 4, receivedAt: 2, verdict: 'confirmed', reason: null } as const;
+    assert.ok(columns.includes('outcome'), 'a database written before the registry answered gains its outcome column');
+    const entry = { idempotencyKey: 'key-old', panelNumber: 'CPAR-000417', patientCount: 4, receivedAt: 2, verdict: 'confirmed', reason: null, outcome: null } as const;
     const replay = await storeOnce(db, { ...entry, payloadSha256: digestOf(Buffer.from(message)) });
     assert.equal([replay.stored, replay.samePayload, replay.submission.reference], [false, true, 'NC-000000000001']);
     const reused = await storeOnce(db, { ...entry, payloadSha256: digestOf(Buffer.from(`${message} `)) });

@@ -31,7 +31,7 @@ delayed('a submission is pending until the delay has passed, then confirmed', as
   clock.advance(59_999);
   assert.equal(await client.status(reference), { kind: 'pending' });
   clock.advance(1);
-  assert.equal(await client.status(reference), { kind: 'confirmed' });
+  assert.is((await client.status(reference)).kind, 'confirmed');
   assert.is((await simSubmissions(sim.url))[0].status, 'confirmed');
 });
 
@@ -50,7 +50,7 @@ immediate.after(() => quick.close());
 
 immediate('with no delay a submission is confirmed at the first poll', async () => {
   const client = fast(quick.url);
-  assert.equal(await client.status(await accepted(client, 'key-now')), { kind: 'confirmed' });
+  assert.is((await client.status(await accepted(client, 'key-now'))).kind, 'confirmed');
 });
 
 immediate('in reject mode Netcare accepts the panel, then reports it rejected with a reason', async () => {

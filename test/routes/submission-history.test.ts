@@ -226,7 +226,7 @@ history('the panel overview shows the panel, its links, readiness now and the ch
   assert.match(text(flag[0].closest('li')), 'Dr. Locum Smith');
   const links = [...doc.querySelectorAll('#panel-links a')].map((a) => a.getAttribute('href'));
   const base = `/settings/cii-cpar/panels/${panelId}`;
-  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`]);
+  assert.equal(links, [`${base}/members`, `${base}/edit`, `${base}/submissions`, `${base}/registry`]);
   assert.ok(doc.querySelector(`#panel-links form[method=post][action="${base}/members.csv"] button`), 'the export is a POST');
   const readiness = doc.querySelector(`#readiness #readiness-${panelId}`)!;
   assert.match(text(readiness), 'Not ready');

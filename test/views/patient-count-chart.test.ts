@@ -9,19 +9,19 @@ const chart = suite('patient count chart');
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
 /** Twelve months with the given counts (null: no monthly submission that month); `failed` lists failed months' indexes. */
-function months(counts: (number | null)[], failed: number[] = []): MonthCount[] {
+function months(counts: (number | null)[], failed: number[] = [], counted: (number | null)[] = []): MonthCount[] {
   return MONTHS.map((month, i) => ({
     month, patientCount: counts[i], status: counts[i] === null ? null : failed.includes(i) ? 'Failed' : 'Submitted',
-    submissionId: counts[i] === null ? null : i + 1,
+    submissionId: counts[i] === null ? null : i + 1, registryCounted: counted[i] ?? null,
   }));
 }
 
-async function render(counts: (number | null)[], failed: number[] = []) {
-  return parseHTML(`<body>${await PatientCountChart({ months: months(counts, failed) }).toString()}</body>`).document;
+async function render(counts: (number | null)[], failed: number[] = [], counted: (number | null)[] = []) {
+  return parseHTML(`<body>${await PatientCountChart({ months: months(counts, failed, counted) }).toString()}</body>`).document;
 }
 
 const num = (el: Element | null, name: string) => Number(el?.getAttribute(name));
-const bar = (doc: Document, month: string) => doc.querySelector(`g[data-month="${month}"] rect.bar`);
+const bar = (doc: Document, month: string) => doc.querySelector(`g[data-month="${month}"] rect.bar:not(.counted)`);
 
 const SAMPLE = [480, 520, null, 610, 700, 1000, 500, 650, 720, 800, 812, null];
 
@@ -107,6 +107,21 @@ chart('a panel never sent says so instead of drawing bars', async () => {
   const doc = await render(Array(12).fill(null));
   assert.is(doc.querySelectorAll('rect.bar').length, 0);
   assert.match(doc.querySelector('svg')?.getAttribute('aria-label') ?? '', 'no monthly submission with a patient count');
+});
+
+chart('the patients the registry counted stand beside those sent, in the legend, the summary and the table', async () => {
+  const counted = [null, null, null, null, null, null, null, null, null, 790, 640, null];
+  const doc = await render(SAMPLE, [], counted);
+  const beside = doc.querySelector('g[data-month="2026-10"] rect.counted')!;
+  assert.ok(beside, 'October has a counted bar');
+  const sent = bar(doc, '2026-10')!;
+  // Same baseline, proportional heights: 640 of 812.
+  assert.is(Math.round(num(beside, 'height') / num(sent, 'height') * 812), 640);
+  assert.is(doc.querySelectorAll('rect.counted').length, 2);
+  assert.not.ok(doc.querySelector('g[data-month="2026-08"] rect.counted'), 'no answer, no counted bar');
+  assert.ok([...doc.querySelectorAll('.chart-legend li')].some((li) => li.textContent?.includes('Counted by the registry')));
+  assert.match(doc.querySelector('svg[role=img]')?.getAttribute('aria-label') ?? '', 'Latest: 812 in October 2026, 640 counted by the registry.');
+  assert.is(doc.querySelector('tr[data-month="2026-10"] td:nth-of-type(2)')?.textContent, '640');
 });
 
 chart.run();

@@ -44,6 +44,8 @@ export async function setFault(url: string, fault: Fault): Promise<void> {
 export type SimSubmission = {
   idempotencyKey: string; reference: string; panelNumber: string; patientCount: number;
   status: string; reason?: string; receivedCount: number;
+  /** the registry's OperationOutcome, once confirmed */
+  outcome?: { extension: { valueInteger: number }[]; issue: { severity: string }[] };
 };
 
 export async function simSubmissions(url: string): Promise<SimSubmission[]> {

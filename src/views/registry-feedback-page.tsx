@@ -1,0 +1,163 @@
+import type { ActionTaken, FeedbackAction, FeedbackItem, RegistryFeedback } from '../domain/registry-feedback.ts';
+import { edmontonDate, edmontonParts, formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { Layout, type Chrome } from './layout.tsx';
+import { shortName } from './submission-page.tsx';
+
+export const registryFeedbackUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}/registry`;
+const actionUrl = (panelId: number, itemId: number) => `${registryFeedbackUrl(panelId)}/${itemId}`;
+
+const FIELD_LABELS = { lastName: 'Family name', firstName: 'Given name', birthDate: 'Birth date', gender: 'Gender' } as const;
+const ACTION_WORDS: Record<FeedbackAction, string> = {
+  contacted: 'Contacted the patient',
+  confirmed: 'The patient confirmed with us',
+  corrected: 'Demographics corrected in the clinical record',
+  removed: 'Removed from our panel',
+};
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function OpenSince({ item, current }: { item: FeedbackItem; current: number }) {
+  if (item.openSince.submissionId === current) return <span class="badge badge-new">New</span>;
+  const { year, month } = edmontonParts(item.openSince.createdAt);
+  return <span>Open since {MONTHS[month - 1]} {year}</span>;
+}
+
+function Done({ actions }: { actions: ActionTaken[] }) {
+  if (actions.length === 0) return <span class="meta">Nothing recorded yet</span>;
+  return (
+    <ul class="done">
+      {actions.map((a) => (
+        <li>
+          {ACTION_WORDS[a.action]}{a.confirmedOn ? ` (${a.confirmedOn})` : ''}
+          <span class="meta"> — {a.by}, {formatEdmontonDateTime(a.at)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The actions a clinic can record; removal asks first. Plain forms: they work without JavaScript. */
+function Actions({ panelId, item, today }: { panelId: number; item: FeedbackItem; today: string }) {
+  const url = actionUrl(panelId, item.id);
+  const who = item.patient?.name ?? 'this patient';
+  const simple = (action: FeedbackAction) => (
+    <form method="post" action={url} class="inline">
+      <input type="hidden" name="action" value={action} />
+      <button type="submit" class="secondary">{ACTION_WORDS[action]}<span class="visually-hidden">: {who}</span></button>
+    </form>
+  );
+  return (
+    <div class="feedback-actions">
+      {simple('contacted')}
+      {item.kind === 'mismatch' ? simple('corrected') : null}
+      <form method="post" action={url} class="inline">
+        <input type="hidden" name="action" value="confirmed" />
+        <label for={`confirmed-on-${item.id}`}>Confirmed on</label>{' '}
+        <input id={`confirmed-on-${item.id}`} name="confirmedOn" value={today} size={10} inputmode="numeric" />{' '}
+        <button type="submit" class="secondary">Record confirmation<span class="visually-hidden">: {who}</span></button>
+      </form>
+      <details class="confirm">
+        <summary>Remove from our panel…</summary>
+        <form method="post" action={url}>
+          <input type="hidden" name="action" value="removed" />
+          <p>{who} leaves this panel now; the next submission no longer carries them.</p>
+          <button type="submit" class="danger">Remove {who}</button>
+        </form>
+      </details>
+    </div>
+  );
+}
+
+function PatientCell({ item }: { item: FeedbackItem }) {
+  return (
+    <th scope="row">
+      {item.patient ? <>{item.patient.name}<span class="uli meta"> {item.patient.uli}</span></> : <span class="meta">No longer in the clinical record</span>}
+    </th>
+  );
+}
+
+function Mismatches({ panelId, items, current, today }: { panelId: number; items: FeedbackItem[]; current: number; today: string }) {
+  return (
+    <section id="mismatches" aria-labelledby="mismatches-heading">
+      <h2 id="mismatches-heading">Demographic mismatches ({items.length})</h2>
+      <p class="meta">The registry left these patients out of the panel it counts: our record differs from Alberta's. Check with the patient, correct the clinical record, and the next submission sends the corrected values.</p>
+      {items.length === 0 ? <p class="empty">None: every patient matched the registry.</p> : (
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Demographic mismatches">
+          <table class="feedback">
+            <thead><tr><th scope="col">Patient</th><th scope="col">Differs</th><th scope="col">Open</th><th scope="col">What we did</th><th scope="col">Record</th></tr></thead>
+            <tbody>
+              {items.map((item) => item.kind === 'mismatch' ? (
+                <tr id={`item-${item.id}`}>
+                  <PatientCell item={item} />
+                  <td>
+                    <dl class="side-by-side">
+                      {item.fields.map((f) => (
+                        <div><dt>{FIELD_LABELS[f.field]}</dt><dd>Ours: <strong>{f.clinic}</strong></dd><dd>Registry: <strong>{f.registry}</strong></dd></div>
+                      ))}
+                    </dl>
+                  </td>
+                  <td><OpenSince item={item} current={current} /></td>
+                  <td><Done actions={item.actions} /></td>
+                  <td><Actions panelId={panelId} item={item} today={today} /></td>
+                </tr>
+              ) : null)}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Conflicts({ panelId, items, current, today }: { panelId: number; items: FeedbackItem[]; current: number; today: string }) {
+  return (
+    <section id="conflicts" aria-labelledby="conflicts-heading">
+      <h2 id="conflicts-heading">Conflicts ({items.length})</h2>
+      <p class="meta">These patients are also on another provider's CPAR panel. Ask the patient who their one primary provider is: record their confirmation, or remove them from our panel.</p>
+      {items.length === 0 ? <p class="empty">None: no patient is on another provider's panel.</p> : (
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Conflicts">
+          <table class="feedback">
+            <thead><tr><th scope="col">Patient</th><th scope="col">Also attached to</th><th scope="col">Open</th><th scope="col">What we did</th><th scope="col">Record</th></tr></thead>
+            <tbody>
+              {items.map((item) => item.kind === 'conflict' ? (
+                <tr id={`item-${item.id}`}>
+                  <PatientCell item={item} />
+                  <td>{item.other.provider}<span class="meta">, {item.other.clinic}; confirmed there {item.other.confirmedOn}</span></td>
+                  <td><OpenSince item={item} current={current} /></td>
+                  <td><Done actions={item.actions} /></td>
+                  <td><Actions panelId={panelId} item={item} today={today} /></td>
+                </tr>
+              ) : null)}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function RegistryFeedbackPage({ panel, feedback, now, notice, error, chrome }: {
+  panel: { id: number; name: string }; feedback: RegistryFeedback; now: Date; notice?: string; error?: string; chrome: Chrome;
+}) {
+  const name = shortName(panel.name);
+  const today = edmontonDate(now);
+  return (
+    <Layout title={`Registry feedback: ${name}`} chrome={chrome}>
+      <p class="breadcrumb">Settings › CII/CPAR › <a href="/settings/cii-cpar/panels">Panels</a> › <a href={`/settings/cii-cpar/panels/${panel.id}`}>{name}</a></p>
+      <h1>Registry feedback</h1>
+      <p class="lead">{name}</p>
+      {notice ? <p class="notice" role="status" id="feedback-notice">{notice}</p> : null}
+      {error ? <p class="error" role="alert" id="feedback-error">{error}</p> : null}
+      {!feedback ? <p class="empty" id="no-feedback">No answer from the registry yet: it comes with the first submission Netcare confirms.</p> : (
+        <>
+          <p id="feedback-summary">
+            The latest submission Netcare confirmed ({formatEdmontonDateTime(feedback.submission.submittedAt)}): the registry counted{' '}
+            <strong>{feedback.submission.counted.toLocaleString('en-CA')} of {feedback.submission.patientCount.toLocaleString('en-CA')}</strong> patients.
+            An item is resolved when a later submission no longer reports it; what you record here says what the clinic did.
+          </p>
+          <Mismatches panelId={panel.id} items={feedback.mismatches} current={feedback.submission.id} today={today} />
+          <Conflicts panelId={panel.id} items={feedback.conflicts} current={feedback.submission.id} today={today} />
+        </>
+      )}
+    </Layout>
+  );
+}
