@@ -48,7 +48,7 @@ cli('the monthly run leaves valid panels Submitted and invalid ones Failed, one 
   const second = await run(['tick', '--at', '2027-03-15T21:01:00-06:00']);
   assert.match(second.out, 'no run due');
   const result = await rows(`SELECT p.key, s.status, s.brief_error, p.failure_recipient_id IS NOT NULL AS has_recipient,
-      (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id) AS messages
+      (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id AND m.kind = 'failure') AS messages
     FROM submissions s JOIN panels p ON p.id = s.panel_id ORDER BY p.key`);
   assert.equal(result.map((r) => [r.key, r.status, r.brief_error, r.messages]), [
     ['brandt-locum', 'Failed', 'Dr. Felix Brandt has no Practitioner ID recorded.', 1],

@@ -30,7 +30,7 @@ async function tickProcess(env: Record<string, string>, minutes: number, killAt?
 async function settled(env: Record<string, string>, simulatorUrl: string) {
   const db = await openDatabase(env.DATABASE_URL);
   try {
-    const rows = (await db.execute(`SELECT s.id, s.status, (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id) AS messages,
+    const rows = (await db.execute(`SELECT s.id, s.status, (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id AND m.kind = 'failure') AS messages,
         p.failure_recipient_id IS NOT NULL AS has_recipient FROM submissions s JOIN panels p ON p.id = s.panel_id`)).rows;
     assert.is(rows.length, 5, 'one submission per CPAR panel');
     for (const r of rows) {

@@ -21,7 +21,7 @@ async function seen(db: Db, at: string, submissionId: number) {
   const panelId = Number((await db.execute({ sql: 'SELECT panel_id FROM submissions WHERE id = ?', args: [submissionId] })).rows[0].panel_id);
   const row = await dom(await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}/submission`, { cookie, htmx: true }));
   const page = await dom(await request(app, 'GET', `/settings/cii-cpar/submissions/${submissionId}`, { cookie }));
-  const message = (await db.execute({ sql: 'SELECT body FROM inbox_messages WHERE submission_id = ?', args: [submissionId] })).rows[0];
+  const message = (await db.execute({ sql: "SELECT body FROM inbox_messages WHERE submission_id = ? AND kind = 'failure'", args: [submissionId] })).rows[0];
   return { row: row.querySelector('tr')?.textContent ?? '', page: page.querySelector('#panel-problems')?.textContent ?? '', message: String(message?.body ?? '') };
 }
 

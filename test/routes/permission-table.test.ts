@@ -60,6 +60,8 @@ const TABLE: Record<string, Who> = {
   [`POST ${P}/reconfirmations`]: CII,
   [`POST ${P}/removals`]: CII,
   [`POST ${P}/member-changes/:changeId{[0-9]{1,15}}/undo`]: CII,
+  [`GET ${P}/registry`]: CII,
+  [`POST ${P}/registry/:itemId{[0-9]+}`]: CII,
   [`GET ${P}/submission`]: CII,
   [`GET ${P}/submissions`]: CII,
   [`POST ${P}/submissions`]: CII,

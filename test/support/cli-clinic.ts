@@ -42,6 +42,6 @@ export async function cliClinic(name: string, netcareUrl: string, extra: Record<
 /** The two valid panels' submissions, oldest first: lee-main has a failure recipient, okoye-riverside none. */
 export async function validPanels(db: Db) {
   return (await db.execute(`SELECT p.key, s.id, s.status, s.brief_error, s.netcare_reference, s.automatic_retry, s.retry_of,
-        (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id) AS messages
+        (SELECT count(*) FROM inbox_messages m WHERE m.submission_id = s.id AND m.kind = 'failure') AS messages
       FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE p.key IN ('lee-main', 'okoye-riverside') ORDER BY p.key, s.id`)).rows;
 }
