@@ -4,18 +4,14 @@ import { authenticate, loadScope } from '../domain/users.ts';
 import { recordAudit } from '../domain/audit.ts';
 import { isSignInThrottled, recordSignInAttempt } from '../domain/sign-in-throttle.ts';
 import { clientAddress } from './client-address.ts';
+import { safeNext } from './safe-next.ts';
 import { signInFieldsProblem, USERNAME_MAX } from '../domain/sign-in-fields.ts';
-import { createSession, deleteSession } from '../domain/sessions.ts';
+import { createSession, deleteSessionByToken } from '../domain/sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 import { page, type AppEnv } from './env.ts';
 import { clearSessionCookie, cookieName, setSessionCookie } from './session.ts';
 
 const BAD_SIGN_IN = 'The username or password is not correct.';
-
-/** Only a path on this site: never an absolute or protocol-relative URL. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
-}
 
 export const authRoutes = new Hono<AppEnv>()
   .get('/login', (c) => page(c, <LoginPage next={c.req.query('next')} />))
@@ -24,7 +20,7 @@ export const authRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const next = safeNext(form.next);
+    const next = safeNext(form.next, new URL(c.req.url).origin);
     const tooLong = signInFieldsProblem(username, password);
     if (tooLong) {
       const shown = username.length > USERNAME_MAX ? '' : username;
@@ -46,7 +42,7 @@ export const authRoutes = new Hono<AppEnv>()
     }
     // A session planted before sign-in is dropped: the user gets a brand-new token.
     const planted = getCookie(c, cookieName(config));
-    if (planted) await deleteSession(db, planted.split('.')[0]);
+    if (planted) await deleteSessionByToken(db, planted);
     const { token, session } = await createSession(db, clock, userId);
     setSessionCookie(c, config, token, session);
     return c.redirect(next, 303);
@@ -54,7 +50,8 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/logout', async (c) => {
     const { db, config } = c.var.deps;
     const token = getCookie(c, cookieName(config));
-    if (token) await deleteSession(db, token.split('.')[0]);
+    // Only the holder of the secret may end a session: an id alone deletes nothing (issue 13).
+    if (token) await deleteSessionByToken(db, token);
     clearSessionCookie(c, config);
     return c.redirect('/login', 303);
   });
