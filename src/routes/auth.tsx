@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { authenticate, loadScope } from '../domain/users.ts';
 import { recordAudit } from '../domain/audit.ts';
-import { isSignInThrottled, recordSignInAttempt } from '../domain/sign-in-throttle.ts';
+import { markSignInSucceeded, reserveSignInAttempt } from '../domain/sign-in-throttle.ts';
 import { clientAddress } from './client-address.ts';
 import { safeNext } from './safe-next.ts';
 import { signInFieldsProblem, USERNAME_MAX } from '../domain/sign-in-fields.ts';
@@ -29,10 +29,11 @@ export const authRoutes = new Hono<AppEnv>()
     const address = clientAddress(c);
     // Throttled attempts get the same answer as wrong passwords, and the password is not
     // even checked, so guessing gains nothing while the limit holds.
-    const throttled = await isSignInThrottled(db, clock, username, address);
+    const attempt = await reserveSignInAttempt(db, clock, username, address);
+    const throttled = attempt === null;
     const userId = !throttled && username && password ? await authenticate(db, username, password) : null;
     const scope = userId === null ? null : await loadScope(db, userId);
-    await recordSignInAttempt(db, clock, username, address, scope !== null);
+    if (scope && attempt !== null) await markSignInSucceeded(db, attempt);
     await recordAudit(db, clock, scope, {
       action: scope ? 'sign-in' : 'sign-in failed', route: 'POST /login', requestId: c.var.requestId,
       objectType: throttled ? 'throttled' : undefined,
