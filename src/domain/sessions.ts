@@ -78,6 +78,17 @@ export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.execute({ sql: 'DELETE FROM sessions WHERE id = ?', args: [sessionId] });
 }
 
+/** Deletes the session a token names, only when the token's secret is the session's. */
+export async function deleteSessionByToken(db: Db, token: string): Promise<void> {
+  const parts = splitToken(token);
+  if (!parts) return;
+  const result = await db.execute({ sql: 'SELECT secret_hash FROM sessions WHERE id = ?', args: [parts.id] });
+  const stored = result.rows[0]?.secret_hash;
+  if (stored && constantTimeEqual(hashSecret(parts.secret), new Uint8Array(stored as ArrayBuffer))) {
+    await deleteSession(db, parts.id);
+  }
+}
+
 /** When the cookie should expire: the sooner of the idle and the absolute limit. */
 export function sessionExpiresAt(session: Session): Date {
   return new Date(Math.min(session.lastActiveAt + IDLE_TIMEOUT_MS, session.createdAt + ABSOLUTE_LIFETIME_MS));

@@ -22,16 +22,24 @@ export type AdminResult = { ok: true; user: ManagedUser; changed: boolean } | { 
 
 /**
  * The password policy (NIST SP 800-63B): a minimum length counted in Unicode code points, not
- * bytes; nothing from the list of common passwords; not the username. Null when acceptable.
+ * bytes; nothing from the list of common passwords; not containing the username; not blank and
+ * not a repeat of a few characters (issue 13). Null when acceptable.
  */
+const MIN_DIFFERENT_CHARACTERS = 5;
+
 export function checkPassword(password: string, username: string): string | null {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) {
     return `The password must be at least ${MIN_PASSWORD_LENGTH} characters long; this one has ${length}.`;
   }
   if (length > MAX_PASSWORD_LENGTH) return `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
-  if (username !== '' && password.toLowerCase() === username.toLowerCase()) {
-    return 'The password cannot be the username.';
+  if (password.trim() === '') return 'The password cannot be only spaces.';
+  if (username !== '' && password.toLowerCase().includes(username.toLowerCase())) {
+    return 'The password cannot contain the username.';
+  }
+  // Twelve of one or two characters ("abababababab") is long but guessed at once.
+  if (new Set(password).size < MIN_DIFFERENT_CHARACTERS) {
+    return `The password must use at least ${MIN_DIFFERENT_CHARACTERS} different characters.`;
   }
   if (isCommonPassword(password)) {
     return 'This password is on the list of the most common passwords, which are guessed first. Choose another.';

@@ -2,20 +2,16 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { authenticate, loadScope } from '../domain/users.ts';
 import { recordAudit } from '../domain/audit.ts';
-import { isSignInThrottled, recordSignInAttempt } from '../domain/sign-in-throttle.ts';
+import { markSignInSucceeded, reserveSignInAttempt } from '../domain/sign-in-throttle.ts';
 import { clientAddress } from './client-address.ts';
+import { safeNext } from './safe-next.ts';
 import { signInFieldsProblem, USERNAME_MAX } from '../domain/sign-in-fields.ts';
-import { createSession, deleteSession } from '../domain/sessions.ts';
+import { createSession, deleteSessionByToken } from '../domain/sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 import { page, type AppEnv } from './env.ts';
 import { clearSessionCookie, cookieName, setSessionCookie } from './session.ts';
 
 const BAD_SIGN_IN = 'The username or password is not correct.';
-
-/** Only a path on this site: never an absolute or protocol-relative URL. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
-}
 
 export const authRoutes = new Hono<AppEnv>()
   .get('/login', (c) => page(c, <LoginPage next={c.req.query('next')} />))
@@ -24,7 +20,7 @@ export const authRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
-    const next = safeNext(form.next);
+    const next = safeNext(form.next, new URL(c.req.url).origin);
     const tooLong = signInFieldsProblem(username, password);
     if (tooLong) {
       const shown = username.length > USERNAME_MAX ? '' : username;
@@ -33,10 +29,11 @@ export const authRoutes = new Hono<AppEnv>()
     const address = clientAddress(c);
     // Throttled attempts get the same answer as wrong passwords, and the password is not
     // even checked, so guessing gains nothing while the limit holds.
-    const throttled = await isSignInThrottled(db, clock, username, address);
+    const attempt = await reserveSignInAttempt(db, clock, username, address);
+    const throttled = attempt === null;
     const userId = !throttled && username && password ? await authenticate(db, username, password) : null;
     const scope = userId === null ? null : await loadScope(db, userId);
-    await recordSignInAttempt(db, clock, username, address, scope !== null);
+    if (scope && attempt !== null) await markSignInSucceeded(db, attempt);
     await recordAudit(db, clock, scope, {
       action: scope ? 'sign-in' : 'sign-in failed', route: 'POST /login', requestId: c.var.requestId,
       objectType: throttled ? 'throttled' : undefined,
@@ -46,7 +43,7 @@ export const authRoutes = new Hono<AppEnv>()
     }
     // A session planted before sign-in is dropped: the user gets a brand-new token.
     const planted = getCookie(c, cookieName(config));
-    if (planted) await deleteSession(db, planted.split('.')[0]);
+    if (planted) await deleteSessionByToken(db, planted);
     const { token, session } = await createSession(db, clock, userId);
     setSessionCookie(c, config, token, session);
     return c.redirect(next, 303);
@@ -54,7 +51,8 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/logout', async (c) => {
     const { db, config } = c.var.deps;
     const token = getCookie(c, cookieName(config));
-    if (token) await deleteSession(db, token.split('.')[0]);
+    // Only the holder of the secret may end a session: an id alone deletes nothing (issue 13).
+    if (token) await deleteSessionByToken(db, token);
     clearSessionCookie(c, config);
     return c.redirect('/login', 303);
   });

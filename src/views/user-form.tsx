@@ -38,7 +38,7 @@ export function NewUserForm({ values, errors = [] }: { values: NewUserValues; er
       <input id="password" name="password" type="password" autocomplete="new-password" required
         minlength={MIN_PASSWORD_LENGTH} {...invalid(errors, 'password', 'password-hint')} />
       <p class="hint" id="password-hint">
-        At least {MIN_PASSWORD_LENGTH} characters, not a common password and not the username. Give it to
+        At least {MIN_PASSWORD_LENGTH} characters, not a common password, not containing the username, at least 5 different characters. Give it to
         the user in person. {errors.length ? <strong>For safety the password is never sent back: type it again.</strong> : null}
       </p>
       <FieldError id="password-error" errors={errors} field="password" />

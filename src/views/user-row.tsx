@@ -70,7 +70,7 @@ function ResetPassword({ user, self, notice }: { user: ManagedUser; self: boolea
         <input id={field} name="password" type="password" autocomplete="new-password" required
           minlength={MIN_PASSWORD_LENGTH} aria-describedby={`${field}-hint`} aria-invalid={open ? 'true' : undefined} />
         <p class="hint" id={`${field}-hint`}>
-          At least {MIN_PASSWORD_LENGTH} characters, not a common password, not the username.{' '}
+          At least {MIN_PASSWORD_LENGTH} characters, not a common password, not containing the username, at least 5 different characters.{' '}
           {self ? 'Your other sessions end at once.' : 'Their sessions end at once.'}
         </p>
         {open ? <Notice notice={notice} about="password" /> : null}

@@ -20,8 +20,9 @@ policy('11 characters are refused with a message that says how many are needed',
 
 policy('length counts characters, not bytes or UTF-16 units', () => {
   assert.is(checkPassword('ĉŝĝĥĵŭĉŝĝĥĵŭ', 'pat'), null); // 12 characters, 24 bytes
-  assert.match(checkPassword('🔒'.repeat(11), 'pat') ?? '', 'this one has 11'); // 22 UTF-16 units, 44 bytes
-  assert.is(checkPassword('🔒'.repeat(12), 'pat'), null);
+  const emoji = (n: number) => [...'🔒🔑🚪🔐🛡'.repeat(3)].slice(0, n).join('');
+  assert.match(checkPassword(emoji(11), 'pat') ?? '', 'this one has 11'); // 22 UTF-16 units, 44 bytes
+  assert.is(checkPassword(emoji(12), 'pat'), null);
 });
 
 policy('a common password is refused whatever its case', () => {
@@ -33,8 +34,22 @@ policy('a common password is refused whatever its case', () => {
 });
 
 policy('the username itself is refused as the password, whatever its case', () => {
-  assert.match(checkPassword('Jane.Longname', 'jane.longname') ?? '', 'cannot be the username');
-  assert.is(checkPassword('jane.longname!', 'jane.longname'), null);
+  assert.match(checkPassword('Jane.Longname', 'jane.longname') ?? '', 'cannot contain the username');
+});
+
+policy('a password containing the username, in any case, is refused (issue 13)', () => {
+  assert.match(checkPassword('jane.longname!', 'jane.longname') ?? '', 'cannot contain the username');
+  assert.match(checkPassword('patpatpatpat', 'pat') ?? '', 'cannot contain the username');
+  assert.match(checkPassword('my PAT is ready now', 'pat') ?? '', 'cannot contain the username');
+  assert.is(checkPassword('a quiet lake at dawn', 'jane.longname'), null);
+});
+
+policy('whitespace only, or too few different characters, is refused with the reason (issue 13)', () => {
+  assert.match(checkPassword(' '.repeat(12), 'pat') ?? '', 'only spaces');
+  assert.match(checkPassword('\t \n'.repeat(5), 'pat') ?? '', 'only spaces');
+  assert.match(checkPassword('abababababab', 'pat') ?? '', 'at least 5 different characters');
+  assert.match(checkPassword('aaaabbbbcccc1111', 'pat') ?? '', 'at least 5 different characters');
+  assert.is(checkPassword('aaaabbbbcccc1112x', 'pat'), null);
 });
 
 policy.run();

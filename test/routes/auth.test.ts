@@ -105,6 +105,34 @@ auth('after sign-in the user goes to the page they asked for, never off-site', a
   assert.is(evil.headers.get('Location'), '/');
 });
 
+auth('a hostile next goes to the home page, never off-site nor to a 500 (issue 13)', async () => {
+  const hostile = ['//evil.example', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', '/%09/evil.example',
+    '\t/evil.example', '/\r\nSet-Cookie: x=1', '/inbox\r\nX: y', '/\v/evil.example', '/\n/evil.example',
+    'https://evil.example/', 'http:/evil.example', 'javascript:alert(1)', '/%2F/evil.example', '/%5Cevil.example',
+    ' /inbox', '', '.', 'inbox', '/ /evil.example'];
+  for (const next of hostile) {
+    const res = await request(app, 'POST', '/login', { form: { username: 'clerk', password: PASSWORD, next } });
+    assert.is(res.status, 303, JSON.stringify(next));
+    assert.is(res.headers.get('Location'), '/', JSON.stringify(next));
+  }
+  for (const next of ['/inbox', '/settings/cii-cpar/submissions?page=2', '/settings/users#user-3']) {
+    const res = await request(app, 'POST', '/login', { form: { username: 'clerk', password: PASSWORD, next } });
+    assert.is(res.headers.get('Location'), next);
+  }
+});
+
+auth('signing out with a right session id and a wrong secret deletes nothing (issue 13)', async () => {
+  const cookie = await signIn(app, 'clerk');
+  const [name, token] = cookie.split('=');
+  const forged = `${name}=${token.split('.')[0]}.wrongsecretwrongsecret`;
+  const res = await request(app, 'POST', '/logout', { cookie: forged });
+  assert.is(res.status, 303);
+  assert.is((await request(app, 'GET', '/inbox', { cookie })).status, 200);
+  const bare = await request(app, 'POST', '/logout', { cookie: `${name}=${token.split('.')[0]}` });
+  assert.is(bare.status, 303);
+  assert.is((await request(app, 'GET', '/inbox', { cookie })).status, 200);
+});
+
 auth('a cross-origin POST is refused and changes nothing', async () => {
   const cookie = await signIn(app, 'clerk');
   const before = await count(db, 'SELECT count(*) FROM sessions');

@@ -48,6 +48,26 @@ throttle('a success clears the username’s count', async () => {
   assert.is((await signInAs(app, 'clerk', PASSWORD)).status, 303);
 });
 
+throttle('100 simultaneous wrong passwords for one user from 100 addresses: at most 5 are checked (issue 13)', async () => {
+  const db = await freshDb();
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  const { app } = testApp(db);
+  // The address comes from the socket; an env like @hono/node-server's gives each request its own.
+  const from = (i: number) => ({ incoming: { socket: { remoteAddress: `10.0.0.${i}`, remotePort: 5000, remoteFamily: 'IPv4' } } });
+  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) =>
+    app.request('/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
+      body: new URLSearchParams({ username: 'clerk', password: `wrong guess ${i}` }).toString(),
+    }, from(i))));
+  assert.ok(answers.every((r) => r.status === 401));
+  assert.is(await count(db, 'SELECT count(DISTINCT address) FROM sign_in_attempts'), 100);
+  // A refused attempt is audited as "throttled" and its password never reaches the verifier.
+  const checked = await count(db, "SELECT count(*) FROM audit_log WHERE action = 'sign-in failed' AND object_type IS NULL");
+  assert.ok(checked <= 5, `${checked} passwords were checked`);
+  assert.is(checked, 5);
+});
+
 throttle('many failures from one address lock it out for every username', async () => {
   const db = await freshDb();
   await addUser(db, 'clerk', ['cii_cpar_settings']);

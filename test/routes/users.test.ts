@@ -131,7 +131,9 @@ add('the password policy: 11 characters, a common password (any case) and the us
     ['short', 'elevenchars', 'at least 12 characters long; this one has 11'],
     ['short2', '🔒'.repeat(11), 'this one has 11'],
     ['common', 'PassWord1234', 'most common passwords'],
-    ['samename.user', 'SameName.User', 'cannot be the username'],
+    ['samename.user', 'SameName.User', 'cannot contain the username'],
+    ['spaces.user', ' '.repeat(12), 'cannot be only spaces'],
+    ['repeat.user', 'xyxyxyxyxyxyxy', 'at least 5 different characters'],
   ];
   for (const [username, password, message] of cases) {
     const res = await post(c.app, '/settings/users', c.boss, { username, fullName: 'Some One', password });
