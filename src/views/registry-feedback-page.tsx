@@ -75,58 +75,55 @@ function PatientCell({ item }: { item: FeedbackItem }) {
   );
 }
 
-function Mismatches({ panelId, items, current, today }: { panelId: number; items: FeedbackItem[]; current: number; today: string }) {
+/** What the registry holds against the item: our value beside its value, or the other attachment. */
+function Differs({ item }: { item: FeedbackItem }) {
+  if (item.kind === 'conflict') {
+    return <td>{item.other.provider}<span class="meta">, {item.other.clinic}; confirmed there {item.other.confirmedOn}</span></td>;
+  }
   return (
-    <section id="mismatches" aria-labelledby="mismatches-heading">
-      <h2 id="mismatches-heading">Demographic mismatches ({items.length})</h2>
-      <p class="meta">The registry left these patients out of the panel it counts: our record differs from Alberta's. Check with the patient, correct the clinical record, and the next submission sends the corrected values.</p>
-      {items.length === 0 ? <p class="empty">None: every patient matched the registry.</p> : (
-        <div class="table-scroll" tabindex={0} role="region" aria-label="Demographic mismatches">
-          <table class="feedback">
-            <thead><tr><th scope="col">Patient</th><th scope="col">Differs</th><th scope="col">Open</th><th scope="col">What we did</th><th scope="col">Record</th></tr></thead>
-            <tbody>
-              {items.map((item) => item.kind === 'mismatch' ? (
-                <tr id={`item-${item.id}`}>
-                  <PatientCell item={item} />
-                  <td>
-                    <dl class="side-by-side">
-                      {item.fields.map((f) => (
-                        <div><dt>{FIELD_LABELS[f.field]}</dt><dd>Ours: <strong>{f.clinic}</strong></dd><dd>Registry: <strong>{f.registry}</strong></dd></div>
-                      ))}
-                    </dl>
-                  </td>
-                  <td><OpenSince item={item} current={current} /></td>
-                  <td><Done actions={item.actions} /></td>
-                  <td><Actions panelId={panelId} item={item} today={today} /></td>
-                </tr>
-              ) : null)}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <td>
+      <dl class="side-by-side">
+        {item.fields.map((f) => (
+          <div><dt>{FIELD_LABELS[f.field]}</dt><dd>Ours: <strong>{f.clinic}</strong></dd><dd>Registry: <strong>{f.registry}</strong></dd></div>
+        ))}
+      </dl>
+    </td>
   );
 }
 
-function Conflicts({ panelId, items, current, today }: { panelId: number; items: FeedbackItem[]; current: number; today: string }) {
+const WORKLISTS = {
+  mismatch: {
+    id: 'mismatches', title: 'Demographic mismatches', column: 'Differs', empty: 'None: every patient matched the registry.',
+    intro: "The registry left these patients out of the panel it counts: our record differs from Alberta's. Check with the patient, correct the clinical record, and the next submission sends the corrected values.",
+  },
+  conflict: {
+    id: 'conflicts', title: 'Conflicts', column: 'Also attached to', empty: "None: no patient is on another provider's panel.",
+    intro: "These patients are also on another provider's CPAR panel. Ask the patient who their one primary provider is: record their confirmation, or remove them from our panel.",
+  },
+} as const;
+
+function Worklist({ kind, panelId, items, current, today }: {
+  kind: FeedbackItem['kind']; panelId: number; items: FeedbackItem[]; current: number; today: string;
+}) {
+  const w = WORKLISTS[kind];
   return (
-    <section id="conflicts" aria-labelledby="conflicts-heading">
-      <h2 id="conflicts-heading">Conflicts ({items.length})</h2>
-      <p class="meta">These patients are also on another provider's CPAR panel. Ask the patient who their one primary provider is: record their confirmation, or remove them from our panel.</p>
-      {items.length === 0 ? <p class="empty">None: no patient is on another provider's panel.</p> : (
-        <div class="table-scroll" tabindex={0} role="region" aria-label="Conflicts">
+    <section id={w.id} aria-labelledby={`${w.id}-heading`}>
+      <h2 id={`${w.id}-heading`}>{w.title} ({items.length})</h2>
+      <p class="meta">{w.intro}</p>
+      {items.length === 0 ? <p class="empty">{w.empty}</p> : (
+        <div class="table-scroll" tabindex={0} role="region" aria-label={w.title}>
           <table class="feedback">
-            <thead><tr><th scope="col">Patient</th><th scope="col">Also attached to</th><th scope="col">Open</th><th scope="col">What we did</th><th scope="col">Record</th></tr></thead>
+            <thead><tr><th scope="col">Patient</th><th scope="col">{w.column}</th><th scope="col">Open</th><th scope="col">What we did</th><th scope="col">Record</th></tr></thead>
             <tbody>
-              {items.map((item) => item.kind === 'conflict' ? (
+              {items.map((item) => (
                 <tr id={`item-${item.id}`}>
                   <PatientCell item={item} />
-                  <td>{item.other.provider}<span class="meta">, {item.other.clinic}; confirmed there {item.other.confirmedOn}</span></td>
+                  <Differs item={item} />
                   <td><OpenSince item={item} current={current} /></td>
                   <td><Done actions={item.actions} /></td>
                   <td><Actions panelId={panelId} item={item} today={today} /></td>
                 </tr>
-              ) : null)}
+              ))}
             </tbody>
           </table>
         </div>
@@ -154,8 +151,8 @@ export function RegistryFeedbackPage({ panel, feedback, now, notice, error, chro
             <strong>{feedback.submission.counted.toLocaleString('en-CA')} of {feedback.submission.patientCount.toLocaleString('en-CA')}</strong> patients.
             An item is resolved when a later submission no longer reports it; what you record here says what the clinic did.
           </p>
-          <Mismatches panelId={panel.id} items={feedback.mismatches} current={feedback.submission.id} today={today} />
-          <Conflicts panelId={panel.id} items={feedback.conflicts} current={feedback.submission.id} today={today} />
+          <Worklist kind="mismatch" panelId={panel.id} items={feedback.mismatches} current={feedback.submission.id} today={today} />
+          <Worklist kind="conflict" panelId={panel.id} items={feedback.conflicts} current={feedback.submission.id} today={today} />
         </>
       )}
     </Layout>
