@@ -8,6 +8,8 @@
 //   lists: missing ones are added, unlisted ones removed, confirmation dates updated. New
 //   practitioner links go in before old ones go out (a panel keeps at least one).
 // - A panel in the file is active. References may point at keys in the file or in the database.
+// - `keepFailureRecipients` (a FHIR import: a Group has no place for one) leaves each existing
+//   panel's failure recipient as it is; a new panel gets none.
 // Validation and writing run in one write transaction, so what was checked is what is written.
 import { edmontonDate } from './edmonton.ts';
 import type { InStatement, ResultSet, Transaction } from '@libsql/client';
@@ -28,18 +30,19 @@ export type ImportCounts = {
 };
 /** warnings: blank optional values stored as not recorded, by JSON path */
 export type ImportResult = { ok: true; counts: ImportCounts; warnings: Problem[] } | { ok: false; problems: Problem[] };
+export type ImportOptions = { keepFailureRecipients?: boolean };
 
 /**
  * `alsoWrite`: statements made once the import's rows are written (so they can name its new
  * patients) and committed with it or not at all — its audit entry.
  */
 export async function importClinicalRecord(db: Db, clock: Clock, input: unknown,
-  alsoWrite?: (tx: Transaction) => Promise<InStatement[]>): Promise<ImportResult> {
+  alsoWrite?: (tx: Transaction) => Promise<InStatement[]>, options: ImportOptions = {}): Promise<ImportResult> {
   const tx = await db.transaction('write');
   try {
     const checked = checkImport(input, await readExisting(tx, input), edmontonDate(clock.now()));
     if (!checked.ok) return checked;
-    const rows = toRows(checked.record);
+    const rows = toRows(checked.record, options);
     const results = await tx.batch(writeStatements(rows, clock.now().getTime()));
     const more = alsoWrite ? await alsoWrite(tx) : [];
     if (more.length) await tx.batch(more);
@@ -75,7 +78,7 @@ export async function readExisting(db: Pick<Transaction, 'batch'>, input: unknow
 type Rows = ReturnType<typeof toRows>;
 
 /** The checked file as the flat row lists the statements read through json_each. */
-function toRows(record: ClinicalRecord) {
+function toRows(record: ClinicalRecord, options: ImportOptions) {
   const seen = new Set<string>();
   const visits = record.visits.filter((v) => {
     const id = JSON.stringify([v.patient, v.practitioner, v.date]);
@@ -88,6 +91,7 @@ function toRows(record: ClinicalRecord) {
     patients: record.patients,
     panels: record.panels.map((p) => ({
       key: p.key, name: p.name, panelNumber: p.panelNumber, cparEnabled: p.cparEnabled ? 1 : 0, failureRecipient: p.failureRecipient,
+      keepFailureRecipient: options.keepFailureRecipients ? 1 : 0,
     })),
     panelKeys: record.panels.map((p) => p.key),
     visits,
@@ -127,7 +131,9 @@ function writeStatements(rows: Rows, now: number): InStatement[] {
       args: [json(rows.patients)] },
     { sql: `INSERT INTO panels (key, name, panel_number, cpar_enabled, active, failure_recipient_id, created_at)
             SELECT j.value ->> 'key', j.value ->> 'name', j.value ->> 'panelNumber', j.value ->> 'cparEnabled', 1,
-                   (SELECT id FROM users WHERE username = j.value ->> 'failureRecipient'), ? FROM json_each(?) j WHERE true
+                   CASE WHEN j.value ->> 'keepFailureRecipient' THEN (SELECT failure_recipient_id FROM panels WHERE key = j.value ->> 'key')
+                        ELSE (SELECT id FROM users WHERE username = j.value ->> 'failureRecipient') END,
+                   ? FROM json_each(?) j WHERE true
             ON CONFLICT(key) DO UPDATE SET name = excluded.name, panel_number = excluded.panel_number,
               cpar_enabled = excluded.cpar_enabled, active = 1, failure_recipient_id = excluded.failure_recipient_id
              WHERE name IS NOT excluded.name OR panel_number IS NOT excluded.panel_number OR active IS NOT 1
