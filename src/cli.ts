@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -11,6 +11,8 @@ import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
 import { createUser } from './domain/users.ts';
 import { checkPassword } from './domain/user-admin.ts';
 import { importClinicalRecord } from './domain/import.ts';
+import { isFhirJson } from './domain/import/fhir-files.ts';
+import { importFhirFiles, printCounts } from './cli-fhir.ts';
 import { isPermission, PERMISSIONS, type Permission } from './domain/permissions.ts';
 import { tick } from './domain/runs.ts';
 import { formatDemoUsers } from './demo-users.ts';
@@ -27,6 +29,9 @@ Commands:
                                 permissions: ${PERMISSIONS.join(', ')}
   import <file.json>            load a clinical-record extract (practitioners, patients,
                                 visits, panels): all or nothing; re-importing changes nothing
+  import <FHIR file or folder>...
+                                load FHIR R4 data instead: a Bundle or resource (.json) or
+                                Bulk Data NDJSON files (.ndjson); a folder: all of its files
   tick [--at <ISO-8601 instant>]
                                 do the scheduler's work due at that instant (default: now):
                                 the monthly run, queued submissions, confirmations, catch-up
@@ -168,8 +173,11 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   async import(db, args, io) {
-    if (args.length !== 1) throw new UsageError('import needs exactly one <file.json>.');
+    if (args.length === 0) throw new UsageError('import needs a <file.json>, or FHIR files or folders.');
+    await migrate(db);
     const [file] = args;
+    const fhirOnly = args.length > 1 || /\.ndjson$/i.test(file) || (existsSync(file) && statSync(file).isDirectory());
+    if (fhirOnly) return importFhirFiles(db, systemClock, args, io);
     let input: unknown;
     try {
       input = JSON.parse(readFileSync(file, 'utf8'));
@@ -181,7 +189,7 @@ const COMMANDS: Record<string, Command> = {
         : `Cannot read ${file}: ${(error as Error).message}`);
       return 1;
     }
-    await migrate(db);
+    if (isFhirJson(input)) return importFhirFiles(db, systemClock, args, io);
     const result = await importClinicalRecord(db, systemClock, input);
     if (!result.ok) {
       for (const p of result.problems) io.err(`${p.path}: ${p.message}`);
@@ -189,9 +197,7 @@ const COMMANDS: Record<string, Command> = {
       return 1;
     }
     io.out(`Imported ${file}:`);
-    for (const [kind, counts] of Object.entries(result.counts)) {
-      io.out(`  ${kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}: ${Object.entries(counts).map(([what, n]) => `${n} ${what}`).join(', ')}`);
-    }
+    printCounts(io, result.counts);
     if (result.warnings.length) {
       io.out(`${result.warnings.length} blank value(s) stored as not recorded (readiness names what each one blocks):`);
       for (const w of result.warnings) io.out(`  ${w.path}: ${w.message}`);

@@ -57,6 +57,8 @@ function readNdjson(file: SourceFile, read: Read) {
 function readJson(file: SourceFile, read: Read) {
   const value = parse(file.text.replace(/^\uFEFF/, ''));
   const where = { file: file.name };
+  // A Bulk Data export's manifest lists its files; it holds no resource.
+  if (isObj(value) && Array.isArray(value.output) && typeof value.transactionTime === 'string') return;
   if (!isFhirJson(value)) {
     read.problems.push({ ...where, location: '(file)', message: value === undefined ? 'not valid JSON' : 'not a FHIR resource (no resourceType)' });
     return;

@@ -91,10 +91,14 @@ function placeOf(path: string, origins: Origins): (Where & { location: string })
 export function pointBack(problems: Problem[], origins: Origins): FhirProblem[] {
   return problems.map((p) => {
     const place = placeOf(p.path, origins) ?? { file: '(import)', location: p.path };
-    const message = p.message.replace(/\$[.\w[\]"]+/g, (path) => {
-      const other = placeOf(path, origins);
-      return other ? `${other.location} (${describeWhere(other)})` : path;
-    });
+    const message = p.message
+      // The JSON check quotes a date-shaped value; a FHIR import's problems quote nothing.
+      .replace(/ "[^"]*"$/, '')
+      .replace(/no (patient|practitioner) with this key in the file/, (_, t: string) => `no ${t[0].toUpperCase()}${t.slice(1)} with this id in the files`)
+      .replace(/\$[.\w[\]"]+/g, (path) => {
+        const other = placeOf(path, origins);
+        return other ? `${other.location} (${describeWhere(other)})` : path;
+      });
     return { ...place, message };
   });
 }
