@@ -9,7 +9,7 @@ import { edmontonDate } from '../edmonton.ts';
 import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type Problem } from '../import.ts';
 import { readFhirFiles, type FhirProblem, type SourceFile, type Where } from './fhir-files.ts';
 import { identityCandidates, KEYED, type Identities } from './fhir-keys.ts';
-import { LISTS, translateFhir, type Origins, type Translation } from './fhir-translate.ts';
+import { LISTS, translateFhir, withContained, type Origins, type Translation } from './fhir-translate.ts';
 
 export type FhirImportResult =
   | { ok: true; counts: ImportCounts; warnings: FhirProblem[]; skipped: Record<string, number> }
@@ -33,7 +33,7 @@ export async function importFhir(db: Db, clock: Clock, files: SourceFile[],
 /** The files as the portal's extract, with what the database knows of their identities. */
 export async function translate(db: Db, files: SourceFile[]): Promise<Translation> {
   const read = readFhirFiles(files);
-  return translateFhir(read, await readIdentities(db, identityCandidates(read.resources)));
+  return translateFhir(read, await readIdentities(db, identityCandidates(withContained(read.resources))));
 }
 
 const TABLES = {

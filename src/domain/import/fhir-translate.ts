@@ -18,9 +18,13 @@ export type Translation = {
   problems: FhirProblem[];
 };
 
+/** The resources of the files and, after them, the resources they contain. */
+export function withContained(top: Located[]): Located[] {
+  return [...top, ...top.flatMap(containedOf)];
+}
+
 export function translateFhir(read: Read, db: Identities): Translation {
-  const top = read.resources;
-  const all = [...top, ...top.flatMap(containedOf)];
+  const all = withContained(read.resources);
   const { keys, unkeyed } = assignKeys(all, db);
   const problems: FhirProblem[] = [...read.problems];
   const ctx: Context = { refs: new ReferenceIndex(all, keys, db), keys, problems };
