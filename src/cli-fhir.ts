@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Db } from './domain/db.ts';
 import type { Clock } from './domain/clock.ts';
 import type { ImportCounts } from './domain/import.ts';
-import { describeWhere, importFhir } from './domain/import/fhir-import.ts';
-import type { SourceFile } from './domain/import/fhir-files.ts';
+import { importFhir } from './domain/import/fhir-import.ts';
+import { describeWhere, type SourceFile } from './domain/import/fhir-files.ts';
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
 

@@ -22,6 +22,14 @@ export type Located = {
 };
 
 export type FhirProblem = Where & { location: string; message: string };
+
+/** Where a resource is, for a person: `Patient.ndjson line 4`, `clinic.json entry 12`. */
+export function describeWhere(where: Where): string {
+  if (where.line !== undefined) return `${where.file} line ${where.line}`;
+  if (where.entry !== undefined) return `${where.file} entry ${where.entry}`;
+  return where.file;
+}
+
 export type SourceFile = { name: string; text: string };
 export type Read = { resources: Located[]; problems: FhirProblem[] };
 

@@ -7,7 +7,7 @@ import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { edmontonDate } from '../edmonton.ts';
 import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type Problem } from '../import.ts';
-import { readFhirFiles, type FhirProblem, type SourceFile, type Where } from './fhir-files.ts';
+import { describeWhere, readFhirFiles, type FhirProblem, type SourceFile, type Where } from './fhir-files.ts';
 import { identityCandidates, KEYED, type Identities } from './fhir-keys.ts';
 import { LISTS, translateFhir, withContained, type Origins, type Translation } from './fhir-translate.ts';
 
@@ -59,13 +59,6 @@ async function readIdentities(db: Db, wanted: ReturnType<typeof identityCandidat
     keys: new Set(results[2 * i].rows.map((r) => String(r.key))),
     byIdentifier: new Map(results[2 * i + 1].rows.map((r) => [String(r.identifier), String(r.key)])),
   }])) as Identities;
-}
-
-/** Where a resource is, for a person: `Patient.ndjson line 4`, `clinic.json entry 12`. */
-export function describeWhere(where: Where): string {
-  if (where.line !== undefined) return `${where.file} line ${where.line}`;
-  if (where.entry !== undefined) return `${where.file} entry ${where.entry}`;
-  return where.file;
 }
 
 const EXTRACT_PATH = /^\$\.(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\](?:\.(\w+))?)?)?$/;

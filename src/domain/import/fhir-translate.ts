@@ -1,7 +1,7 @@
 // FHIR resources → the portal's clinical-record extract (the input of checkImport), so that a
 // FHIR import is checked and written by the very same rules as the JSON one. Pure: what the
 // database holds comes in as `Identities`. Resources of other types are skipped and counted.
-import { containedOf, type FhirProblem, type Located, type Read } from './fhir-files.ts';
+import { containedOf, describeWhere, type FhirProblem, type Located, type Read } from './fhir-files.ts';
 import { assignKeys, ReferenceIndex, type Identities } from './fhir-keys.ts';
 import { NOT_VISITS, readEncounter, readGroup, readPatient, readPractitioner, type Context, type Made, type Origin } from './fhir-records.ts';
 
@@ -48,7 +48,7 @@ export function translateFhir(read: Read, db: Identities): Translation {
     const id = `${listName}\n${String(made.record.key)}`;
     const first = firstOf.get(id);
     if (!r.container || !first) {
-      if (!first) firstOf.set(id, { record: JSON.stringify(made.record), at: r.path });
+      if (!first) firstOf.set(id, { record: JSON.stringify(made.record), at: `${r.path} (${describeWhere(r.where)})` });
       add(listName, made);
     } else if (first.record !== JSON.stringify(made.record)) {
       problems.push({ ...r.where, location: r.path, message: `the same ${listName === 'patients' ? 'patient' : 'practitioner'} as ${first.at}, with other values` });

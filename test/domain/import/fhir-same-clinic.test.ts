@@ -109,4 +109,21 @@ same("the portal's own submission Groups import into a fresh database and give b
   assert.equal(back.counts.practitioners, { created: 1, updated: 0, unchanged: 3 });
 });
 
+same('a patient in two panels\' messages is one patient; two copies that disagree are a problem', async () => {
+  await importJson(json);
+  const [a, b] = await Promise.all([1, 2].map(async (id) => buildCparGroup((await extractPanel(json, id, clock.now()))!, 41)));
+  // The first patient of the first message also on the second panel, as the portal would send it.
+  b.contained.push({ ...(a.contained.find((r) => r.resourceType === 'Patient') as FhirPatient), id: 'shared' });
+  b.member.push({ entity: { reference: '#shared' } });
+  const files = [a, b].map((group, i) => ({ name: `m${i}.json`, text: JSON.stringify(group) }));
+  const result = await importOk(fhir, files);
+  const patients = new Set([a, b].flatMap((g) => g.contained.filter((r) => r.resourceType === 'Patient').map((r) => r.identifier[0].value)));
+  assert.is(result.counts.patients.created, patients.size);
+  const other = await freshDb();
+  (b.contained.at(-1) as FhirPatient).birthDate = '1901-01-01';
+  const refused = await importFhir(other, clock, [a, b].map((group, i) => ({ name: `m${i}.json`, text: JSON.stringify(group) })));
+  assert.equal(refused.ok ? [] : refused.problems.map((p) => `${p.file}: ${p.location}: ${p.message}`),
+    [`m1.json: Group.contained[${b.contained.length - 1}]: the same patient as Group.contained[1] (m0.json), with other values`]);
+});
+
 same.run();
