@@ -18,6 +18,7 @@ const SYSTEM: Record<KeyedType, string> = { Patient: ULI_SYSTEM, Practitioner: P
 export type Identities = Record<KeyedType, { keys: Set<string>; byIdentifier: Map<string, string> }>;
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const CONDITIONAL = /^([A-Za-z]+)\?identifier=([^|&]*)\|([^&]+)$/;
 
 /** The value of the first current identifier in `system`, if any. */
 export function identifierIn(resource: Record<string, unknown>, system: string): { value: string; index: number } | null {
@@ -59,7 +60,24 @@ export function identityCandidates(resources: Located[]): Record<KeyedType, { ke
     const identifier = businessIdentifier(r);
     if (identifier) wanted[type].identifiers.push(identifier);
   }
+  for (const r of resources) if (!r.container) referencedIdentifiers(r.resource, wanted);
   return wanted;
+}
+
+/** The identifiers references name (`Patient?identifier=…`, a logical `{ identifier }`): the database may hold them. */
+function referencedIdentifiers(value: unknown, wanted: Record<KeyedType, { identifiers: string[] }>) {
+  if (Array.isArray(value)) {
+    for (const item of value) referencedIdentifiers(item, wanted);
+    return;
+  }
+  if (!isObj(value)) return;
+  const conditional = typeof value.reference === 'string' ? CONDITIONAL.exec(value.reference) : null;
+  const logical = isObj(value.identifier) ? value.identifier : null;
+  for (const type of KEYED) {
+    if (conditional?.[1] === type && decodeURIComponent(conditional[2]) === SYSTEM[type]) wanted[type].identifiers.push(decodeURIComponent(conditional[3]));
+    if (logical?.system === SYSTEM[type] && typeof logical.value === 'string') wanted[type].identifiers.push(logical.value);
+  }
+  for (const child of Object.values(value)) if (typeof child === 'object') referencedIdentifiers(child, wanted);
 }
 
 /** The key of every Patient, Practitioner and Group: top-level resources first, so their containers' keys are known. */
@@ -140,7 +158,7 @@ export class ReferenceIndex {
     const byUrl = this.byFullUrl.get(`${from.where.file}\n${ref}`);
     if (byUrl) return this.located(byUrl);
     if (ref.startsWith('urn:')) return { problem: 'no entry of this Bundle has this fullUrl' };
-    const conditional = /^([A-Za-z]+)\?identifier=([^|&]*)\|([^&]+)$/.exec(ref);
+    const conditional = CONDITIONAL.exec(ref);
     if (conditional) {
       if (conditional[1] !== type) return { problem: `must reference a ${type}` };
       return this.byBusinessIdentifier(type, decodeURIComponent(conditional[2]), decodeURIComponent(conditional[3]));

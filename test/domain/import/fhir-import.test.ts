@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/domain/clock.ts';
 import type { Db } from '../../../src/domain/db.ts';
 import { importFhir, type FhirImportResult } from '../../../src/domain/import/fhir-import.ts';
 import type { SourceFile } from '../../../src/domain/import/fhir-files.ts';
-import { PRAC_ID_SYSTEM } from '../../../src/netcare/payload.ts';
+import { PRAC_ID_SYSTEM, ULI_SYSTEM } from '../../../src/netcare/payload.ts';
 import { count, freshDb } from '../../support/app.ts';
 import { clinicBundle, clinicView, hl7Files } from '../../support/fhir.ts';
 
@@ -139,6 +139,38 @@ fhir('references it cannot follow, a resource without an id, a Group managed by 
     '2 Bundle.entry[2].resource.subject: no Patient with this id in the files or the database',
     '2 Bundle.entry[2].resource.participant[0].individual: no Practitioner with this id in the files or the database',
   ]);
+});
+
+fhir('a later export of Encounters alone finds its patient and practitioner in the database by identifier; a RelatedPerson is not a visit', async () => {
+  await importOk(db, hl7Files());
+  const encounter = (id: string, participant: unknown[]) => JSON.stringify({ resourceType: 'Encounter', id, status: 'finished',
+    subject: { reference: `Patient?identifier=${ULI_SYSTEM}|930000017` }, participant, period: { start: '2026-10-01' } });
+  const careful = { individual: { reference: `Practitioner?identifier=${PRAC_ID_SYSTEM}|210047` } };
+  const mother = { individual: { reference: 'RelatedPerson/mother' } };
+  const result = await importOk(db, [{ name: 'Encounter.ndjson', text: `${encounter('n1', [mother, careful])}\n${encounter('n2', [mother])}\n` }]);
+  assert.equal(result.skipped, { 'Encounter (no Practitioner took part)': 1 });
+  assert.equal(result.counts.visits, { created: 1, unchanged: 0 });
+  assert.ok((await clinicView(db)).visits.includes('930000017 | Dr Adam Careful | 2026-10-01'));
+});
+
+fhir('Groups that are not panels are skipped and counted: inactive, of animals, not actual', async () => {
+  const panel = (extra: Record<string, unknown>) => ({ resourceType: 'Group', type: 'person', actual: true, name: 'P',
+    managingEntity: { reference: 'Practitioner/example' }, member: [{ entity: { reference: 'Patient/example' } }], ...extra });
+  const groups = [panel({ id: 'a', active: false }), panel({ id: 'b', type: 'animal' }), panel({ id: 'c', actual: false })];
+  const files = hl7Files().filter((f) => f.name !== 'Group.ndjson');
+  const result = await importOk(db, [...files, { name: 'Group.ndjson', text: groups.map((g) => JSON.stringify(g)).join('\n') }]);
+  assert.equal(result.skipped, { 'Encounter (planned)': 1, 'Group (inactive)': 1, 'Group (not an actual group of persons)': 2, Observation: 2 });
+  assert.is(await count(db, 'SELECT count(*) FROM panels'), 0);
+});
+
+fhir('a panel practitioner in neither the files nor the database is reported at its extension', async () => {
+  const group = { resourceType: 'Group', id: 'g', type: 'person', actual: true, name: 'P', managingEntity: { reference: 'Practitioner/example' },
+    extension: [{ url: 'https://cpar.example/fhir/StructureDefinition/panel-practitioner', valueReference: { reference: 'Practitioner/example' } },
+      { url: 'https://cpar.example/fhir/StructureDefinition/panel-practitioner', valueReference: { reference: 'Practitioner/ghost' } }] };
+  const files = hl7Files().filter((f) => f.name !== 'Group.ndjson');
+  const result = await refused(db, [...files, { name: 'Group.ndjson', text: JSON.stringify(group) }]);
+  assert.equal(result.problems, [{ file: 'Group.ndjson', line: 1, location: 'Group.extension[1].valueReference',
+    message: 'no Practitioner with this id in the files or the database' }]);
 });
 
 fhir('lines that are not JSON or not resources are problems of their file and line', async () => {
