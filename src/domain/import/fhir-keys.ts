@@ -84,7 +84,7 @@ function referencedIdentifiers(value: unknown, wanted: Record<KeyedType, { ident
 export function assignKeys(resources: Located[], db: Identities): Keys {
   const keys = new Map<Located, string>();
   const unkeyed: Located[] = [];
-  const containedSeen = new Map<string, string>();
+  const seenByIdentifier = new Map<string, string>();
   const ordered = [...resources.filter((r) => !r.container), ...resources.filter((r) => r.container)];
   for (const r of ordered) {
     const type = r.resource.resourceType as KeyedType;
@@ -95,14 +95,14 @@ export function assignKeys(resources: Located[], db: Identities): Keys {
     // Two contained copies of one patient (in two panels' messages) are one record; two
     // top-level resources are never merged: the import reports them as duplicates.
     const inDb = identifier ? known.byIdentifier.get(identifier) : undefined;
-    const key = r.container ? inDb ?? (identifier && containedSeen.get(`${type}|${identifier}`)) ?? own
+    const key = r.container ? inDb ?? (identifier && seenByIdentifier.get(`${type}|${identifier}`)) ?? own
       : own && known.keys.has(own) ? own : inDb ?? own;
     if (!key) {
       unkeyed.push(r);
       continue;
     }
     keys.set(r, key);
-    if (identifier && !containedSeen.has(`${type}|${identifier}`)) containedSeen.set(`${type}|${identifier}`, key);
+    if (identifier && !seenByIdentifier.has(`${type}|${identifier}`)) seenByIdentifier.set(`${type}|${identifier}`, key);
   }
   return { keys, unkeyed };
 }
