@@ -8,7 +8,7 @@ import { generatePassword } from './passwords.ts';
 import { edmontonDate, edmontonInstant, edmontonParts } from './edmonton.ts';
 import { failureMessage } from './failure-message.ts';
 import { AUTOMATIC_RETRIES } from './failures.ts';
-import { CONFIRMATION_WINDOW_MS, UNCONFIRMED } from './pipeline.ts';
+import { CONFIRMATION_WINDOW_MS, UNCONFIRMED } from './poll.ts';
 import { UNREACHABLE } from './send-outcome.ts';
 import { demoRegistryStatements } from './demo-registry.ts';
 import {

@@ -1,14 +1,13 @@
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
-import type { Netcare, SendOutcome, StatusOutcome } from './netcare.ts';
+import type { Netcare, SendOutcome } from './netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel, type Validation } from './validation.ts';
 import { failSubmission } from './failures.ts';
 import { disclosure, ruleFailure, sendFailure } from './send-outcome.ts';
-import { settleUnanswered } from './unanswered.ts';
 import type { InStatement } from '@libsql/client';
 import { claimLapseMs } from './claims.ts';
-import { confirmationStatements, outcomeFits, type Confirmation } from './registry-store.ts';
+import { CONCURRENCY, limited } from './concurrency.ts';
 
 export type PipelineDeps = {
   db: Db;
@@ -64,48 +63,14 @@ export function prepareHere(deps: PipelineDeps): PreparePanel {
 export type Checkpoint = 'run-claimed' | 'sent' | 'polled';
 export const CHECKPOINTS: Checkpoint[] = ['run-claimed', 'sent', 'polled'];
 
-export const UNCONFIRMED = 'No confirmation from Netcare within 24 hours.';
-export const CONFIRMATION_WINDOW_MS = 24 * 3600_000;
-
 /** unanswered: Pending without a reference, Netcare may hold it; unreachable: certainly not received */
 export type Outcome = 'skipped' | 'invalid' | 'pending' | 'unanswered' | 'rejected' | 'unreachable';
-
-/**
- * Requests to Netcare at once: while one waits for Netcare another is sent. Each submission
- * is claimed on its own, so this changes nothing about exactly-once.
- */
-export const CONCURRENCY = 4;
 
 /**
  * Panels a run works on at once: twice the requests to Netcare, so that the next panels are
  * being prepared while others are being sent (the sends themselves stay at CONCURRENCY).
  */
 const PANELS_IN_PROGRESS = 2 * CONCURRENCY;
-
-/** At most `limit` of the calls at once; the others wait their turn. */
-function limited(limit: number) {
-  let running = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
-async function eachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
 
 /**
  * The compare-and-set that claims one Queued submission for this worker; returns its panel
@@ -226,82 +191,5 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   const failed = ended.find((e) => e.status === 'rejected');
   if (failed) throw failed.reason;
   if (next < ids.length) throw new Stopped();
-  return tally;
-}
-
-/** How many of the registry's exceptions a poll holds before committing their confirmations. */
-const EXCEPTIONS_PER_COMMIT = 5_000;
-
-export type PollTally = { submitted: number; rejected: number; unconfirmed: number; waiting: number };
-
-/**
- * Asks Netcare about every Pending submission: confirmed → Submitted, rejected → Failed
- * with Netcare's reason; still unconfirmed 24 hours after sending → Failed. One whose send
- * went unanswered is first looked up by its Idempotency-Key (and sent again if Netcare never
- * received it).
- */
-export async function pollPending(deps: PipelineDeps): Promise<PollTally> {
-  const { db, clock, netcare } = deps;
-  const tally: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
-  const pending = await db.execute(`SELECT id, panel_id, netcare_reference, pending_at, snapshot_at, patient_count
-                                      FROM submissions WHERE status = 'Pending' ORDER BY id`);
-  // Confirmations (with the registry's outcome) are committed together, a few thousand
-  // exceptions at a time, and "still waiting" at the end of the round: a few commits instead
-  // of one per submission, without holding a province's outcomes in memory at once.
-  let confirmed: Confirmation[] = [];
-  let exceptions = 0;
-  const commitConfirmed = async () => {
-    const batch = confirmed;
-    confirmed = [];
-    exceptions = 0;
-    if (batch.length === 0) return;
-    const [, done] = await db.batch(confirmationStatements(clock.now().getTime(), batch), 'write');
-    tally.submitted += done.rowsAffected;
-  };
-  const waiting: number[] = [];
-  await eachConcurrently(pending.rows, async (row) => {
-    const id = Number(row.id);
-    let status: StatusOutcome;
-    if (row.netcare_reference === null) {
-      const settled = await settleUnanswered(deps, { id, panelId: Number(row.panel_id), snapshotAt: new Date(Number(row.snapshot_at)) });
-      if ('failed' in settled) {
-        if (settled.failed) tally.rejected++;
-        return;
-      }
-      status = 'reference' in settled ? await netcare.status(settled.reference) : { kind: 'unreachable', detail: settled.waiting };
-    } else {
-      status = await netcare.status(String(row.netcare_reference));
-    }
-    deps.checkpoint?.('polled');
-    const now = clock.now().getTime();
-    if (status.kind === 'confirmed' && outcomeFits(status.registry, Number(row.patient_count))) {
-      confirmed.push({ submissionId: id, registry: status.registry });
-      exceptions += status.registry.exceptions.length;
-      if (exceptions >= EXCEPTIONS_PER_COMMIT) await commitConfirmed();
-    } else if (status.kind === 'confirmed') {
-      // an outcome that cannot be this panel's: asked for again at the next poll
-      waiting.push(id);
-    } else if (status.kind === 'rejected') {
-      const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
-        briefError: `Netcare rejected the submission: ${status.reason}`,
-        problems: [{ reason: 'netcare_rejected', patientId: null, detail: status.reason }],
-      });
-      if (failed) tally.rejected++;
-    } else if (now - Number(row.pending_at) >= CONFIRMATION_WINDOW_MS) {
-      const failed = await failSubmission(db, clock, id, { status: 'Pending' }, {
-        briefError: UNCONFIRMED,
-        problems: [{ reason: 'netcare_unconfirmed', patientId: null, detail: status.kind === 'unreachable' ? status.detail : null }],
-      });
-      if (failed) tally.unconfirmed++;
-    } else {
-      waiting.push(id);
-    }
-  });
-  const now = clock.now().getTime();
-  await commitConfirmed();
-  if (waiting.length) {
-    await db.execute({ sql: 'UPDATE submissions SET last_polled_at = ? WHERE id IN (SELECT value FROM json_each(?))', args: [now, JSON.stringify(waiting)] });
-  }
-  tally.waiting = waiting.length;
   return tally;
 }

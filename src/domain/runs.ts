@@ -3,7 +3,8 @@ import { dueRuns, MONTHLY_JOB, type DueRun } from './schedule.ts';
 import { claimLapseMs, releaseClaims } from './claims.ts';
 import { inServiceSince } from './installation.ts';
 import { lateRunNotice, recordMissedMonths } from './run-notices.ts';
-import { Stopped, pollPending, processQueued, type Outcome, type PipelineDeps, type PollTally } from './pipeline.ts';
+import { Stopped, processQueued, type Outcome, type PipelineDeps } from './pipeline.ts';
+import { pollPending, type PollTally } from './poll.ts';
 
 export { dueRuns, MONTHLY_JOB, QUEUED_JOB, type DueRun } from './schedule.ts';
 
