@@ -46,11 +46,14 @@ export function warningsOf(c: WarningCounts): ReadinessWarning[] {
  * The limits come from clinic_settings; a last visit or confirmation before the day minus
  * that many years is stale. A member with no visit at all fails a rule instead.
  */
+/** Member `m`'s last visit up to day ?1 (one index seek), as extraction reads it. */
+export const LAST_VISIT = `(SELECT v.visit_date FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1
+                             ORDER BY v.visit_date DESC LIMIT 1)`;
+
 export const WARNING_CONDITIONS: Record<WarningKind, string> = {
   on_other_panel: `EXISTS (SELECT 1 FROM panel_members o JOIN panels op ON op.id = o.panel_id AND op.active = 1 AND op.cpar_enabled = 1
                             WHERE o.patient_id = m.patient_id AND o.panel_id <> m.panel_id)`,
-  stale_visit: `(SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)
-                  < date(?1, '-' || (SELECT stale_visit_years FROM clinic_settings) || ' years')`,
+  stale_visit: `${LAST_VISIT} < date(?1, '-' || (SELECT stale_visit_years FROM clinic_settings) || ' years')`,
   stale_confirmation: `m.confirmed_on < date(?1, '-' || (SELECT stale_confirmation_years FROM clinic_settings) || ' years')`,
 };
 

@@ -2,7 +2,7 @@ import type { Db } from './db.ts';
 import { edmontonDate } from './edmonton.ts';
 import { extractPanel } from './extraction.ts';
 import { judgeCounts, validatePanel, type Judgement, type PanelCounts, type Validation } from './validation.ts';
-import { WARNING_CONDITIONS, warningsOf, type WarningCounts } from './readiness-warnings.ts';
+import { LAST_VISIT, WARNING_CONDITIONS, warningsOf, type WarningCounts } from './readiness-warnings.ts';
 
 /**
  * Would this panel pass if it were sent now? The pipeline's own extraction and validation,
@@ -57,8 +57,7 @@ const GATHER = (only: string, shared: 'each' | 'set') => `
                SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
              count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation,
              count(*) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS with_future_date,
-             count(*) FILTER (WHERE (SELECT v.visit_date FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1
-                                      ORDER BY v.visit_date DESC LIMIT 1) < (SELECT visit_cutoff FROM limits)) AS stale_visit,
+             count(*) FILTER (WHERE ${LAST_VISIT} < (SELECT visit_cutoff FROM limits)) AS stale_visit,
              count(*) FILTER (WHERE m.confirmed_on < (SELECT confirmation_cutoff FROM limits)) AS stale_confirmation
         FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
        WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
