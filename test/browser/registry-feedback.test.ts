@@ -44,6 +44,10 @@ test('a conflict and a mismatch worked in the portal are gone from the next subm
       assert.match(await counted.innerText(), `${march.counted} of 24 counted`);
       await Promise.all([page.waitForURL(`${base}/settings/cii-cpar/panels/${panelId}/registry`), counted.click()]);
       assert.equal(await axeViolations(page), []);
+      // On a phone the worklists scroll in their own regions: the page itself never goes sideways.
+      await page.setViewportSize({ width: 390, height: 844 });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scroll at 390 px');
+      await page.setViewportSize({ width: 1280, height: 800 });
 
       // The patient confirms with us: a new confirmation date, recorded with who and when.
       const conflictRow = page.locator(`#item-${conflict.id}`);
