@@ -35,7 +35,7 @@ export function failureMessage(facts: FailureFacts): { subject: string; body: st
   }
   if (facts.patientCount !== null) {
     // Plain words for what a failure costs the clinic: the registry keeps the last panel it got.
-    lines.push(`What this means: Netcare has not received this update of the panel (${facts.patientCount} patient${facts.patientCount === 1 ? '' : 's'}). `
+    lines.push(`What this means: Netcare has not confirmed this update of the panel (${facts.patientCount} patient${facts.patientCount === 1 ? '' : 's'}). `
       + 'Until it is resubmitted successfully, the registry keeps the panel as it was last submitted, so changes since then do not count yet.');
   }
   const retry = facts.automaticRetry;

@@ -81,7 +81,7 @@ message('the body says which panel, what failed and how many patients, in counts
   assert.match(body, 'The CPAR submission of the panel "Dr. Lee — Main St" (PNL-0001) created 2027-03-15 21:00 failed.');
   assert.match(body, 'What failed: 3 patients have no last visit date.');
   assert.match(body, 'Patients to fix: 3 of 10 in the panel.');
-  assert.match(body, 'What this means: Netcare has not received this update of the panel (10 patients).');
+  assert.match(body, 'What this means: Netcare has not confirmed this update of the panel (10 patients).');
   assert.not.match(body, 'not registered');
 });
 
