@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { IMPORT_MAX_BYTES } from './domain/import-previews.ts';
+import { IMPORT_MAX_BYTES } from './domain/import/import-previews.ts';
 import { importUrl } from './views/import-page.tsx';
 import { csrf } from 'hono/csrf';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
-import { can } from './domain/permissions.ts';
+import { can } from './domain/people/permissions.ts';
 import { ErrorPage } from './views/error-page.tsx';
 import { page, type AppEnv, type Deps } from './routes/env.ts';
 import { authRoutes } from './routes/auth.tsx';

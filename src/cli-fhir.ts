@@ -3,9 +3,9 @@
 // and location, never a value from the file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from './domain/db.ts';
-import type { Clock } from './domain/clock.ts';
-import type { ImportCounts } from './domain/import.ts';
+import type { Db } from './domain/database/db.ts';
+import type { Clock } from './domain/time/clock.ts';
+import type { ImportCounts } from './domain/import/import.ts';
 import { importFhir } from './domain/import/fhir-import.ts';
 import { describeWhere, type SourceFile } from './domain/import/fhir-files.ts';
 

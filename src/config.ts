@@ -31,7 +31,7 @@ export type Config = {
 };
 
 import { isIP } from 'node:net';
-import { CHECKPOINTS, type Checkpoint } from './domain/pipeline.ts';
+import { CHECKPOINTS, type Checkpoint } from './domain/pipeline/pipeline.ts';
 import { loadRegistryConfig } from './netcare-sim/config.ts';
 import type { RegistryConfig } from './netcare-sim/registry.ts';
 

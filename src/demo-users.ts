@@ -1,4 +1,4 @@
-import type { DemoUser } from './domain/demo-seed.ts';
+import type { DemoUser } from './domain/demo/demo-seed.ts';
 
 /** The one-time console notice with the demo users' generated passwords. */
 export function formatDemoUsers(users: DemoUser[]): string {

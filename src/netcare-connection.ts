@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
-import type { Clock } from './domain/clock.ts';
-import type { Netcare, SendOutcome } from './domain/netcare.ts';
+import type { Clock } from './domain/time/clock.ts';
+import type { Netcare, SendOutcome } from './domain/submissions/netcare.ts';
 import { createNetcareClient, type NetcareClientOptions } from './netcare/client.ts';
 import { messageFromSnapshot, type CparMessage } from './netcare/encode.ts';
 import { startSimulator } from './netcare-sim/embed.ts';

@@ -1,10 +1,10 @@
 import type { Config } from './config.ts';
-import type { Clock } from './domain/clock.ts';
-import type { Db } from './domain/db.ts';
-import { retryWhenBusy } from './domain/busy-retry.ts';
-import { installationId } from './domain/installation.ts';
-import { processSubmission, type PipelineDeps } from './domain/pipeline.ts';
-import type { TickReport } from './domain/runs.ts';
+import type { Clock } from './domain/time/clock.ts';
+import type { Db } from './domain/database/db.ts';
+import { retryWhenBusy } from './domain/database/busy-retry.ts';
+import { installationId } from './domain/database/installation.ts';
+import { processSubmission, type PipelineDeps } from './domain/pipeline/pipeline.ts';
+import type { TickReport } from './domain/pipeline/runs.ts';
 import { connectNetcare, type NetcareConnection } from './netcare-connection.ts';
 import { workerId } from './worker-id.ts';
 import type { Metrics } from './service/metrics.ts';

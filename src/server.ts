@@ -1,9 +1,9 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { offsetClock, systemClock } from './domain/clock.ts';
-import { openDatabase } from './domain/db.ts';
-import { migrate } from './domain/migrate.ts';
-import { isEmptyClinic, seedDemo } from './domain/demo-seed.ts';
+import { offsetClock, systemClock } from './domain/time/clock.ts';
+import { openDatabase } from './domain/database/db.ts';
+import { migrate } from './domain/database/migrate.ts';
+import { isEmptyClinic, seedDemo } from './domain/demo/demo-seed.ts';
 import { formatDemoUsers } from './demo-users.ts';
 import { openPipeline, sendDemoSubmissions } from './run-pipeline.ts';
 import { describeTick, startScheduler } from './scheduler/scheduler.ts';

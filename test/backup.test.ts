@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../src/cli.ts';
-import { openDatabase } from '../src/domain/db.ts';
-import { migrate } from '../src/domain/migrate.ts';
+import { openDatabase } from '../src/domain/database/db.ts';
+import { migrate } from '../src/domain/database/migrate.ts';
 import { tempDir } from './support/processes.ts';
 
 const backup = suite('backup');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase } from '../src/domain/db.ts';
+import { openDatabase } from '../src/domain/database/db.ts';
 import { cli, tempDir } from './support/processes.ts';
 import { HL7_SHAPES } from './support/fhir.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../src/cli.ts';
-import { openDatabase } from '../src/domain/db.ts';
+import { openDatabase } from '../src/domain/database/db.ts';
 
 // The acceptance run, through the CLI: migrate, user add, import the example
 // clinic, tick at the March 2027 monthly run and again a minute later.

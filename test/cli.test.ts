@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../src/cli.ts';
-import { openDatabase } from '../src/domain/db.ts';
-import { authenticate } from '../src/domain/users.ts';
+import { openDatabase } from '../src/domain/database/db.ts';
+import { authenticate } from '../src/domain/people/users.ts';
 
 const cli = suite('cli');
 const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-cli-')), 'cli.db')}`;

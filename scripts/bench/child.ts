@@ -2,14 +2,14 @@
 //   node --import tsx scripts/bench/child.ts <floor|readiness|run|demo> '<json options>'
 // Prints one line "BENCH-RESULT {json}" for processes.ts.
 import { loadConfig } from '../../src/config.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { openDatabase, type Db } from '../../src/domain/db.ts';
-import { installationId } from '../../src/domain/installation.ts';
-import { migrate } from '../../src/domain/migrate.ts';
-import type { PipelineDeps } from '../../src/domain/pipeline.ts';
-import { readinessOfCparPanels } from '../../src/domain/readiness.ts';
-import { tick } from '../../src/domain/runs.ts';
-import { seedDemo } from '../../src/domain/demo-seed.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { openDatabase, type Db } from '../../src/domain/database/db.ts';
+import { installationId } from '../../src/domain/database/installation.ts';
+import { migrate } from '../../src/domain/database/migrate.ts';
+import type { PipelineDeps } from '../../src/domain/pipeline/pipeline.ts';
+import { readinessOfCparPanels } from '../../src/domain/panels/readiness.ts';
+import { tick } from '../../src/domain/pipeline/runs.ts';
+import { seedDemo } from '../../src/domain/demo/demo-seed.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';

@@ -2,8 +2,8 @@
 // least — for every membership of every active CPAR panel whose patient is active, the
 // confirmation date and the last visit up to the run's Edmonton day — with every row read.
 import Database from 'libsql';
-import { openDatabase } from '../../src/domain/db.ts';
-import { edmontonDate } from '../../src/domain/edmonton.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
+import { edmontonDate } from '../../src/domain/time/edmonton.ts';
 import { peakRssMb, resetPeakRss } from './proc.ts';
 
 const FROM = `FROM panels p JOIN panel_members m ON m.panel_id = p.id JOIN patients pt ON pt.id = m.patient_id

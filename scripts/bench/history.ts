@@ -3,8 +3,8 @@
 // and Failed (with its problems by patient and one inbox message) when it does not. Built in
 // SQL from the record's current state, so the Submissions page, the chart and the history
 // pages have the volume a province would have after a year.
-import { edmontonInstant, edmontonParts } from '../../src/domain/edmonton.ts';
-import type { Db } from '../../src/domain/db.ts';
+import { edmontonInstant, edmontonParts } from '../../src/domain/time/edmonton.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { RUN_AT } from './scales.ts';
 
 const MONTHS = 12;

@@ -6,8 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../src/domain/db.ts';
-import { migrate } from '../../src/domain/migrate.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
+import { migrate } from '../../src/domain/database/migrate.ts';
 import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
 import { seeded } from './panel-plan.ts';

@@ -1,7 +1,7 @@
 // Pages under load (autocannon: 32 connections for 10 s, against a fresh server process per
 // route so one route's backlog never slows the next) and the Submit POST one request at a time.
 import autocannon from 'autocannon';
-import { openDatabase } from '../../src/domain/db.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 import { startPageServer, type PageServer } from './processes.ts';
 
 export type Route = { key: string; label: string; path: string };

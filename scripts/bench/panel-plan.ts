@@ -1,8 +1,8 @@
 // The panels of a synthetic dataset, planned in JS (a few thousand rows at most); everything
 // per patient is generated in SQL from these ranges, so no array of millions exists in JS.
-import { FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES } from '../../src/domain/demo-names.ts';
+import { FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES } from '../../src/domain/demo/demo-names.ts';
 import type { Scale } from './scales.ts';
-import { seededRandom } from '../../src/domain/seeded-random.ts';
+import { seededRandom } from '../../src/domain/demo/seeded-random.ts';
 
 export type PanelPlan = {
   id: number;

@@ -1,6 +1,6 @@
 // The two sizes the benchmark knows, the instant its monthly run happens at, and the targets
 // its figures are judged against (the "Provincial scale" issue).
-import { edmontonInstant } from '../../src/domain/edmonton.ts';
+import { edmontonInstant } from '../../src/domain/time/edmonton.ts';
 
 /** Bump when the generated data changes: cached datasets of another version are rebuilt. */
 export const GENERATOR_VERSION = 3;

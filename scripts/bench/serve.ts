@@ -5,9 +5,9 @@
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.tsx';
 import { loadConfig } from '../../src/config.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { openDatabase } from '../../src/domain/db.ts';
-import { createSession } from '../../src/domain/sessions.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
+import { createSession } from '../../src/domain/people/sessions.ts';
 import { cookieName } from '../../src/routes/session.ts';
 import { BENCH_USER } from './scales.ts';
 

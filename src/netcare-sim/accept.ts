@@ -6,7 +6,7 @@
 // a repeated key, the members before the contained resources) gives null, and the message is
 // read the general way. A property test holds it to readReceipt's general path.
 import { isCalendarDate, LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PRAC_ID_SYSTEM, SUBMISSION_ID_SYSTEM, ULI_SYSTEM } from '../netcare/payload.ts';
-import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/validation.ts';
+import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/panels/validation.ts';
 import { ascii, FieldReader, keys, OTHER_EXTENSION } from './field-reader.ts';
 import { undecided, UNDECIDED } from './json-scan.ts';
 import { SpanTable } from './span-table.ts';

@@ -2,8 +2,8 @@
 // src/netcare/README.md over real HTTP, with switchable faults for tests and demos.
 import { setTimeout as pause } from 'node:timers/promises';
 import { Hono } from 'hono';
-import type { Clock } from '../domain/clock.ts';
-import type { Db } from '../domain/db.ts';
+import type { Clock } from '../domain/time/clock.ts';
+import type { Db } from '../domain/database/db.ts';
 import { summarizeProblems } from '../netcare/payload.ts';
 import { readReceipt } from './receipt.ts';
 import { parseFault, type Fault, type FaultMode } from './fault.ts';

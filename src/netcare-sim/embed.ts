@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { systemClock, type Clock } from '../domain/clock.ts';
+import { systemClock, type Clock } from '../domain/time/clock.ts';
 import { createSimulatorApp } from './app.ts';
 import type { Fault } from './fault.ts';
 import { openSimulatorDb } from './store.ts';

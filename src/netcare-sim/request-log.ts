@@ -1,7 +1,7 @@
 // The simulator's log of every request to /cpar, written behind: the requests that arrive
 // together are written in one commit, not one commit each (a province's run makes thousands).
 // Whoever reads the log waits for what is pending first.
-import type { Db } from '../domain/db.ts';
+import type { Db } from '../domain/database/db.ts';
 
 export type LoggedRequest = { method: string; path: string; idempotencyKey: string | null; fault: string; at: number };
 

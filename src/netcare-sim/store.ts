@@ -1,7 +1,7 @@
 // The simulator's own storage: what "Netcare" received. Its schema lives here, apart from the
 // portal's migrations, because it is a different system's database.
 import { createHash, randomBytes } from 'node:crypto';
-import { openDatabase, type Db } from '../domain/db.ts';
+import { openDatabase, type Db } from '../domain/database/db.ts';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS submissions (

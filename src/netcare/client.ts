@@ -10,7 +10,7 @@ import type { CparMessage } from './encode.ts';
 import { retryWithinBudget, type Attempt, type GaveUp, type RetryPolicy } from './retry.ts';
 import { send, type Answer, type Outgoing } from './http.ts';
 
-import type { LookupOutcome, SendOutcome, StatusOutcome } from '../domain/netcare.ts';
+import type { LookupOutcome, SendOutcome, StatusOutcome } from '../domain/submissions/netcare.ts';
 
 // The outcomes are the domain's own: the pipeline acts on exactly what this adapter returns.
 export type { LookupOutcome, StatusOutcome };

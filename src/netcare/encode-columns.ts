@@ -1,12 +1,12 @@
 // The monthly run's message and its problems, written from a panel's member columns as the
-// database returned them (JSON lists, src/domain/json-column.ts) rather than from a snapshot:
+// database returned them (JSON lists, src/domain/database/json-column.ts) rather than from a snapshot:
 // a plain string element is already its own JSON text, so it is copied into the message
 // without ever becoming a JavaScript string. Anything else (an escape, a character past
 // ASCII, a number) is decoded and written by encode.ts's own functions. A property test holds
 // this file to messageFromSnapshot, byte for byte and problem for problem.
-import { JsonColumn, NULL, PLAIN, type MemberColumns } from '../domain/json-column.ts';
-import { edmontonDate } from '../domain/edmonton.ts';
-import type { PanelSnapshot } from '../domain/snapshot.ts';
+import { JsonColumn, NULL, PLAIN, type MemberColumns } from '../domain/database/json-column.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
+import type { PanelSnapshot } from '../domain/submissions/snapshot.ts';
 import { ByteWriter } from './byte-writer.ts';
 import { filled, groupFrame, panelProblems, quote, type CparMessage } from './encode.ts';
 import { calendarDayAt, dateProblem, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type FhirGender } from './payload.ts';

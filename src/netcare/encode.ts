@@ -5,8 +5,8 @@
 // JSON.stringify(buildCparGroup(s)) and validateCparGroup(buildCparGroup(s)), byte for byte
 // (once every character past ASCII is written as a \u escape, which JSON allows: an all-ASCII
 // message is copied, not transcoded, on both ends).
-import type { PanelSnapshot, SnapshotPatient } from '../domain/snapshot.ts';
-import { edmontonDate } from '../domain/edmonton.ts';
+import type { PanelSnapshot, SnapshotPatient } from '../domain/submissions/snapshot.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
 import { ByteWriter } from './byte-writer.ts';
 import {
   buildCparGroup, dateProblem, validateCparGroup, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type CparGroup,

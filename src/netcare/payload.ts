@@ -2,9 +2,9 @@
 // modelling on FHIR R4: a Group of contained Patients. The ULI system is the registered Canadian
 // Baseline URI for Alberta health numbers; every other URI below is this project's invention,
 // kept under cpar.example so nobody mistakes it for an Alberta Health one. See README.md.
-import type { PanelSnapshot, SnapshotPatient, SnapshotPractitioner } from '../domain/snapshot.ts';
-import { edmontonDate, edmontonParts } from '../domain/edmonton.ts';
-import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/validation.ts';
+import type { PanelSnapshot, SnapshotPatient, SnapshotPractitioner } from '../domain/submissions/snapshot.ts';
+import { edmontonDate, edmontonParts } from '../domain/time/edmonton.ts';
+import { MAX_PANEL_NAME_LENGTH, panelNameLength } from '../domain/panels/validation.ts';
 
 export const ULI_SYSTEM = 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-ab-patient-healthcare-id';
 export const PRAC_ID_SYSTEM = 'https://cpar.example/fhir/NamingSystem/ab-practitioner-id';

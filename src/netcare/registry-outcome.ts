@@ -1,7 +1,7 @@
 // The registry's outcome for a confirmed panel, as a FHIR R4 OperationOutcome (README.md,
 // "The registry's outcome"): written by the simulator, read by the adapter, which trusts
 // nothing in it. Problems name paths, never values: no ULI or name reaches a log.
-import type { RegistryException, RegistryOutcome } from '../domain/netcare.ts';
+import type { RegistryException, RegistryOutcome } from '../domain/submissions/netcare.ts';
 import type { Finding } from '../netcare-sim/registry.ts';
 import { isCalendarDate, ULI_SYSTEM } from './payload.ts';
 

@@ -1,9 +1,9 @@
 // Extraction for the preparing thread when the database is a file: the same statements as
-// extractPanel (src/domain/extraction.ts), prepared once on a read-only connection of the
+// extractPanel (src/domain/pipeline/extraction.ts), prepared once on a read-only connection of the
 // native driver instead of parsed, planned and copied through the client for every panel
 // (1.8 s of a province's run).
 import Database from 'libsql';
-import { EXTRACTION, extractedOf, type Extracted } from '../domain/extraction.ts';
+import { EXTRACTION, extractedOf, type Extracted } from '../domain/pipeline/extraction.ts';
 
 /** The file a `file:` URL names, or null for anything this thread should open through the client. */
 export function filePath(url: string): string | null {

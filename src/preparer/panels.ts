@@ -1,6 +1,6 @@
 // The pipeline's preparation in its own thread, wired to the Netcare adapter that sends what
 // it prepared.
-import type { PreparePanel } from '../domain/pipeline.ts';
+import type { PreparePanel } from '../domain/pipeline/pipeline.ts';
 import type { AdaptedNetcare } from '../netcare-connection.ts';
 import { startPreparer } from './pool.ts';
 

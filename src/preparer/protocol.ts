@@ -1,5 +1,5 @@
 // What the main thread and the preparing thread say to each other (structured clone).
-import type { Validation } from '../domain/validation.ts';
+import type { Validation } from '../domain/panels/validation.ts';
 
 export type PrepareRequest = { panelId: number; submissionId: number; runAtMs: number };
 

@@ -2,9 +2,9 @@
 // time, on its own database connection, so the main thread's event loop (pages, Netcare
 // answers, commits) never waits on a panel's reads or its gigabyte of FHIR.
 import { workerData } from 'node:worker_threads';
-import { openDatabase } from '../domain/db.ts';
-import { extractRows } from '../domain/extraction.ts';
-import { validateFacts } from '../domain/validation.ts';
+import { openDatabase } from '../domain/database/db.ts';
+import { extractRows } from '../domain/pipeline/extraction.ts';
+import { validateFacts } from '../domain/panels/validation.ts';
 import { messageFromColumns } from '../netcare/encode-columns.ts';
 import { filePath, nativeExtractor } from './native-extraction.ts';
 import { serveRequests } from '../threads/pool.ts';

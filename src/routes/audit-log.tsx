@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { parseAuditFilter, searchAudit } from '../domain/audit-query.ts';
+import { parseAuditFilter, searchAudit } from '../domain/audit/audit-query.ts';
 import { AuditPage } from '../views/audit-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';

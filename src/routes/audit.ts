@@ -1,4 +1,4 @@
-import { recordAudit, type AuditEntry } from '../domain/audit.ts';
+import { recordAudit, type AuditEntry } from '../domain/audit/audit.ts';
 import type { AppContext } from './env.ts';
 
 /** Records what the signed-in user did on this request, with its route and request id. */

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { authenticate, loadScope } from '../domain/users.ts';
-import { recordAudit } from '../domain/audit.ts';
-import { markSignInSucceeded, reserveSignInAttempt } from '../domain/sign-in-throttle.ts';
+import { authenticate, loadScope } from '../domain/people/users.ts';
+import { recordAudit } from '../domain/audit/audit.ts';
+import { markSignInSucceeded, reserveSignInAttempt } from '../domain/people/sign-in-throttle.ts';
 import { clientAddress } from './client-address.ts';
 import { safeNext } from './safe-next.ts';
-import { signInFieldsProblem, USERNAME_MAX } from '../domain/sign-in-fields.ts';
-import { createSession, deleteSessionByToken } from '../domain/sessions.ts';
+import { signInFieldsProblem, USERNAME_MAX } from '../domain/people/sign-in-fields.ts';
+import { createSession, deleteSessionByToken } from '../domain/people/sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 import { page, type AppEnv } from './env.ts';
 import { clearSessionCookie, cookieName, setSessionCookie } from './session.ts';

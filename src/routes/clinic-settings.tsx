@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { getClinicSettings, parseClinicSettings, saveClinicSettings } from '../domain/readiness-warnings.ts';
+import { getClinicSettings, parseClinicSettings, saveClinicSettings } from '../domain/panels/readiness-warnings.ts';
 import { ClinicSettingsPage, clinicSettingsUrl } from '../views/clinic-settings-page.tsx';
 import { page, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';

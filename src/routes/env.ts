@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config.ts';
-import type { Clock } from '../domain/clock.ts';
-import type { Db } from '../domain/db.ts';
-import type { Scope } from '../domain/permissions.ts';
-import type { Session } from '../domain/sessions.ts';
+import type { Clock } from '../domain/time/clock.ts';
+import type { Db } from '../domain/database/db.ts';
+import type { Scope } from '../domain/people/permissions.ts';
+import type { Session } from '../domain/people/sessions.ts';
 import type { Chrome } from '../views/layout.tsx';
 import type { Metrics } from '../service/metrics.ts';
 import type { Readiness } from '../service/health.ts';

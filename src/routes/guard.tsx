@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { can, PERMISSION_LABELS, type Permission } from '../domain/permissions.ts';
+import { can, PERMISSION_LABELS, type Permission } from '../domain/people/permissions.ts';
 import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv } from './env.ts';
 import { audit } from './audit.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { IMPORT_MAX_BYTES, applyImport, cancelImport, getImport, startImport } from '../domain/import-previews.ts';
+import { IMPORT_MAX_BYTES, applyImport, cancelImport, getImport, startImport } from '../domain/import/import-previews.ts';
 import { ImportPage, ImportPreviewPage, importPreviewUrl, importUrl } from '../views/import-page.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';

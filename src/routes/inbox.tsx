@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { countUnread, listInbox, openMessage } from '../domain/inbox.ts';
-import { enabledUsersWith } from '../domain/users.ts';
-import { can } from '../domain/permissions.ts';
+import { countUnread, listInbox, openMessage } from '../domain/inbox/inbox.ts';
+import { enabledUsersWith } from '../domain/people/users.ts';
+import { can } from '../domain/people/permissions.ts';
 import { InboxPage, MessagePage } from '../views/inbox-page.tsx';
 import { UnreadCount } from '../views/layout.tsx';
 import { ErrorPage } from '../views/error-page.tsx';

@@ -1,4 +1,4 @@
-import type { Permission } from '../domain/permissions.ts';
+import type { Permission } from '../domain/people/permissions.ts';
 
 /** Who may call a route: anyone, any signed-in user, or holders of one permission. */
 export type Access = 'public' | 'signed-in' | Permission;

@@ -1,11 +1,11 @@
 // Bulk changes to a panel's members: fill missing confirmation dates, replace existing ones
 // (after a check that shows which), remove members (after a check), and undo any of them.
 import { Hono } from 'hono';
-import { edmontonDate } from '../domain/edmonton.ts';
-import { matchingMemberIds, parseConfirmationDate, type MemberQuery, type MembersPanel } from '../domain/panel-members.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
+import { matchingMemberIds, parseConfirmationDate, type MemberQuery, type MembersPanel } from '../domain/panels/panel-members.ts';
 import {
   bornAfter, confirmMissing, removeMembers, replaceConfirmations, selectedMembers, undoChange, type ChangeKind, type ChangeResult,
-} from '../domain/member-changes.ts';
+} from '../domain/panels/member-changes.ts';
 import { ReviewPage, ReviewRegion, type Review } from '../views/member-review.tsx';
 import { page, wantsFragment, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';

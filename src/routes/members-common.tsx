@@ -1,9 +1,9 @@
 // What the routes of a panel's members share: reading the panel and the form, the list as it
 // was shown, and answering with the members region (htmx) or the whole page.
 import { jsx } from 'hono/jsx';
-import { edmontonDate } from '../domain/edmonton.ts';
-import { getActivePanel, isMemberFilter, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panel-members.ts';
-import { getChange, undoable, type ChangeKind } from '../domain/member-changes.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
+import { getActivePanel, isMemberFilter, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panels/panel-members.ts';
+import { getChange, undoable, type ChangeKind } from '../domain/panels/member-changes.ts';
 import { MembersPage } from '../views/members-page.tsx';
 import { MembersRegion, type BulkForm, type MembersNotice } from '../views/member-region.tsx';
 import { MembersSummary } from '../views/member-summary.tsx';

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { edmontonDate } from '../domain/edmonton.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
 import {
   addMembers, confirmMember, getMember, panelSummary, removeMember, searchCandidates, type Addition, type MembersPanel,
-} from '../domain/panel-members.ts';
-import { exportedPatientIds, membersCsv, membersCsvFileName } from '../domain/members-csv.ts';
+} from '../domain/panels/panel-members.ts';
+import { exportedPatientIds, membersCsv, membersCsvFileName } from '../domain/panels/members-csv.ts';
 import { MemberRowView, candidatesUrl, returnToValue } from '../views/member-row.tsx';
 import { CandidatesPage, CandidatesRegion, type AddForm } from '../views/member-candidates.tsx';
 import { page, wantsFragment, type AppContext, type AppEnv } from './env.ts';

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import {
   EMPTY_PANEL, createPanel, deactivatePanel, deletePanel, getPanelForEdit, listActivePanels, listInactivePanels,
   listPanelChoices, reactivatePanel, updatePanel, type PanelErrors, type PanelInput, type RemovalResult,
-} from '../domain/panels.ts';
-import { readinessOfCparPanels } from '../domain/readiness.ts';
+} from '../domain/panels/panels.ts';
+import { readinessOfCparPanels } from '../domain/panels/readiness.ts';
 import { PanelList, PanelsPage, type ListMessage } from '../views/panels-page.tsx';
 import { NameLengthWarning, PanelForm, PanelFormPage, RecipientNote } from '../views/panel-form.tsx';
 import { panelsUrl } from '../views/panel-row.tsx';

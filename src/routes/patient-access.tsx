@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { edmontonDate, formatEdmontonDateTime } from '../domain/edmonton.ts';
-import { findPatient, patientAccessReport } from '../domain/patient-access.ts';
+import { edmontonDate, formatEdmontonDateTime } from '../domain/time/edmonton.ts';
+import { findPatient, patientAccessReport } from '../domain/audit/patient-access.ts';
 import { PatientAccessPage, PatientAccessPrint } from '../views/patient-access-page.tsx';
 import { patientAccessCsv, patientAccessCsvFileName } from '../views/patient-access-csv.ts';
 import { page, type AppEnv } from './env.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { getPractitioner, listPractitioners, setPractitionerId } from '../domain/practitioners.ts';
+import { getPractitioner, listPractitioners, setPractitionerId } from '../domain/panels/practitioners.ts';
 import { PractitionersPage, practitionersUrl } from '../views/practitioners-page.tsx';
 import { PractitionerForm, PractitionerFormPage, type PractitionerFormProps } from '../views/practitioner-form.tsx';
 import { ErrorPage } from '../views/error-page.tsx';

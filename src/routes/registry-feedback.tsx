@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { getPanelOverview } from '../domain/submission-history.ts';
-import { isFeedbackAction, recordFeedbackAction, registryFeedback } from '../domain/registry-feedback.ts';
-import { parseConfirmationDate } from '../domain/panel-members.ts';
-import { edmontonDate } from '../domain/edmonton.ts';
+import { getPanelOverview } from '../domain/submissions/submission-history.ts';
+import { isFeedbackAction, recordFeedbackAction, registryFeedback } from '../domain/registry/registry-feedback.ts';
+import { parseConfirmationDate } from '../domain/panels/panel-members.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
 import { RegistryFeedbackPage, registryFeedbackUrl } from '../views/registry-feedback-page.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';

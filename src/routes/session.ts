@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { loadSignedIn } from '../domain/signed-in.ts';
-import { ABSOLUTE_LIFETIME_MS, type Session } from '../domain/sessions.ts';
+import { loadSignedIn } from '../domain/people/signed-in.ts';
+import { ABSOLUTE_LIFETIME_MS, type Session } from '../domain/people/sessions.ts';
 import type { AppEnv } from './env.ts';
 import type { Config } from '../config.ts';
 

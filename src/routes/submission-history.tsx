@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import {
   getPanelOverview, getSubmission, listPanelSubmissions, listSubmissionProblems, monthlyPatientCounts, offersSubmit,
-} from '../domain/submission-history.ts';
-import { panelReadiness, readinessOfCparPanels } from '../domain/readiness.ts';
+} from '../domain/submissions/submission-history.ts';
+import { panelReadiness, readinessOfCparPanels } from '../domain/panels/readiness.ts';
 import { PanelPage, type PractitionerFixers } from '../views/panel-page.tsx';
-import { can } from '../domain/permissions.ts';
-import { enabledUsersWith } from '../domain/users.ts';
+import { can } from '../domain/people/permissions.ts';
+import { enabledUsersWith } from '../domain/people/users.ts';
 import { HistoryPage } from '../views/history-page.tsx';
 import { SubmissionPage } from '../views/submission-page.tsx';
 import { ErrorPage } from '../views/error-page.tsx';

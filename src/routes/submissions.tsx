@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
-import { canSubmit, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions.ts';
-import { nextSendTime } from '../domain/send-time.ts';
-import { isStanding, loadSubmissionsPage } from '../domain/submissions-page.ts';
-import { readinessOfCparPanels } from '../domain/readiness.ts';
+import { canSubmit, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions/submissions.ts';
+import { nextSendTime } from '../domain/pipeline/send-time.ts';
+import { isStanding, loadSubmissionsPage } from '../domain/submissions/submissions-page.ts';
+import { readinessOfCparPanels } from '../domain/panels/readiness.ts';
 import { SubmissionsPage, SubmitCheckPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';

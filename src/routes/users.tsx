@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { addUser, disableUser, enableUser, getUser, listUsers, parsePermissions, resetPassword, setPermissions,
-  type AdminRefusal, type AdminResult, type ManagedUser } from '../domain/user-admin.ts';
-import { isPermission, type Permission } from '../domain/permissions.ts';
+  type AdminRefusal, type AdminResult, type ManagedUser } from '../domain/people/user-admin.ts';
+import { isPermission, type Permission } from '../domain/people/permissions.ts';
 import { UsersPage } from '../views/users-page.tsx';
 import { UserRowView, usersUrl, type RowNotice } from '../views/user-row.tsx';
 import { NewUserForm, type NewUserValues } from '../views/user-form.tsx';

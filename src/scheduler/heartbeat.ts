@@ -1,5 +1,5 @@
-import { renewClaims } from '../domain/claims.ts';
-import type { PipelineDeps } from '../domain/pipeline.ts';
+import { renewClaims } from '../domain/pipeline/claims.ts';
+import type { PipelineDeps } from '../domain/pipeline/pipeline.ts';
 
 /** lastBeat: when the claims were last renewed (the start, before the first beat) */
 export type Heartbeat = { stop(): Promise<void>; lastBeat(): Date };

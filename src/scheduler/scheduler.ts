@@ -1,8 +1,8 @@
 import { Cron } from 'croner';
-import { TIME_ZONE } from '../domain/edmonton.ts';
-import { SEND_PATTERN } from '../domain/send-time.ts';
-import { tick, type TickReport } from '../domain/runs.ts';
-import type { PipelineDeps } from '../domain/pipeline.ts';
+import { TIME_ZONE } from '../domain/time/edmonton.ts';
+import { SEND_PATTERN } from '../domain/pipeline/send-time.ts';
+import { tick, type TickReport } from '../domain/pipeline/runs.ts';
+import type { PipelineDeps } from '../domain/pipeline/pipeline.ts';
 import { startHeartbeat } from './heartbeat.ts';
 
 /** lastBeat: when its heartbeat last renewed this process's claims (what /readyz looks at) */

@@ -1,7 +1,7 @@
 // Liveness and readiness, as a load balancer or an orchestrator asks for them. Each check
 // says ok or not and why, in words about the service — never a patient, a panel or a secret.
-import type { Db } from '../domain/db.ts';
-import { readMigrations } from '../domain/migrate.ts';
+import type { Db } from '../domain/database/db.ts';
+import { readMigrations } from '../domain/database/migrate.ts';
 import { send } from '../netcare/http.ts';
 
 export type Check = { ok: boolean; detail: string };

@@ -2,8 +2,8 @@
 // their outcomes, submissions by status, Netcare's latency and errors, inbox messages. Counts
 // and durations only — never a patient, a panel's name or a URL with an id in it.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../domain/db.ts';
-import type { TickReport } from '../domain/runs.ts';
+import type { Db } from '../domain/database/db.ts';
+import type { TickReport } from '../domain/pipeline/runs.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -1,5 +1,5 @@
-import type { AuditFilter, AuditRow, FilterProblem } from '../domain/audit-query.ts';
-import { AUDIT_ACTIONS } from '../domain/audit-query.ts';
+import type { AuditFilter, AuditRow, FilterProblem } from '../domain/audit/audit-query.ts';
+import { AUDIT_ACTIONS } from '../domain/audit/audit-query.ts';
 import { AuditObject, actionWords, entryWords, permissionWords } from './audit-words.tsx';
 import { Layout, type Chrome } from './layout.tsx';
 

@@ -1,6 +1,6 @@
 // The trail stores codes; people read words. Shared by the audit page and the patient access report.
-import type { AuditAction } from '../domain/audit.ts';
-import { isPermission, PERMISSION_LABELS } from '../domain/permissions.ts';
+import type { AuditAction } from '../domain/audit/audit.ts';
+import { isPermission, PERMISSION_LABELS } from '../domain/people/permissions.ts';
 
 export const ACTION_WORDS: Record<AuditAction, string> = {
   view: 'Viewed', create: 'Added', edit: 'Changed', delete: 'Removed', export: 'Exported',

@@ -1,5 +1,5 @@
-import type { ClinicSettings, SettingsProblem } from '../domain/readiness-warnings.ts';
-import { SETTING_YEARS } from '../domain/readiness-warnings.ts';
+import type { ClinicSettings, SettingsProblem } from '../domain/panels/readiness-warnings.ts';
+import { SETTING_YEARS } from '../domain/panels/readiness-warnings.ts';
 import { Layout, type Chrome } from './layout.tsx';
 
 export const clinicSettingsUrl = '/settings/cii-cpar/settings';

@@ -1,4 +1,4 @@
-import type { Paged, PanelOverview, SubmissionFacts } from '../domain/submission-history.ts';
+import type { Paged, PanelOverview, SubmissionFacts } from '../domain/submissions/submission-history.ts';
 import { submitUrl } from './submission-row.tsx';
 import { Layout, type Chrome } from './layout.tsx';
 import {

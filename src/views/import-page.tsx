@@ -1,7 +1,7 @@
-import type { Problem } from '../domain/import.ts';
-import type { ImportPreview, Section } from '../domain/import-preview.ts';
-import type { StoredPreview } from '../domain/import-previews.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import type { Problem } from '../domain/import/import.ts';
+import type { ImportPreview, Section } from '../domain/import/import-preview.ts';
+import type { StoredPreview } from '../domain/import/import-previews.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
 
 export const importUrl = '/settings/cii-cpar/import';

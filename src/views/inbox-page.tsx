@@ -1,5 +1,5 @@
-import type { InboxMessage } from '../domain/inbox.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import type { InboxMessage } from '../domain/inbox/inbox.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { submissionUrl } from './submission-page.tsx';
 import { registryFeedbackUrl } from './registry-feedback-page.tsx';

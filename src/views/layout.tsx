@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
-import type { Scope } from '../domain/permissions.ts';
-import { can } from '../domain/permissions.ts';
+import type { Scope } from '../domain/people/permissions.ts';
+import { can } from '../domain/people/permissions.ts';
 
 export type Chrome = { scope: Scope; unread: number; netcare?: string };
 

@@ -1,5 +1,5 @@
 import { Document } from './layout.tsx';
-import { PASSWORD_MAX, USERNAME_MAX } from '../domain/sign-in-fields.ts';
+import { PASSWORD_MAX, USERNAME_MAX } from '../domain/people/sign-in-fields.ts';
 
 export function LoginPage({ username = '', error, next }: { username?: string; error?: string; next?: string }) {
   return (

@@ -1,4 +1,4 @@
-import { STATUS_LABELS, type Addition, type Candidate, type MembersPanel } from '../domain/panel-members.ts';
+import { STATUS_LABELS, type Addition, type Candidate, type MembersPanel } from '../domain/panels/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { candidateSearchUrl, membersUrl } from './member-row.tsx';
 

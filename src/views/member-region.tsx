@@ -1,6 +1,6 @@
-import { MEMBERS_PAGE_SIZE, type MembersListing, type MembersPanel } from '../domain/panel-members.ts';
-import type { ChangeKind, MemberChange } from '../domain/member-changes.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { MEMBERS_PAGE_SIZE, type MembersListing, type MembersPanel } from '../domain/panels/panel-members.ts';
+import type { ChangeKind, MemberChange } from '../domain/panels/member-changes.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl, panelUrl, returnToValue } from './member-row.tsx';
 import { MemberSearchButton } from './member-search.tsx';
 import { reconfirmationsUrl, removalsUrl } from './member-review.tsx';

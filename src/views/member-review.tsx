@@ -1,5 +1,5 @@
-import type { Selected } from '../domain/member-changes.ts';
-import type { MemberQuery, MembersPanel } from '../domain/panel-members.ts';
+import type { Selected } from '../domain/panels/member-changes.ts';
+import type { MemberQuery, MembersPanel } from '../domain/panels/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { membersUrl, panelUrl, returnToValue } from './member-row.tsx';
 import { MemberSearchButton } from './member-search.tsx';

@@ -1,5 +1,5 @@
-import { STATUS_LABELS, type FlaggedMember, type MemberQuery } from '../domain/panel-members.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import { STATUS_LABELS, type FlaggedMember, type MemberQuery } from '../domain/panels/panel-members.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 
 export const panelUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}`;
 export const candidatesUrl = (panelId: number) => `${panelUrl(panelId)}/candidates`;

@@ -1,4 +1,4 @@
-import type { MemberQuery } from '../domain/panel-members.ts';
+import type { MemberQuery } from '../domain/panels/panel-members.ts';
 import { memberSearchUrl } from './member-row.tsx';
 
 /**

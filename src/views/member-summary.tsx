@@ -1,7 +1,7 @@
-import type { MemberFilter, MemberProblem, MembersPanel } from '../domain/panel-members.ts';
-import { flaggedIds } from '../domain/panel-members.ts';
-import type { ReadinessWarning, WarningKind } from '../domain/readiness-warnings.ts';
-import type { Validation } from '../domain/validation.ts';
+import type { MemberFilter, MemberProblem, MembersPanel } from '../domain/panels/panel-members.ts';
+import { flaggedIds } from '../domain/panels/panel-members.ts';
+import type { ReadinessWarning, WarningKind } from '../domain/panels/readiness-warnings.ts';
+import type { Validation } from '../domain/panels/validation.ts';
 import { Readiness } from './readiness.tsx';
 import { membersUrl } from './member-row.tsx';
 

@@ -1,4 +1,4 @@
-import type { MembersListing, MembersPanel } from '../domain/panel-members.ts';
+import type { MembersListing, MembersPanel } from '../domain/panels/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { MembersSummary } from './member-summary.tsx';
 import { MembersRegion, type BulkForm, type MembersNotice } from './member-region.tsx';

@@ -1,6 +1,6 @@
-import type { PanelChoices, PanelErrors, PanelField, PanelInput } from '../domain/panels.ts';
-import { nameLength } from '../domain/panels.ts';
-import { MAX_PANEL_NAME_LENGTH } from '../domain/validation.ts';
+import type { PanelChoices, PanelErrors, PanelField, PanelInput } from '../domain/panels/panels.ts';
+import { nameLength } from '../domain/panels/panels.ts';
+import { MAX_PANEL_NAME_LENGTH } from '../domain/panels/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { panelsUrl, panelUrl } from './panel-row.tsx';
 

@@ -1,5 +1,5 @@
-import type { MonthCount, PanelOverview } from '../domain/submission-history.ts';
-import type { Judgement } from '../domain/validation.ts';
+import type { MonthCount, PanelOverview } from '../domain/submissions/submission-history.ts';
+import type { Judgement } from '../domain/panels/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { Readiness } from './readiness.tsx';
 import { PatientCountChart } from './patient-count-chart.tsx';

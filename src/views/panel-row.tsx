@@ -1,5 +1,5 @@
-import type { PanelListItem } from '../domain/panels.ts';
-import type { Judgement } from '../domain/validation.ts';
+import type { PanelListItem } from '../domain/panels/panels.ts';
+import type { Judgement } from '../domain/panels/validation.ts';
 import { Readiness } from './readiness.tsx';
 
 export const panelsUrl = '/settings/cii-cpar/panels';

@@ -1,5 +1,5 @@
-import type { PanelListItem } from '../domain/panels.ts';
-import type { Judgement } from '../domain/validation.ts';
+import type { PanelListItem } from '../domain/panels/panels.ts';
+import type { Judgement } from '../domain/panels/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { ListAction, PanelLabel, PanelRow, panelUrl, panelsUrl } from './panel-row.tsx';
 

@@ -1,5 +1,5 @@
-import type { AccessReport } from '../domain/patient-access.ts';
-import { csvRecord } from '../domain/members-csv.ts';
+import type { AccessReport } from '../domain/audit/patient-access.ts';
+import { csvRecord } from '../domain/panels/members-csv.ts';
 import { entryWords, objectWords, permissionWords } from './audit-words.tsx';
 import { disclosureWords } from './patient-access-page.tsx';
 

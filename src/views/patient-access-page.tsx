@@ -1,4 +1,4 @@
-import type { AccessReport, PatientAccess } from '../domain/patient-access.ts';
+import type { AccessReport, PatientAccess } from '../domain/audit/patient-access.ts';
 import { AuditObject, entryWords, permissionWords } from './audit-words.tsx';
 import { Document, Layout, type Chrome } from './layout.tsx';
 

@@ -1,5 +1,5 @@
-import type { MonthCount } from '../domain/submission-history.ts';
-import { monthName } from '../domain/edmonton.ts';
+import type { MonthCount } from '../domain/submissions/submission-history.ts';
+import { monthName } from '../domain/time/edmonton.ts';
 
 /** The payment-model minimum: a panel below it is drawn in the warning colour. */
 export const MINIMUM_PATIENTS = 500;

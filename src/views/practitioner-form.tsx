@@ -1,4 +1,4 @@
-import type { PractitionerItem } from '../domain/practitioners.ts';
+import type { PractitionerItem } from '../domain/panels/practitioners.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { PanelNames, practitionersUrl } from './practitioners-page.tsx';
 

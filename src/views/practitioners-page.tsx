@@ -1,5 +1,5 @@
-import type { PanelRef, PractitionerItem } from '../domain/practitioners.ts';
-import { isWellFormed } from '../domain/practitioners.ts';
+import type { PanelRef, PractitionerItem } from '../domain/panels/practitioners.ts';
+import { isWellFormed } from '../domain/panels/practitioners.ts';
 import { Layout, type Chrome } from './layout.tsx';
 
 export const practitionersUrl = '/settings/practitioners';

@@ -1,5 +1,5 @@
-import type { Judgement, RuleReason } from '../domain/validation.ts';
-import type { ReadinessWarning } from '../domain/readiness-warnings.ts';
+import type { Judgement, RuleReason } from '../domain/panels/validation.ts';
+import type { ReadinessWarning } from '../domain/panels/readiness-warnings.ts';
 
 /**
  * Where each reason is fixed, on a page everyone who sees readiness may open: a missing

@@ -1,5 +1,5 @@
-import type { ActionTaken, FeedbackAction, FeedbackItem, RegistryFeedback } from '../domain/registry-feedback.ts';
-import { edmontonDate, edmontonParts, formatEdmontonDateTime } from '../domain/edmonton.ts';
+import type { ActionTaken, FeedbackAction, FeedbackItem, RegistryFeedback } from '../domain/registry/registry-feedback.ts';
+import { edmontonDate, edmontonParts, formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { shortName } from './submission-page.tsx';
 

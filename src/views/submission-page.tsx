@@ -1,9 +1,9 @@
 import type { Child } from 'hono/jsx';
-import type { Paged, PanelProblem, PatientProblems, SubmissionFacts } from '../domain/submission-history.ts';
-import { AUTOMATIC_RETRIES, type ProblemReason } from '../domain/failures.ts';
-import type { RuleReason } from '../domain/validation.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
-import { UNANSWERED } from '../domain/send-outcome.ts';
+import type { Paged, PanelProblem, PatientProblems, SubmissionFacts } from '../domain/submissions/submission-history.ts';
+import { AUTOMATIC_RETRIES, type ProblemReason } from '../domain/submissions/failures.ts';
+import type { RuleReason } from '../domain/panels/validation.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
+import { UNANSWERED } from '../domain/submissions/send-outcome.ts';
 import { fixUrl } from './readiness.tsx';
 import { Layout, type Chrome } from './layout.tsx';
 

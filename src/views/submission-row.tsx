@@ -1,11 +1,11 @@
-import type { SubmissionRow } from '../domain/submissions.ts';
-import { canSubmit, isOpen } from '../domain/submissions.ts';
-import { queuedSendNote } from '../domain/send-time.ts';
-import { AUTOMATIC_RETRIES } from '../domain/failures.ts';
-import { UNANSWERED } from '../domain/send-outcome.ts';
-import { formatEdmontonDateTime } from '../domain/edmonton.ts';
+import type { SubmissionRow } from '../domain/submissions/submissions.ts';
+import { canSubmit, isOpen } from '../domain/submissions/submissions.ts';
+import { queuedSendNote } from '../domain/pipeline/send-time.ts';
+import { AUTOMATIC_RETRIES } from '../domain/submissions/failures.ts';
+import { UNANSWERED } from '../domain/submissions/send-outcome.ts';
+import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { registryFeedbackUrl } from './registry-feedback-page.tsx';
-import type { Judgement } from '../domain/validation.ts';
+import type { Judgement } from '../domain/panels/validation.ts';
 import { Readiness } from './readiness.tsx';
 
 export const POLL_INTERVAL = 'every 10s';

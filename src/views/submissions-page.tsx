@@ -1,8 +1,8 @@
-import { STANDINGS, type Standing, type SubmissionPage, type SubmissionSort } from '../domain/submissions-page.ts';
-import type { Judgement } from '../domain/validation.ts';
+import { STANDINGS, type Standing, type SubmissionPage, type SubmissionSort } from '../domain/submissions/submissions-page.ts';
+import type { Judgement } from '../domain/panels/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { SubmissionRowView, SubmitCheck } from './submission-row.tsx';
-import type { SubmissionRow } from '../domain/submissions.ts';
+import type { SubmissionRow } from '../domain/submissions/submissions.ts';
 
 const PAGE_URL = '/settings/cii-cpar/submissions';
 const pageUrl = (sort: SubmissionSort, page: number, standing: Standing | null) => `${PAGE_URL}?${new URLSearchParams({

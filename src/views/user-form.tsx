@@ -1,6 +1,6 @@
-import type { UserError } from '../domain/users.ts';
-import { MIN_PASSWORD_LENGTH } from '../domain/passwords.ts';
-import { PERMISSIONS, PERMISSION_LABELS, type Permission } from '../domain/permissions.ts';
+import type { UserError } from '../domain/people/users.ts';
+import { MIN_PASSWORD_LENGTH } from '../domain/people/passwords.ts';
+import { PERMISSIONS, PERMISSION_LABELS, type Permission } from '../domain/people/permissions.ts';
 import { usersUrl } from './user-row.tsx';
 
 /** What the administrator typed, kept across a 422 — never the password. */

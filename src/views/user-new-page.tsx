@@ -1,4 +1,4 @@
-import type { UserError } from '../domain/users.ts';
+import type { UserError } from '../domain/people/users.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { NewUserForm, type NewUserValues } from './user-form.tsx';
 import { usersUrl } from './user-row.tsx';

@@ -1,6 +1,6 @@
-import type { ManagedUser } from '../domain/user-admin.ts';
-import { MIN_PASSWORD_LENGTH } from '../domain/passwords.ts';
-import { PERMISSIONS, PERMISSION_LABELS } from '../domain/permissions.ts';
+import type { ManagedUser } from '../domain/people/user-admin.ts';
+import { MIN_PASSWORD_LENGTH } from '../domain/people/passwords.ts';
+import { PERMISSIONS, PERMISSION_LABELS } from '../domain/people/permissions.ts';
 
 export const usersUrl = '/settings/users';
 export const userUrl = (id: number, action: 'permissions' | 'disable' | 'enable' | 'password') => `${usersUrl}/${id}/${action}`;

@@ -1,4 +1,4 @@
-import type { ManagedUser } from '../domain/user-admin.ts';
+import type { ManagedUser } from '../domain/people/user-admin.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { UserRowView, usersUrl, type RowNotice } from './user-row.tsx';
 

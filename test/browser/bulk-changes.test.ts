@@ -2,7 +2,7 @@
 // date, removing is checked first, and both are undone from the page that reports them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addUser, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import { axeViolations, inBrowser, signInThroughForm } from '../support/browser.ts';

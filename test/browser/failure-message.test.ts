@@ -3,8 +3,8 @@
 // physician) is told, by name, whom to ask — never sent to a page that answers 403.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { failSubmission } from '../../src/domain/failures.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { failSubmission } from '../../src/domain/submissions/failures.ts';
 import { addPanel, addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
 import { axeViolations, inBrowser, signInThroughForm } from '../support/browser.ts';
 

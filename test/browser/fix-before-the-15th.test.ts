@@ -2,7 +2,7 @@
 // patients, confirm them in bulk, see the panel become Ready, Submit, see Queued.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';

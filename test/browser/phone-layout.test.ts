@@ -2,7 +2,7 @@
 // reach — the rows become cards under 600 px.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addPanel, addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
 import { inBrowser, signInThroughForm } from '../support/browser.ts';
 

@@ -3,10 +3,10 @@
 // and the corrected demographics for a mismatch; April's submission no longer reports either.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { tick } from '../../src/domain/runs.ts';
-import type { PipelineDeps } from '../../src/domain/pipeline.ts';
-import { openExceptions } from '../../src/domain/registry.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { tick } from '../../src/domain/pipeline/runs.ts';
+import type { PipelineDeps } from '../../src/domain/pipeline/pipeline.ts';
+import { openExceptions } from '../../src/domain/registry/registry.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { startTestSimulator } from '../netcare/support/simulator.ts';
 import { addUser, freshDb, testApp } from '../support/app.ts';

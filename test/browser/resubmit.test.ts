@@ -2,7 +2,7 @@
 // Failed panel and htmx swaps that panel's row in place, without reloading the page.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { PASSWORD, addPanel, addSubmission, addUser, count, freshDb, testApp } from '../support/app.ts';
 import { close, htmxReady, inBrowser, listen, openBrowser, signInThroughForm } from '../support/browser.ts';
 

@@ -2,7 +2,7 @@
 // POST bodies only: no request URL, no address bar and no history entry holds it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addUser, freshDb, testApp } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import { htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli.ts';
-import { openDatabase } from '../../src/domain/db.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 import { simSubmissions } from '../netcare/support/simulator.ts';
 import { cli, run, startSimulatorProcess, tempDir } from '../support/processes.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli.ts';
-import { openDatabase } from '../../src/domain/db.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 import { setFault, simRequests, simSubmissions } from '../netcare/support/simulator.ts';
 import { freePort, run, startSimulatorProcess, startSqld, tempDir, until } from '../support/processes.ts';
 

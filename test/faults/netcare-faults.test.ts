@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { setFault, simRequests, simSubmissions } from '../netcare/support/simulator.ts';
 import { startSimulatorProcess } from '../support/processes.ts';
 import { addUser, dom, request, signIn, testApp } from '../support/app.ts';

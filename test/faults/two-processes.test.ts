@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase } from '../../src/domain/db.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 import { runCli } from '../../src/cli.ts';
 import { simSubmissions } from '../netcare/support/simulator.ts';
 import { cli, startSimulatorProcess, startSqld, tempDir } from '../support/processes.ts';

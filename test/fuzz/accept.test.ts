@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import type { PanelSnapshot } from '../../src/domain/snapshot.ts';
+import type { PanelSnapshot } from '../../src/domain/submissions/snapshot.ts';
 import { encodeCparGroup } from '../../src/netcare/encode.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
 import { acceptedMessage } from '../../src/netcare-sim/accept.ts';

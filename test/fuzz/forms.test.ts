@@ -4,10 +4,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { verifyPassword } from '../../src/domain/passwords.ts';
-import { nameLength } from '../../src/domain/panels.ts';
-import { AUDIT_ACTIONS } from '../../src/domain/audit-query.ts';
-import { PERMISSIONS } from '../../src/domain/permissions.ts';
+import { verifyPassword } from '../../src/domain/people/passwords.ts';
+import { nameLength } from '../../src/domain/panels/panels.ts';
+import { AUDIT_ACTIONS } from '../../src/domain/audit/audit-query.ts';
+import { PERMISSIONS } from '../../src/domain/people/permissions.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, signIn, PASSWORD } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import {

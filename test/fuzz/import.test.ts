@@ -5,8 +5,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { importClinicalRecord, type ImportCounts } from '../../src/domain/import.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { importClinicalRecord, type ImportCounts } from '../../src/domain/import/import.ts';
 import { addUser, freshDb } from '../support/app.ts';
 import { runs, snapshot, expectUnchanged, rowsOf, isWellFormed, type Snapshot } from './support.ts';
 

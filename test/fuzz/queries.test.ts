@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { PERMISSIONS } from '../../src/domain/permissions.ts';
+import { PERMISSIONS } from '../../src/domain/people/permissions.ts';
 import { freshDb, addUser, addSubmission, testApp, signIn, ORIGIN } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import { runs, text } from './support.ts';

@@ -1,7 +1,7 @@
 // Generated panel snapshots, broken in every way a snapshot can be: for the properties that
 // hold the monthly run's message to the reference builder and validator.
 import fc from 'fast-check';
-import type { PanelSnapshot, SnapshotPatient } from '../../src/domain/snapshot.ts';
+import type { PanelSnapshot, SnapshotPatient } from '../../src/domain/submissions/snapshot.ts';
 import { text } from './support.ts';
 
 const date = fc.oneof(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase } from '../../src/domain/db.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 import { createNetcareClient } from '../../src/netcare/client.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
 import { messageFromGroup } from '../../src/netcare/encode.ts';

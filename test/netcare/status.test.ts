@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { createNetcareClient, type NetcareClient } from '../../src/netcare/client.ts';
 import { buildCparGroup } from '../../src/netcare/payload.ts';
 import { messageFromGroup } from '../../src/netcare/encode.ts';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { freshDb, addUser, testApp, request, signIn } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 
-// Every column the trail promises (src/domain/audit.ts), asserted for one real request: dropping
+// Every column the trail promises (src/domain/audit/audit.ts), asserted for one real request: dropping
 // the user's permissions from the entries passed every test before (issue 13).
 test('an audited page view records who, with which permissions, did what to which object and patients, when, in which request', async () => {
   const db = await freshDb();

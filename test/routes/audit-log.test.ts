@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { recordAudit } from '../../src/domain/audit.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import type { Db } from '../../src/domain/db.ts';
+import { recordAudit } from '../../src/domain/audit/audit.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const auditLog = suite('audit log');

@@ -2,7 +2,7 @@
 // the sign-in fields are capped before any password is hashed or anything is echoed back.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count, ORIGIN, PASSWORD } from '../support/app.ts';
 
 const bounded = suite('bounded input');

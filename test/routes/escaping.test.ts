@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHTML } from 'linkedom';
-import type { Db } from '../../src/domain/db.ts';
-import { importClinicalRecord } from '../../src/domain/import.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { failSubmission } from '../../src/domain/failures.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { importClinicalRecord } from '../../src/domain/import/import.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { failSubmission } from '../../src/domain/submissions/failures.ts';
 import { freshDb, addUser, testApp, request, signIn } from '../support/app.ts';
 
 // Hostile text in every field a user (or an imported record) can fill, on every page that

@@ -2,7 +2,7 @@
 // clerk's browser download the members and have it logged as the clerk's export.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count, ORIGIN } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 

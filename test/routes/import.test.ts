@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const EXAMPLE = readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8');

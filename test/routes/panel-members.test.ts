@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { extractPanel } from '../../src/domain/extraction.ts';
-import { validatePanel } from '../../src/domain/validation.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { extractPanel } from '../../src/domain/pipeline/extraction.ts';
+import { validatePanel } from '../../src/domain/panels/validation.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
 import { auditEntries, lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';

@@ -2,9 +2,9 @@
 // user with view_audit_log, as a page, a printable view and a CSV; producing it is audited.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../src/domain/clock.ts';
-import type { Db } from '../../src/domain/db.ts';
-import { disclosure } from '../../src/domain/send-outcome.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { disclosure } from '../../src/domain/submissions/send-outcome.ts';
 import { addSubmission, addUser, dom, freshDb, request, signIn, testApp } from '../support/app.ts';
 import { lastAudit } from '../support/audit.ts';
 import { addClinicPanel } from '../support/clinic.ts';

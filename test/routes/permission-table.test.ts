@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
-import { PERMISSIONS, type Permission } from '../../src/domain/permissions.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { PERMISSIONS, type Permission } from '../../src/domain/people/permissions.ts';
 import { freshDb, addUser, testApp, request, signIn } from '../support/app.ts';
 
 // Who may do what, written by hand and kept apart from src/routes/manifest.ts on purpose: the

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHTML } from 'linkedom';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, type RequestOptions } from '../support/app.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDb, addUser, testApp, request, dom, count, PASSWORD } from '../support/app.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createApp } from '../../src/app.tsx';
 

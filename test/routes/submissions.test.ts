@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import { createApp } from '../../src/app.tsx';
 import { loadConfig } from '../../src/config.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addClinicPanel } from '../support/clinic.ts';
 import { freshDb, addUser, addPanel, addSubmission, testApp, request, signIn, dom, count } from '../support/app.ts';
 

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import { parseHTML } from 'linkedom';
 import * as assert from 'uvu/assert';
-import type { Db } from '../../src/domain/db.ts';
-import { PERMISSIONS } from '../../src/domain/permissions.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { PERMISSIONS } from '../../src/domain/people/permissions.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count, PASSWORD } from '../support/app.ts';
 
 type App = ReturnType<typeof testApp>['app'];

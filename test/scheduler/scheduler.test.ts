@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock, offsetClock } from '../../src/domain/clock.ts';
-import type { TickReport } from '../../src/domain/runs.ts';
+import { ManualClock, offsetClock } from '../../src/domain/time/clock.ts';
+import type { TickReport } from '../../src/domain/pipeline/runs.ts';
 import { startScheduler, describeTick } from '../../src/scheduler/scheduler.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { setFault, simRequests, startTestSimulator } from '../netcare/support/simulator.ts';

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { loadConfig } from '../../src/config.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
-import { openDatabase, type Db } from '../../src/domain/db.ts';
-import { migrate } from '../../src/domain/migrate.ts';
-import { createUser } from '../../src/domain/users.ts';
-import type { Permission } from '../../src/domain/permissions.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { openDatabase, type Db } from '../../src/domain/database/db.ts';
+import { migrate } from '../../src/domain/database/migrate.ts';
+import { createUser } from '../../src/domain/people/users.ts';
+import type { Permission } from '../../src/domain/people/permissions.ts';
 import { createApp } from '../../src/app.tsx';
 
 export const ORIGIN = 'http://localhost';

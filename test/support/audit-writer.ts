@@ -2,9 +2,9 @@
 // the patients in PATIENT_IDS, CONCURRENCY at a time. It says "ready" and starts once the
 // file GO_FILE exists, so that two processes write at once.
 import { existsSync } from 'node:fs';
-import { recordAudit } from '../../src/domain/audit.ts';
-import { systemClock } from '../../src/domain/clock.ts';
-import { openDatabase } from '../../src/domain/db.ts';
+import { recordAudit } from '../../src/domain/audit/audit.ts';
+import { systemClock } from '../../src/domain/time/clock.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 
 const db = await openDatabase(process.env.DATABASE_URL!);
 const entries = Number(process.env.ENTRIES);

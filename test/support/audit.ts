@@ -1,4 +1,4 @@
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 
 /** An audit entry as the trail promises it: what, and every patient it names (ids and ULIs, in order). */
 export type AuditedEntry = { object_type: unknown; object_id: unknown; patient_count: unknown; patientIds: number[]; ulis: string[] };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli.ts';
-import { openDatabase, type Db } from '../../src/domain/db.ts';
+import { openDatabase, type Db } from '../../src/domain/database/db.ts';
 import { cli, tempDir } from './processes.ts';
 
 // The example clinic in a file database, run by the CLI in its own processes against a

@@ -1,4 +1,4 @@
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 
 let nextUli = 200_000_000;
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Db } from '../../src/domain/db.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 import type { SourceFile } from '../../src/domain/import/fhir-files.ts';
 
 export const HL7_SHAPES = new URL('../fixtures/fhir/hl7-shapes/', import.meta.url);

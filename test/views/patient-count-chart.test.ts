@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHTML } from 'linkedom';
-import type { MonthCount } from '../../src/domain/submission-history.ts';
+import type { MonthCount } from '../../src/domain/submissions/submission-history.ts';
 import { PatientCountChart } from '../../src/views/patient-count-chart.tsx';
 
 const chart = suite('patient count chart');

@@ -3,10 +3,10 @@
 // and warnings are the JSON import's, all or nothing. Problems point into the FHIR files by
 // file, NDJSON line or Bundle entry, and FHIRPath-like location — never by a value.
 import type { InStatement, Transaction } from '@libsql/client';
-import type { Db } from '../db.ts';
-import type { Clock } from '../clock.ts';
-import { edmontonDate } from '../edmonton.ts';
-import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type Problem } from '../import.ts';
+import type { Db } from '../database/db.ts';
+import type { Clock } from '../time/clock.ts';
+import { edmontonDate } from '../time/edmonton.ts';
+import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type Problem } from './import.ts';
 import { describeWhere, readFhirFiles, type FhirProblem, type SourceFile, type Where } from './fhir-files.ts';
 import { identityCandidates, KEYED, type Identities } from './fhir-keys.ts';
 import { LISTS, translateFhir, withContained, type Origins, type Translation } from './fhir-translate.ts';

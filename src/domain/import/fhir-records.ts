@@ -4,7 +4,7 @@
 // by the same rules as the JSON extract; only what FHIR spells differently is translated
 // here (docs/import.md has the tables).
 import { LAST_VISIT_URL, PANEL_NUMBER_SYSTEM, PANEL_PRACTITIONER_URL, PRAC_ID_SYSTEM, ULI_SYSTEM } from '../../netcare/payload.ts';
-import { edmontonDate } from '../edmonton.ts';
+import { edmontonDate } from '../time/edmonton.ts';
 import { isObj, type FhirProblem, type Located, type Obj, type Where } from './fhir-files.ts';
 import { identifierIn, type ReferenceIndex } from './fhir-keys.ts';
 

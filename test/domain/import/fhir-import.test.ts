@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../../src/domain/clock.ts';
-import type { Db } from '../../../src/domain/db.ts';
+import { ManualClock } from '../../../src/domain/time/clock.ts';
+import type { Db } from '../../../src/domain/database/db.ts';
 import { importFhir, type FhirImportResult } from '../../../src/domain/import/fhir-import.ts';
 import type { SourceFile } from '../../../src/domain/import/fhir-files.ts';
 import { PRAC_ID_SYSTEM, ULI_SYSTEM } from '../../../src/netcare/payload.ts';

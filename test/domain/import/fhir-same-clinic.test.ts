@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ManualClock } from '../../../src/domain/clock.ts';
-import type { Db } from '../../../src/domain/db.ts';
-import { extractPanel } from '../../../src/domain/extraction.ts';
-import { importClinicalRecord } from '../../../src/domain/import.ts';
+import { ManualClock } from '../../../src/domain/time/clock.ts';
+import type { Db } from '../../../src/domain/database/db.ts';
+import { extractPanel } from '../../../src/domain/pipeline/extraction.ts';
+import { importClinicalRecord } from '../../../src/domain/import/import.ts';
 import { importFhir } from '../../../src/domain/import/fhir-import.ts';
 import type { SourceFile } from '../../../src/domain/import/fhir-files.ts';
-import { readinessOfCparPanels } from '../../../src/domain/readiness.ts';
+import { readinessOfCparPanels } from '../../../src/domain/panels/readiness.ts';
 import { buildCparGroup, type CparGroup, type FhirPatient } from '../../../src/netcare/payload.ts';
 import { addUser, freshDb } from '../../support/app.ts';
 import { CLINIC_BUNDLE, clinicView } from '../../support/fhir.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PanelSnapshot, SnapshotPatient } from '../../../src/domain/snapshot.ts';
+import type { PanelSnapshot, SnapshotPatient } from '../../../src/domain/submissions/snapshot.ts';
 import { startSimulator, type SimulatorServerOptions } from '../../../src/netcare-sim/embed.ts';
 import type { Fault } from '../../../src/netcare-sim/fault.ts';
 
