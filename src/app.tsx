@@ -42,8 +42,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     deps.service?.metrics.request(routeLabel(c), c.req.method, c.res.status, (performance.now() - started) / 1000);
     // Pages and fragments may carry health information: never cached, and a URL that can
     // answer with either a page or a fragment says so to caches.
+    // (A fragment that revalidates by its ETag, the Submissions row's poll, says so itself.)
     if (!c.req.path.startsWith('/static/')) {
-      c.header('Cache-Control', 'no-store');
+      if (!c.res.headers.has('ETag')) c.header('Cache-Control', 'no-store');
       c.header('Vary', 'HX-Request, HX-Request-Type');
     }
   });

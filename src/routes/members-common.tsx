@@ -2,6 +2,7 @@
 // was shown, and answering with the members region (htmx) or the whole page.
 import { jsx } from 'hono/jsx';
 import { edmontonDate } from '../domain/time/edmonton.ts';
+import { atDataVersion } from '../domain/database/data-version.ts';
 import { getActivePanel, isMemberFilter, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panels/panel-members.ts';
 import { getChange, undoable, type ChangeKind } from '../domain/panels/member-changes.ts';
 import { MembersPage } from '../views/members-page.tsx';
@@ -70,7 +71,9 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   { notice, bulk, status = 200, withSummary = false }: { notice?: MembersNotice; bulk?: BulkForm; status?: 200 | 409 | 422; withSummary?: boolean } = {}) {
   const { db, clock } = c.var.deps;
   const now = clock.now();
-  const listing = await listMembers(db, panel.id, query, now);
+  // A search is read afresh; the plain list and its filters only when the data (or the day) changed.
+  const listing = query.q ? await listMembers(db, panel.id, query, now)
+    : await atDataVersion(db, `members|${panel.id}|${edmontonDate(now)}|${query.problem}|${query.page}`, () => listMembers(db, panel.id, query, now));
   await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, 
     patientIds: listing.rows.map((r) => r.patientId) });
   const today = edmontonDate(now);

@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { canSubmit, getSubmissionRow, queueSubmission, type SubmissionRow } from '../domain/submissions/submissions.ts';
 import { nextSendTime } from '../domain/pipeline/send-time.ts';
-import { isStanding, loadSubmissionsPage } from '../domain/submissions/submissions-page.ts';
+import { isStanding, loadSubmissionsPage, type SubmissionSort } from '../domain/submissions/submissions-page.ts';
 import { readinessOfCparPanels } from '../domain/panels/readiness.ts';
+import { atDataVersion, dataVersion } from '../domain/database/data-version.ts';
+import { edmontonDate } from '../domain/time/edmonton.ts';
 import { SubmissionsPage, SubmitCheckPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -29,6 +31,17 @@ async function rowView(c: AppContext, row: SubmissionRow, options: { message?: s
   return <SubmissionRowView row={row} now={now} readiness={readiness} {...options} />;
 }
 
+/**
+ * What a row shows is decided by the data's version and by the clock to the minute (its
+ * "will be sent …" text turns at 21:00 and at midnight): its ETag names both. The browser
+ * keeps the fragment (it names no patient) and asks again every poll with If-None-Match.
+ */
+async function rowTag(c: AppContext, id: number): Promise<string> {
+  const minute = Math.floor(c.var.deps.clock.now().getTime() / 60_000);
+  return `"row-${id}-${await dataVersion(c.var.deps.db)}-${minute}"`;
+}
+const revalidate = (etag: string) => ({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+
 const queuedText = (row: SubmissionRow, now: Date) => `“${row.panelName}” is queued: it will be sent ${nextSendTime(now).label}.`;
 
 /** htmx 4's <hx-partial>: what Submit did, into the page's live region, for screen readers. */
@@ -43,12 +56,13 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   const queuedId = recordId(c.req.query('queued'));
   const queued = queuedId ? await getSubmissionRow(db, queuedId) : null;
   const notice = queued?.last?.status === 'Queued' ? queuedText(queued, now) : undefined;
-  const sort = c.req.query('sort') === 'status' ? 'status' : 'name';
+  const sort: SubmissionSort = c.req.query('sort') === 'status' ? 'status' : 'name';
   // A status the page does not know is ignored: every panel is shown.
   const status = c.req.query('status');
-  const { listing, readiness } = await loadSubmissionsPage(db, now, {
-    page: pageNumber(c.req.query('page')), sort, standing: isStanding(status) ? status : null,
-  });
+  const options = { page: pageNumber(c.req.query('page')), sort, standing: isStanding(status) ? status : null };
+  // Read again only when the data changed (or the day did: readiness is the day's).
+  const key = `submissions-page|${edmontonDate(now)}|${options.sort}|${options.page}|${options.standing}`;
+  const { listing, readiness } = await atDataVersion(db, key, () => loadSubmissionsPage(db, now, options));
   return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} notice={notice} />;
 }
 
@@ -62,12 +76,19 @@ export const submissionRoutes = new Hono<AppEnv>()
     return page(c, await fullPage(c));
   })
   // The row of one panel: what a Queued or Pending row polls.
+  // It answers 304 while nothing it shows changed: the permission is checked above first.
   .get('/panels/:panelId{[0-9]+}/submission', async (c) => {
     const id = panelId(c);
+    if (id !== null && wantsFragment(c)) {
+      const etag = await rowTag(c, id);
+      if (c.req.header('If-None-Match') === etag) return c.body(null, 304, revalidate(etag));
+      const row = await getSubmissionRow(c.var.deps.db, id);
+      if (!row) return notFound(c);
+      return c.html(await rowView(c, row), 200, revalidate(etag));
+    }
     const row = id === null ? null : await getSubmissionRow(c.var.deps.db, id);
     if (!row) return notFound(c);
-    if (!wantsFragment(c)) return c.redirect('/settings/cii-cpar/submissions', 303);
-    return c.html(await rowView(c, row));
+    return c.redirect('/settings/cii-cpar/submissions', 303);
   })
   .post('/panels/:panelId{[0-9]+}/submissions', async (c) => {
     const { db, clock } = c.var.deps;
