@@ -144,6 +144,9 @@ try {
         { key: 'submissions-status', label: 'Submissions page by status', path: '/settings/cii-cpar/submissions?sort=status' },
         { key: 'panel', label: `panel page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}` },
         { key: 'members', label: `members page (${median.size} patients)`, path: `/settings/cii-cpar/panels/${median.id}/members` },
+        // The same page with its audit entry but without the entry's 50 rows per patient: what they cost.
+        { key: 'members-no-audit-rows', label: `members page (${median.size} patients), no audit rows per patient`,
+          path: `/settings/cii-cpar/panels/${median.id}/members`, withoutAuditPatients: true },
         { key: 'panel-largest', label: `panel page (${largest.size} patients)`, path: `/settings/cii-cpar/panels/${largest.id}` },
       ];
       results.pages = [] as LoadFigures[];

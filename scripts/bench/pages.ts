@@ -4,7 +4,11 @@ import autocannon from 'autocannon';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { startPageServer, type PageServer } from './processes.ts';
 
-export type Route = { key: string; label: string; path: string };
+export type Route = {
+  key: string; label: string; path: string;
+  /** the server leaves out the audit trail's rows per patient (their cost is this route's figure against the plain one) */
+  withoutAuditPatients?: boolean;
+};
 
 export type LoadFigures = Route & {
   status: number;
@@ -39,7 +43,7 @@ async function timedGet(server: PageServer, path: string): Promise<{ ms: number;
 }
 
 export async function loadTest(dbPath: string, at: Date, route: Route, options: { cpuProfDir?: string } = {}): Promise<LoadFigures> {
-  const server = await startPageServer(dbPath, at, options);
+  const server = await startPageServer(dbPath, at, { ...options, withoutAuditPatients: route.withoutAuditPatients });
   try {
     const cold = await timedGet(server, route.path);
     const warm = cold.ms < 5_000 ? await timedGet(server, route.path) : null;

@@ -89,8 +89,13 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
         + `${p.warmMs === null ? '' : `, ${p.warmMs.toFixed(0)} ms warm`}; server peak RSS ${p.serverPeakRssMb?.toFixed(0) ?? '?'} MB`;
       add(s, `${p.label} req/s`, p.requestsPerSecond, '/s', { digits: 1, note });
       add(s, `${p.label} p50`, p.p50, 'ms', { digits: 0 });
-      add(s, `${p.label} p99`, p.p99, 'ms', { digits: 0, target: submissions ? 'submissionsP99' : undefined,
+      add(s, `${p.label} p99`, p.p99, 'ms', { digits: 0, target: submissions ? 'submissionsP99' : p.key === 'members' ? 'membersP99' : undefined,
         note: p.steadyP99 === null ? undefined : `after each connection's first answer: p50 ${p.steadyP50!.toFixed(0)} ms, p99 ${p.steadyP99.toFixed(0)} ms` });
+      const without = p.key === 'members' ? r.pages.find((q) => q.key === 'members-no-audit-rows') : undefined;
+      if (without?.p99) {
+        add(s, 'members page p99, audit rows per patient ÷ none', (100 * p.p99!) / without.p99 - 100, '%',
+          { digits: 1, target: 'membersAuditCost', note: `${p.p99} ms with, ${without.p99} ms without; req/s ${p.requestsPerSecond.toFixed(0)} with, ${without.requestsPerSecond.toFixed(0)} without` });
+      }
       if (!['login', 'inbox', 'submissions', 'submissions-status'].includes(p.key)) continue;
       for (const ref of references.filter((ref) => ref.key !== p.key && (submissions || ref.key === 'static'))) {
         add(s, `${p.label} req/s ÷ ${ref.path}`, (100 * p.requestsPerSecond) / ref.requestsPerSecond, '%',

@@ -1,6 +1,8 @@
 // The portal's app for the page benchmark, in its own process so autocannon does not share
 // its CPU: createApp on @hono/node-server (loopback), with a session of the bench user.
-//   node --import tsx scripts/bench/serve.ts <db path> <port> <ISO instant>
+//   node --import tsx scripts/bench/serve.ts <db path> <port> <ISO instant> [--without-audit-patients]
+// --without-audit-patients: the audit entries are written but not their rows per patient, so
+// the members page can be measured with and without them (what those rows cost, issue 13).
 // Prints "BENCH-SERVER {"cookie": …}" when listening; exits on SIGTERM (writing a --cpu-prof).
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.tsx';
@@ -10,9 +12,23 @@ import { openDatabase } from '../../src/domain/database/db.ts';
 import { createSession } from '../../src/domain/people/sessions.ts';
 import { cookieName } from '../../src/routes/session.ts';
 import { BENCH_USER } from './scales.ts';
+import type { Db } from '../../src/domain/database/db.ts';
 
-const [path, port, at] = process.argv.slice(2);
-const db = await openDatabase(`file:${path}`);
+/** The client with every batch's INSERT INTO audit_patients left out (the entry itself stays). */
+function withoutAuditPatients(db: Db): Db {
+  const named = (s: unknown) => /^\s*INSERT INTO audit_patients/.test(typeof s === 'string' ? s : (s as { sql: string }).sql);
+  return new Proxy(db, {
+    get(target, name) {
+      if (name === 'batch') return (stmts: Parameters<Db['batch']>[0], mode?: Parameters<Db['batch']>[1]) => target.batch(stmts.filter((s) => !named(s)), mode);
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const [path, port, at, flag] = process.argv.slice(2);
+const opened = await openDatabase(`file:${path}`);
+const db = flag === '--without-audit-patients' ? withoutAuditPatients(opened) : opened;
 // The clock stands still: the session never idles out, and every page sees the same "now".
 const clock = new ManualClock(at);
 const config = loadConfig({ NODE_ENV: 'test' });

@@ -71,11 +71,39 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
   }];
 }
 
+type Waiting = { statements: InStatement[]; done: (error?: unknown) => void };
+const waiting = new WeakMap<Db, Waiting[]>();
+
 /**
  * Appends one entry to the audit trail. The trail itself refuses updates, deletes and rewrites.
+ * The entries of requests answered at the same moment are written together, in the order
+ * they came, as one write batch (one commit, one sync to disk, instead of one each: a busy
+ * members page waited its turn behind every other view's commit). Each caller still waits for
+ * its own entry to be written before it goes on, and every entry is chained as if alone; when
+ * the write fails (the database, not an entry), every caller of that moment is told.
  * Another portal's write transaction makes sqld answer busy at once (a file waits its busy
  * timeout): the batch did not apply, so it is tried again, often, for up to 10 s.
  */
-export async function recordAudit(db: Db, clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): Promise<void> {
-  await retryWhenBusy(db, { budgetMs: 10_000, firstDelayMs: 5, maxDelayMs: 100 }).batch(auditStatements(clock, scope, entry, username), 'write');
+export function recordAudit(db: Db, clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): Promise<void> {
+  const statements = auditStatements(clock, scope, entry, username);
+  return new Promise((resolve, reject) => {
+    let queue = waiting.get(db);
+    if (!queue) {
+      waiting.set(db, (queue = []));
+      // After the requests read in this turn of the event loop have queued theirs.
+      setImmediate(() => void writeTogether(db));
+    }
+    queue.push({ statements, done: (error) => (error === undefined ? resolve() : reject(error)) });
+  });
+}
+
+async function writeTogether(db: Db): Promise<void> {
+  const queue = waiting.get(db)!;
+  waiting.delete(db);
+  try {
+    await retryWhenBusy(db, { budgetMs: 10_000, firstDelayMs: 5, maxDelayMs: 100 }).batch(queue.flatMap((w) => w.statements), 'write');
+    for (const w of queue) w.done();
+  } catch (error) {
+    for (const w of queue) w.done(error);
+  }
 }
