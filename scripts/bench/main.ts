@@ -153,7 +153,7 @@ try {
       for (const route of routes) {
         step(`Load: ${route.label} ${route.path}`);
         const before = profileFiles();
-        const figures = await loadTest(dbPath, PAGES_AT, route, profiling(route.key === 'submissions'));
+        const figures = await loadTest(dbPath, PAGES_AT, route, profiling(['submissions', 'submissions-status', 'members'].includes(route.key)));
         console.log(`  ${figures.requestsPerSecond.toFixed(1)} req/s, p50 ${figures.p50 ?? 'n/a'} ms, p99 ${figures.p99 ?? 'n/a'} ms, `
           + `${figures.timeouts} timeouts, status ${figures.status}, one request ${figures.coldMs.toFixed(0)} ms`);
         results.pages.push(figures);

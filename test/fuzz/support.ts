@@ -123,8 +123,9 @@ export function localTarget(a: Answer): string {
 }
 
 // Tables that may change on any request: the trail of the request itself, the session, and
-// panel_readiness, a cache of derived facts that any read may fill and any change empties.
-const VOLATILE = new Set(['audit_log', 'audit_patients', 'sessions', 'sign_in_attempts', 'panel_readiness']);
+// panel_readiness, a cache of derived facts that any read may fill and any change empties;
+// data_version, which every change of the tables compared here bumps (migration 025).
+const VOLATILE = new Set(['audit_log', 'audit_patients', 'sessions', 'sign_in_attempts', 'panel_readiness', 'data_version']);
 
 export type Snapshot = Record<string, string[]>;
 
