@@ -5,9 +5,9 @@ import { nextSendTime } from '../domain/pipeline/send-time.ts';
 import { isStanding, loadSubmissionsPage, type SubmissionSort } from '../domain/submissions/submissions-page.ts';
 import { readinessOfCparPanels } from '../domain/panels/readiness.ts';
 import { atDataVersion, dataVersion } from '../domain/database/data-version.ts';
-import { edmontonDate } from '../domain/time/edmonton.ts';
-import { SubmissionsPage, SubmitCheckPage } from '../views/submissions-page.tsx';
+import { SubmissionsPage, SubmissionsTable, SubmitCheckPage } from '../views/submissions-page.tsx';
 import { SubmissionRowView } from '../views/submission-row.tsx';
+import { rendered } from '../views/rendered.ts';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
 import { pageNumber, recordId } from './query.ts';
@@ -60,10 +60,14 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   // A status the page does not know is ignored: every panel is shown.
   const status = c.req.query('status');
   const options = { page: pageNumber(c.req.query('page')), sort, standing: isStanding(status) ? status : null };
-  // Read again only when the data changed (or the day did: readiness is the day's).
-  const key = `submissions-page|${edmontonDate(now)}|${options.sort}|${options.page}|${options.standing}`;
-  const { listing, readiness } = await atDataVersion(db, key, () => loadSubmissionsPage(db, now, options));
-  return <SubmissionsPage listing={listing} readiness={readiness} now={now} chrome={c.var.chrome} message={message} notice={notice} />;
+  const load = () => loadSubmissionsPage(db, now, options);
+  if (message) return <SubmissionsPage table={<SubmissionsTable {...await load()} now={now} message={message} />} chrome={c.var.chrome} />;
+  // The table is rendered again only when the data changed, or the minute did (a Queued row's
+  // "will be sent …" turns at 21:00; readiness is the day's): what stays is the HTML it rendered
+  // to, escaped as it was rendered, which the page takes in as it is.
+  const key = `submissions-table|${Math.floor(now.getTime() / 60_000)}|${options.sort}|${options.page}|${options.standing}`;
+  const table = await atDataVersion(db, key, async () => rendered(<SubmissionsTable {...await load()} now={now} />));
+  return <SubmissionsPage table={table} chrome={c.var.chrome} notice={notice} />;
 }
 
 function notFound(c: AppContext) {

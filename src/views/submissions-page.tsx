@@ -1,5 +1,6 @@
 import { STANDINGS, type Standing, type SubmissionPage, type SubmissionSort } from '../domain/submissions/submissions-page.ts';
 import type { Judgement } from '../domain/panels/validation.ts';
+import type { Child } from 'hono/jsx';
 import { Layout, type Chrome } from './layout.tsx';
 import { SubmissionRowView, SubmitCheck } from './submission-row.tsx';
 import type { SubmissionRow } from '../domain/submissions/submissions.ts';
@@ -55,24 +56,16 @@ function Pager({ listing }: { listing: SubmissionPage }) {
   );
 }
 
-export function SubmissionsPage({ listing, readiness, now, chrome, message, notice }: {
-  listing: SubmissionPage; readiness: Map<number, Judgement>; now: Date; chrome: Chrome;
+type TableProps = {
+  listing: SubmissionPage; readiness: Map<number, Judgement>; now: Date;
   message?: { panelId: number; text: string };
-  /** what the last Submit did, when the page comes after its redirect */
-  notice?: string;
-}) {
+};
+
+/** The counts, the table of panels and its pager: the part the route may keep rendered. */
+export function SubmissionsTable({ listing, readiness, now, message }: TableProps) {
   const rows = listing.rows;
   return (
-    <Layout title="Submissions" chrome={chrome}>
-      <p class="breadcrumb">Settings › CII/CPAR</p>
-      <h1>Submissions</h1>
-      <p class="lead">
-        Every CPAR panel is sent to Alberta Netcare on the 15th of each month at 21:00 Mountain Time.
-        When a submission fails, correct the errors before you resubmit it. The last column checks
-        each panel against the same rules now, so problems can be fixed before the 15th.
-      </p>
-      {/* The live region Submit's answers speak through; visible when the page itself reports. */}
-      <p id="submit-status" role="status" class={notice ? 'notice' : 'visually-hidden'}>{notice ?? ''}</p>
+    <>
       <StatusSummary listing={listing} />
       <table id="submissions">
         <caption class="visually-hidden">Last submission of each CPAR panel</caption>
@@ -98,6 +91,28 @@ export function SubmissionsPage({ listing, readiness, now, chrome, message, noti
         <p class="empty">{listing.standing ? 'No panel stands so now.' : 'No panel is CPAR-enabled yet.'}</p>
       ) : null}
       <Pager listing={listing} />
+    </>
+  );
+}
+
+/** `table`: SubmissionsTable, as an element or as the (escaped) HTML it rendered to. */
+export function SubmissionsPage({ table, chrome, notice }: {
+  table: Child; chrome: Chrome;
+  /** what the last Submit did, when the page comes after its redirect */
+  notice?: string;
+}) {
+  return (
+    <Layout title="Submissions" chrome={chrome}>
+      <p class="breadcrumb">Settings › CII/CPAR</p>
+      <h1>Submissions</h1>
+      <p class="lead">
+        Every CPAR panel is sent to Alberta Netcare on the 15th of each month at 21:00 Mountain Time.
+        When a submission fails, correct the errors before you resubmit it. The last column checks
+        each panel against the same rules now, so problems can be fixed before the 15th.
+      </p>
+      {/* The live region Submit's answers speak through; visible when the page itself reports. */}
+      <p id="submit-status" role="status" class={notice ? 'notice' : 'visually-hidden'}>{notice ?? ''}</p>
+      {table}
     </Layout>
   );
 }
