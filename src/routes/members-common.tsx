@@ -5,7 +5,8 @@ import { edmontonDate } from '../domain/time/edmonton.ts';
 import { atDataVersion } from '../domain/database/data-version.ts';
 import { getActivePanel, isMemberFilter, listMembers, type MemberQuery, type MembersPanel, type PanelSummary } from '../domain/panels/panel-members.ts';
 import { getChange, undoable, type ChangeKind } from '../domain/panels/member-changes.ts';
-import { MembersPage } from '../views/members-page.tsx';
+import { MembersBody, MembersPage } from '../views/members-page.tsx';
+import { rendered } from '../views/rendered.ts';
 import { MembersRegion, type BulkForm, type MembersNotice } from '../views/member-region.tsx';
 import { MembersSummary } from '../views/member-summary.tsx';
 import { membersUrl } from '../views/member-row.tsx';
@@ -71,14 +72,25 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   { notice, bulk, status = 200, withSummary = false }: { notice?: MembersNotice; bulk?: BulkForm; status?: 200 | 409 | 422; withSummary?: boolean } = {}) {
   const { db, clock } = c.var.deps;
   const now = clock.now();
-  // A search is read afresh; the plain list and its filters only when the data (or the day) changed.
-  const listing = query.q ? await listMembers(db, panel.id, query, now)
-    : await atDataVersion(db, `members|${panel.id}|${edmontonDate(now)}|${query.problem}|${query.page}`, () => listMembers(db, panel.id, query, now));
+  const today = edmontonDate(now);
+  const load = () => listMembers(db, panel.id, query, now);
+  // The plain page (no search, no report of a change) is kept as the HTML it rendered to, with
+  // the patients it shows, until the data or the day changes; its view is audited every time.
+  if (!wantsFragment(c) && !query.q && !notice && !bulk) {
+    const kept = await atDataVersion(db, `members-page|${panel.id}|${today}|${query.problem}|${query.page}`, async () => {
+      const listing = await load();
+      return { body: await rendered(<MembersBody panel={panel} listing={listing} today={today} />), patientIds: listing.rows.map((r) => r.patientId) };
+    });
+    await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, patientIds: kept.patientIds });
+    return page(c, <MembersPage body={kept.body} chrome={c.var.chrome} />, status);
+  }
+  // A search is read afresh; the list and its filters only when the data (or the day) changed.
+  const listing = query.q ? await load()
+    : await atDataVersion(db, `members|${panel.id}|${today}|${query.problem}|${query.page}`, load);
   await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, 
     patientIds: listing.rows.map((r) => r.patientId) });
-  const today = edmontonDate(now);
   if (!wantsFragment(c)) {
-    return page(c, <MembersPage panel={panel} listing={listing} today={today} chrome={c.var.chrome} notice={notice} bulk={bulk} />, status);
+    return page(c, <MembersPage body={<MembersBody panel={panel} listing={listing} today={today} notice={notice} bulk={bulk} />} chrome={c.var.chrome} />, status);
   }
   return c.html(
     <>

@@ -1,4 +1,5 @@
 import type { MembersListing, MembersPanel } from '../domain/panels/panel-members.ts';
+import type { Child } from 'hono/jsx';
 import { Layout, type Chrome } from './layout.tsx';
 import { MembersSummary } from './member-summary.tsx';
 import { MembersRegion, type BulkForm, type MembersNotice } from './member-region.tsx';
@@ -21,12 +22,12 @@ function SearchForm({ panelId, listing }: { panelId: number; listing: MembersLis
   );
 }
 
+type BodyProps = { panel: MembersPanel; listing: MembersListing; today: string; notice?: MembersNotice; bulk?: BulkForm };
+
 /** A panel's members: readiness first, then the list to fix, confirm, add to and export. */
-export function MembersPage({ panel, listing, today, chrome, notice, bulk }: {
-  panel: MembersPanel; listing: MembersListing; today: string; chrome: Chrome; notice?: MembersNotice; bulk?: BulkForm;
-}) {
+export function MembersBody({ panel, listing, today, notice, bulk }: BodyProps) {
   return (
-    <Layout title="Panel members" chrome={chrome}>
+    <>
       <p class="breadcrumb">Settings › CII/CPAR › <a href="/settings/cii-cpar/panels">Panels</a></p>
       <h1 class="panel-title">Members of {panel.name}</h1>
       {panel.panelNumber ? <p class="panel-number">CPAR panel {panel.panelNumber}</p> : null}
@@ -43,6 +44,11 @@ export function MembersPage({ panel, listing, today, chrome, notice, bulk }: {
         </form>
       </div>
       <MembersRegion panel={panel} listing={listing} today={today} notice={notice} bulk={bulk} />
-    </Layout>
+    </>
   );
+}
+
+/** `body`: MembersBody, as an element or as the (escaped) HTML it rendered to. */
+export function MembersPage({ body, chrome }: { body: Child; chrome: Chrome }) {
+  return <Layout title="Panel members" chrome={chrome}>{body}</Layout>;
 }

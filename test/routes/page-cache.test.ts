@@ -92,6 +92,21 @@ cache('the members page shows a confirmation, a removal and an import on the nex
   assert.match((await members(other.panelId)).list, 'Zyxwvut');
 });
 
+cache('a kept page is the day’s: a confirmation dated tomorrow is in the future today, not tomorrow (Submissions and members)', async () => {
+  const day = (iso: string) => clock.set(new Date(iso));
+  await db.execute({ sql: "UPDATE panel_members SET confirmed_on = '2026-11-11' WHERE panel_id = ? AND patient_id = ?", args: [other.panelId, other.patientIds[1]] });
+  const future = 'confirmation date in the future';
+  assert.match((await members(other.panelId)).summary, future);
+  assert.match(await row(other.panelId), future);
+  day('2026-11-11T12:00:00-07:00');
+  cookie = await signIn(app, 'clerk');
+  assert.not.match((await members(other.panelId)).summary, future);
+  assert.not.match(await row(other.panelId), future);
+  day('2026-11-10T12:00:00-07:00');
+  cookie = await signIn(app, 'clerk');
+  readerCookie = await signIn(app, 'reader');
+});
+
 cache('a polled row answers 304 until the panel is queued and then sent; the row shows each', async () => {
   const first = await poll(panel.panelId);
   assert.is(first.status, 200);
@@ -124,7 +139,8 @@ cache('a polled row answers 304 until the panel is queued and then sent; the row
   readerCookie = await signIn(app, 'reader');
   const afterSend = await poll(panel.panelId, { 'If-None-Match': queuedTag });
   assert.is(afterSend.status, 200);
-  assert.match(text((await dom(afterSend)).querySelector('tr')), 'Pending');
+  const sentRow = text((await dom(afterSend)).querySelector('tr'));
+  assert.match(sentRow, 'Pending', sentRow);
   assert.match(await row(panel.panelId), 'Pending');
 });
 
