@@ -92,6 +92,16 @@ cache('the members page shows a confirmation, a removal and an import on the nex
   assert.match((await members(other.panelId)).list, 'Zyxwvut');
 });
 
+cache('a kept members page still writes its audit entry and a row per patient shown, every time', async () => {
+  const views = () => db.execute({ sql: `SELECT a.id, (SELECT count(*) FROM audit_patients p WHERE p.audit_id = a.id) AS n FROM audit_log a
+    WHERE a.action = 'view' AND a.object_type = 'panel_members' AND a.object_id = ? ORDER BY a.id`, args: [String(panel.panelId)] });
+  const before = (await views()).rows.length;
+  for (let i = 0; i < 3; i++) await members(panel.panelId);
+  const after = (await views()).rows.slice(before);
+  assert.is(after.length, 3);
+  for (const r of after) assert.is(Number(r.n), 3, 'each view names the three members shown');
+});
+
 cache('a kept page is the day’s: a confirmation dated tomorrow is in the future today, not tomorrow (Submissions and members)', async () => {
   const day = (iso: string) => clock.set(new Date(iso));
   await db.execute({ sql: "UPDATE panel_members SET confirmed_on = '2026-11-11' WHERE panel_id = ? AND patient_id = ?", args: [other.panelId, other.patientIds[1]] });
