@@ -10,9 +10,10 @@ export async function dataVersion(db: Db): Promise<number> {
 
 type Kept = { version: number; value: Promise<unknown> };
 
-// Per database client: tests (and a process) may hold several. Each holds the newest few
-// hundred keys; the oldest key goes first when it is full.
-const MAX_KEYS = 500;
+// Per database client: tests (and a process) may hold several. Each holds the newest 200
+// keys (a kept members page is ~60 KB of HTML: ~12 MB at most), in this process's memory
+// only; the oldest key goes first when it is full.
+const MAX_KEYS = 200;
 const kept = new WeakMap<Db, Map<string, Kept>>();
 
 /**
