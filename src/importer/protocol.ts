@@ -4,9 +4,11 @@ import type { Scope } from '../domain/people/permissions.ts';
 import type { SourceFile } from '../domain/import/fhir-files.ts';
 import type { ImportAudit } from '../domain/import/importer.ts';
 
-export type ImportJob = { nowMs: number; scope: Scope } & (
+export type ImportWork = { scope: Scope } & (
   | { op: 'start'; files: SourceFile[] }
   | { op: 'get'; token: string }
   | { op: 'apply'; token: string; audit: ImportAudit });
+
+export type ImportJob = ImportWork & { nowMs: number };
 
 export type ImporterData = { databaseUrl: string; authToken?: string };
