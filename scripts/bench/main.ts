@@ -1,6 +1,6 @@
 // `npm run bench -- --scale clinic|province`: the "Provincial scale" benchmark. Generates (or
 // reuses) a synthetic clinical record, measures the monthly run against its floor, readiness,
-// the pages under load and Submit, prints a table with the targets and writes the figures as
+// the pages under load, Submit and a page during an import, prints a table with the targets and writes the figures as
 // JSON; exits 1 when a figure misses its target. Not part of `npm test`.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
+import { IMPORT_PAGE, pageDuringImport } from './import-load.ts';
 import { seeded } from './panel-plan.ts';
 import { runTask, startSimulatorProcess } from './processes.ts';
 import { busiestProfile, formatProfile, type ProfileSummary } from './profile-top.ts';
@@ -17,7 +18,7 @@ import { failures, formatTable, judge } from './report.ts';
 import { rowsOf, type FloorFigures, type ReadinessFigures, type Results, type RunFigures } from './rows.ts';
 import { DEMO_RUN_AT, DEMO_SEEDED_AT, GENERATOR_VERSION, PAGES_AT, RUN_AT, SCALES, type Scale } from './scales.ts';
 
-const PHASES = ['floor', 'readiness', 'run', 'demo', 'pages', 'resubmit'] as const;
+const PHASES = ['floor', 'readiness', 'run', 'demo', 'pages', 'resubmit', 'import'] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [--scale clinic|province] [--regenerate] [--only ${PHASES.join(',')}]
@@ -166,6 +167,17 @@ try {
         [ids[i], ids[j]] = [ids[j], ids[i]];
       }
       results.resubmit = await resubmit(dbPath, PAGES_AT, ids.slice(0, 200), 200);
+    }
+  }
+  if (opts.phases.has('import')) {
+    // Alternate runs, so that both modes meet the same machine load.
+    results.importLoad = [];
+    for (const [round, mode] of (['main', 'thread', 'main', 'thread'] as const).entries()) {
+      step(`Page during an import: 10,000 patients through the Import page, work on the ${mode === 'thread' ? 'importing thread' : 'main thread'}; load on ${IMPORT_PAGE.path}`);
+      const figures = await pageDuringImport(dbPath, PAGES_AT, mode, 11 + round);
+      console.log(`  page p99 ${figures.before.p99?.toFixed(0) ?? 'n/a'} ms before, ${figures.during.p99?.toFixed(0) ?? 'n/a'} ms during the import `
+        + `(max ${figures.during.max?.toFixed(0) ?? 'n/a'} ms); upload ${figures.uploadSeconds.toFixed(2)} s, preview ${figures.previewSeconds.toFixed(2)} s, apply ${figures.applySeconds.toFixed(2)} s`);
+      results.importLoad.push(figures);
     }
   }
 } finally {
