@@ -1,6 +1,7 @@
 // Page p99 during an import: autocannon keeps asking for a page while a clinic-sized extract
 // (10,000 patients) goes through the Import page as a user takes it — upload and preview, the
-// preview page, Apply — against a fresh server process. Run with the import on its importing
+// preview page, Apply — against a fresh server process. Two pages: one that only reads, and
+// the members page, which writes its audit entry (and so waits for the import's write lock). Run with the import on its importing
 // thread (as the portal runs) and, for comparison, on the main thread, alternately.
 import autocannon from 'autocannon';
 import { clinicExtract } from '../../test/support/clinic-extract.ts';
@@ -12,6 +13,7 @@ type Latencies = { requests: number; p50: number | null; p99: number | null; max
 
 export type ImportLoadFigures = {
   mode: ImportMode;
+  page: ImportPage;
   patients: number;
   fileMb: number;
   /** the three requests of the import, each timed from the bench: upload + preview, the preview page, Apply */
@@ -25,7 +27,9 @@ export type ImportLoadFigures = {
   serverPeakRssMb: number | null;
 };
 
-export const IMPORT_PAGE = { label: 'GET /inbox (signed in, ~empty)', path: '/inbox' };
+export type ImportPage = { label: string; path: string };
+/** a signed-in page that reads almost nothing: what waits is the event loop, not the page's own work */
+export const INBOX_PAGE: ImportPage = { label: 'GET /inbox (signed in, ~empty)', path: '/inbox' };
 const CONNECTIONS = 8;
 const QUIET_MS = 2_000;
 
@@ -58,13 +62,13 @@ async function importThroughPage(server: PageServer, text: string) {
 }
 
 /** `prefix` keeps each run's clinic apart from the others imported into the same database. */
-export async function pageDuringImport(dbPath: string, at: Date, mode: ImportMode, prefix: number, patients = 10_000): Promise<ImportLoadFigures> {
+export async function pageDuringImport(dbPath: string, at: Date, page: ImportPage, mode: ImportMode, prefix: number, patients = 10_000): Promise<ImportLoadFigures> {
   const text = clinicExtract(patients, prefix);
   const server = await startPageServer(dbPath, at, { env: mode === 'main' ? { BENCH_IMPORT_IN_PLACE: '1' } : {} });
   try {
-    await fetch(`${server.base}${IMPORT_PAGE.path}`, { headers: { cookie: server.cookie } }).then((r) => r.arrayBuffer());
+    await fetch(`${server.base}${page.path}`, { headers: { cookie: server.cookie } }).then((r) => r.arrayBuffer());
     const answers: { end: number; ms: number }[] = [];
-    const run = autocannon({ url: server.base + IMPORT_PAGE.path, connections: CONNECTIONS, duration: 600, timeout: 60, headers: { cookie: server.cookie } });
+    const run = autocannon({ url: server.base + page.path, connections: CONNECTIONS, duration: 600, timeout: 60, headers: { cookie: server.cookie } });
     run.on('response', (_client, _status, _bytes, ms) => answers.push({ end: performance.now(), ms }));
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     const importStart = performance.now();
@@ -75,7 +79,7 @@ export async function pageDuringImport(dbPath: string, at: Date, mode: ImportMod
     const result = await run;
     const overlapped = answers.filter((a) => a.end > importStart && a.end - a.ms < importEnd).map((a) => a.ms);
     return {
-      mode, patients, fileMb: text.length / 2 ** 20, ...steps,
+      mode, page, patients, fileMb: text.length / 2 ** 20, ...steps,
       before: latencies(answers.filter((a) => a.end <= importStart).map((a) => a.ms)),
       during: latencies(overlapped), non2xx: result.non2xx, serverPeakRssMb: server.peakRssMb(),
     };

@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
-import { IMPORT_PAGE, pageDuringImport } from './import-load.ts';
+import { INBOX_PAGE, pageDuringImport, type ImportPage } from './import-load.ts';
 import { seeded } from './panel-plan.ts';
 import { runTask, startSimulatorProcess } from './processes.ts';
 import { busiestProfile, formatProfile, type ProfileSummary } from './profile-top.ts';
@@ -170,14 +170,24 @@ try {
     }
   }
   if (opts.phases.has('import')) {
-    // Alternate runs, so that both modes meet the same machine load.
+    const db = await openDatabase(`file:${dbPath}`);
+    const panel = (await db.execute(`SELECT p.id, count(*) AS n FROM panels p JOIN panel_members m ON m.panel_id = p.id
+                                      WHERE p.active = 1 GROUP BY p.id ORDER BY n, p.id`)).rows;
+    db.close();
+    const median = panel[Math.floor(panel.length / 2)];
+    const pages: ImportPage[] = [INBOX_PAGE,
+      { label: `members page (${Number(median.n)} patients; writes its audit entry)`, path: `/settings/cii-cpar/panels/${Number(median.id)}/members` }];
     results.importLoad = [];
-    for (const [round, mode] of (['main', 'thread', 'main', 'thread'] as const).entries()) {
-      step(`Page during an import: 10,000 patients through the Import page, work on the ${mode === 'thread' ? 'importing thread' : 'main thread'}; load on ${IMPORT_PAGE.path}`);
-      const figures = await pageDuringImport(dbPath, PAGES_AT, mode, 11 + round);
-      console.log(`  page p99 ${figures.before.p99?.toFixed(0) ?? 'n/a'} ms before, ${figures.during.p99?.toFixed(0) ?? 'n/a'} ms during the import `
-        + `(max ${figures.during.max?.toFixed(0) ?? 'n/a'} ms); upload ${figures.uploadSeconds.toFixed(2)} s, preview ${figures.previewSeconds.toFixed(2)} s, apply ${figures.applySeconds.toFixed(2)} s`);
-      results.importLoad.push(figures);
+    let prefix = 11;
+    for (const page of pages) {
+      // Alternate runs, so that both modes meet the same machine load.
+      for (const mode of ['main', 'thread', 'main', 'thread'] as const) {
+        step(`${page.label} during an import of 10,000 patients, the import on the ${mode === 'thread' ? 'importing thread' : 'main thread'}`);
+        const figures = await pageDuringImport(dbPath, PAGES_AT, page, mode, prefix++);
+        console.log(`  page p99 ${figures.before.p99?.toFixed(0) ?? 'n/a'} ms before, ${figures.during.p99?.toFixed(0) ?? 'n/a'} ms during the import `
+          + `(max ${figures.during.max?.toFixed(0) ?? 'n/a'} ms); upload ${figures.uploadSeconds.toFixed(2)} s, preview ${figures.previewSeconds.toFixed(2)} s, apply ${figures.applySeconds.toFixed(2)} s`);
+        results.importLoad.push(figures);
+      }
     }
   }
 } finally {
