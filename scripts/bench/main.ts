@@ -1,6 +1,6 @@
 // `npm run bench -- --scale clinic|province`: the "Provincial scale" benchmark. Generates (or
 // reuses) a synthetic clinical record, measures the monthly run against its floor, readiness,
-// the pages under load and Submit, prints a table with the targets and writes the figures as
+// the pages under load, Submit and a page during an import, prints a table with the targets and writes the figures as
 // JSON; exits 1 when a figure misses its target. Not part of `npm test`.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
+import { INBOX_PAGE, pageDuringImport, type ImportPage } from './import-load.ts';
 import { seeded } from './panel-plan.ts';
 import { runTask, startSimulatorProcess } from './processes.ts';
 import { busiestProfile, formatProfile, type ProfileSummary } from './profile-top.ts';
@@ -17,7 +18,7 @@ import { failures, formatTable, judge } from './report.ts';
 import { rowsOf, type FloorFigures, type ReadinessFigures, type Results, type RunFigures } from './rows.ts';
 import { DEMO_RUN_AT, DEMO_SEEDED_AT, GENERATOR_VERSION, PAGES_AT, RUN_AT, SCALES, type Scale } from './scales.ts';
 
-const PHASES = ['floor', 'readiness', 'run', 'demo', 'pages', 'resubmit'] as const;
+const PHASES = ['floor', 'readiness', 'run', 'demo', 'pages', 'resubmit', 'import'] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `usage: npm run bench -- [--scale clinic|province] [--regenerate] [--only ${PHASES.join(',')}]
@@ -166,6 +167,27 @@ try {
         [ids[i], ids[j]] = [ids[j], ids[i]];
       }
       results.resubmit = await resubmit(dbPath, PAGES_AT, ids.slice(0, 200), 200);
+    }
+  }
+  if (opts.phases.has('import')) {
+    const db = await openDatabase(`file:${dbPath}`);
+    const panel = (await db.execute(`SELECT p.id, count(*) AS n FROM panels p JOIN panel_members m ON m.panel_id = p.id
+                                      WHERE p.active = 1 GROUP BY p.id ORDER BY n, p.id`)).rows;
+    db.close();
+    const median = panel[Math.floor(panel.length / 2)];
+    const pages: ImportPage[] = [INBOX_PAGE,
+      { label: `members page (${Number(median.n)} patients; writes its audit entry)`, path: `/settings/cii-cpar/panels/${Number(median.id)}/members` }];
+    results.importLoad = [];
+    let prefix = 11;
+    for (const page of pages) {
+      // Alternate runs, so that both modes meet the same machine load.
+      for (const mode of ['main', 'thread', 'main', 'thread'] as const) {
+        step(`${page.label} during an import of 10,000 patients, the import on the ${mode === 'thread' ? 'importing thread' : 'main thread'}`);
+        const figures = await pageDuringImport(dbPath, PAGES_AT, page, mode, prefix++);
+        console.log(`  page p99 ${figures.before.p99?.toFixed(0) ?? 'n/a'} ms before, ${figures.during.p99?.toFixed(0) ?? 'n/a'} ms during the import `
+          + `(max ${figures.during.max?.toFixed(0) ?? 'n/a'} ms); upload ${figures.uploadSeconds.toFixed(2)} s, preview ${figures.previewSeconds.toFixed(2)} s, apply ${figures.applySeconds.toFixed(2)} s`);
+        results.importLoad.push(figures);
+      }
     }
   }
 } finally {

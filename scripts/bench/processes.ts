@@ -110,10 +110,10 @@ export function printResult(result: object): void {
 export type PageServer = { base: string; cookie: string; pid: number; peakRssMb(): number | null; stop(): Promise<void> };
 
 /** The portal's app on a loopback port (serve.ts), signed in as the bench user. */
-export async function startPageServer(databasePath: string, at: Date, { cpuProfDir }: { cpuProfDir?: string } = {}): Promise<PageServer> {
+export async function startPageServer(databasePath: string, at: Date, { cpuProfDir, env = {} }: { cpuProfDir?: string; env?: Record<string, string> } = {}): Promise<PageServer> {
   const port = await freePort();
   const nodeOptions = profileOptions(cpuProfDir, 'server');
-  const child = node(['scripts/bench/serve.ts', databasePath, String(port), at.toISOString()], {}, nodeOptions);
+  const child = node(['scripts/bench/serve.ts', databasePath, String(port), at.toISOString()], env, nodeOptions);
   const ready = JSON.parse(await lineStartingWith(child, 'BENCH-SERVER ', true)) as { cookie: string };
   return {
     base: `http://127.0.0.1:${port}`, cookie: ready.cookie, pid: child.pid!,

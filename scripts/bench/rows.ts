@@ -1,6 +1,7 @@
 // What each measured phase contributes to the results table.
 import type { Dataset } from './generate.ts';
 import type { LoadFigures, ResubmitFigures } from './pages.ts';
+import type { ImportLoadFigures } from './import-load.ts';
 import type { Row } from './report.ts';
 
 export type TaskFigures = {
@@ -27,6 +28,7 @@ export type Results = {
   demo?: RunFigures & { simulator: SimulatorFigures };
   pages?: LoadFigures[];
   resubmit?: ResubmitFigures[];
+  importLoad?: ImportLoadFigures[];
 };
 
 const MB = 2 ** 20;
@@ -103,6 +105,21 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     const how = v.variant === 'htmx' ? 'htmx fragment (200)' : 'form post (303)';
     add(s, `${how} p50`, v.p50, 'ms', { digits: 1, note: `${v.requests} requests over ${v.panels} panels; max ${v.max.toFixed(0)} ms; ${v.unexpected} unexpected statuses` });
     add(s, `${how} p99`, v.p99, 'ms', { digits: 1, target: 'resubmitP99' });
+  }
+  if (r.importLoad?.length) {
+    const s = 'Page during an import (10,000 patients: upload, preview page, Apply; 8 connections on the page)';
+    const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} ms`);
+    for (const label of new Set(r.importLoad.map((f) => f.page.label))) {
+      for (const mode of ['thread', 'main'] as const) {
+        const runs = r.importLoad.filter((f) => f.mode === mode && f.page.label === label);
+        if (!runs.length) continue;
+        const where = mode === 'thread' ? 'import on its thread (as the portal runs)' : 'import on the main thread (before)';
+        add(s, `${label} p99 during an import, ${where}`, Math.max(...runs.map((f) => f.during.p99 ?? Infinity)), 'ms', { digits: 0, note: `worst of ${runs.length} runs: `
+          + runs.map((f) => `p99 ${ms(f.during.p99)} (max ${ms(f.during.max)}, ${f.during.requests} requests; ${ms(f.before.p99)} before)`).join('; ') });
+        add(s, `${label}: import time, ${where}`, Math.max(...runs.map((f) => f.uploadSeconds + f.previewSeconds + f.applySeconds)), 's', { note: runs.map((f) =>
+          `upload ${f.uploadSeconds.toFixed(2)} + preview ${f.previewSeconds.toFixed(2)} + apply ${f.applySeconds.toFixed(2)} s, server peak RSS ${f.serverPeakRssMb?.toFixed(0) ?? '?'} MB`).join('; ') });
+      }
+    }
   }
   if (r.demo) {
     const s = 'Demo clinic (seedDemo, then the next 15th 21:00)';

@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/domain/time/clock.ts';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { createSession } from '../../src/domain/people/sessions.ts';
 import { cookieName } from '../../src/routes/session.ts';
+import { startImportingThread } from '../../src/importer/pool.ts';
 import { BENCH_USER } from './scales.ts';
 
 const [path, port, at] = process.argv.slice(2);
@@ -19,7 +20,10 @@ const config = loadConfig({ NODE_ENV: 'test' });
 const user = (await db.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [BENCH_USER.username] })).rows[0];
 if (!user) throw new Error(`no user ${BENCH_USER.username} in ${path}`);
 const { token } = await createSession(db, clock, Number(user.id));
-const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)' });
+// As the portal runs: the Import page's work on its own thread — or, with
+// BENCH_IMPORT_IN_PLACE=1, on the main thread (the import phase's comparison).
+const importer = process.env.BENCH_IMPORT_IN_PLACE === '1' ? undefined : startImportingThread({ databaseUrl: `file:${path}` }, clock);
+const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)', importer });
 const server = serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => {
   console.log(`BENCH-SERVER ${JSON.stringify({ cookie: `${cookieName(config)}=${token}` })}`);
 });
