@@ -14,7 +14,7 @@ function Problems({ problems }: { problems: Problem[] }) {
   return (
     <section id="import-problems" role="alert" aria-labelledby="import-problems-heading">
       <h2 id="import-problems-heading">Nothing was imported: {n(problems.length)} problem{problems.length === 1 ? '' : 's'} in the file</h2>
-      <p>Each problem names where it is in the file (a JSON path). Correct the file in the clinical record's export and upload it again.</p>
+      <p>Each problem names where it is in the file (a JSON path, or a CSV file's line and column). Correct the file in the clinical record's export and upload it again.</p>
       <ul class="problems">{problems.slice(0, 100).map((p) => <li><code>{p.path}</code>: {p.message}</li>)}</ul>
       {problems.length > 100 ? <p class="meta">…and {n(problems.length - 100)} more.</p> : null}
     </section>
@@ -28,14 +28,15 @@ export function ImportPage({ problems = [], fileName, chrome }: { problems?: Pro
       <p class="breadcrumb">Settings › CII/CPAR</p>
       <h1>Import from the clinical record</h1>
       <p>
-        Upload the clinical record's extract (JSON, in the format the README describes; up to 20 MB, about 50,000 patients).
+        Upload the clinical record's extract (JSON, in the format the README describes; up to 20 MB, about 50,000 patients),
+        or a panel list from an EMR report (CSV: one row per patient; you check its columns before the preview).
         You see what would change first; nothing is written until you apply it, and then all of it or nothing.
       </p>
       {fileName ? <p class="meta">File: {fileName}</p> : null}
       <Problems problems={problems} />
       <form method="post" action={importUrl} enctype="multipart/form-data" class="stack" id="import-form">
         <label for="import-file">Extract file</label>
-        <input id="import-file" type="file" name="file" accept=".json,application/json" required />
+        <input id="import-file" type="file" name="file" accept=".json,application/json,.csv,text/csv" required />
         <p><button type="submit">Preview the import</button></p>
       </form>
     </Layout>

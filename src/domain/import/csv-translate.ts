@@ -142,8 +142,10 @@ export function pointBackCsv(problems: Problem[], origins: CsvOrigins, mapping: 
   });
 }
 
-/** A CSV problem in one line of text: `line 4, "Birth Date": must be a date…`. */
-export function describeCsvProblem(p: CsvProblem): string {
-  const where = [p.line === null ? null : `line ${p.line}`, p.column === null ? null : `"${p.column}"`].filter(Boolean).join(', ');
-  return where ? `${where}: ${p.message}` : p.message;
+/** Where a CSV problem is: `line 4, "Birth Date"`, or `the file`. */
+export function csvPlace(p: CsvProblem): string {
+  return [p.line === null ? null : `line ${p.line}`, p.column === null ? null : `"${p.column}"`].filter(Boolean).join(', ') || 'the file';
 }
+
+/** A CSV problem in one line of text: `line 4, "Birth Date": must be a date…`. */
+export const describeCsvProblem = (p: CsvProblem): string => `${csvPlace(p)}: ${p.message}`;

@@ -1,0 +1,47 @@
+// Step 2 of a CSV panel list import: the column mapping (guessed, shown, corrected) and the
+// date question. Step 1 is the Import page's upload; step 3 is the import preview.
+import { Hono } from 'hono';
+import { discardCsvUpload, getCsvUpload, mapCsvUpload } from '../domain/import/csv-uploads.ts';
+import { FIELDS, isDateFormat, type Field } from '../domain/import/csv-mapping.ts';
+import type { CsvChoices } from '../domain/import/csv-import.ts';
+import { ImportMappingPage } from '../views/import-mapping.tsx';
+import { importPreviewUrl, importUrl } from '../views/import-page.tsx';
+import { ErrorPage } from '../views/error-page.tsx';
+import { page, type AppContext, type AppEnv } from './env.ts';
+import { requirePermission } from './guard.tsx';
+
+const TOKEN = '{[0-9a-f-]{36}}';
+
+const notFound = (c: AppContext) => page(c, <ErrorPage status={404} message="There is no such upload." chrome={c.var.chrome} />, 404);
+
+/** The form's choices: `map.<field>` a column ('' for none), `dates` a format. */
+function choicesOf(body: Record<string, unknown>): CsvChoices {
+  const mapping: Partial<Record<Field, string | null>> = {};
+  for (const field of FIELDS) {
+    const value = body[`map.${field}`];
+    if (typeof value === 'string') mapping[field] = value === '' ? null : value;
+  }
+  return { mapping, dates: isDateFormat(body.dates) ? body.dates : undefined };
+}
+
+export const csvImportRoutes = new Hono<AppEnv>()
+  .use(requirePermission('cii_cpar_settings'))
+  .get(`/import/csv/:token${TOKEN}`, async (c) => {
+    const step = await getCsvUpload(c.var.deps.db, c.var.scope, c.req.param('token'));
+    if (!step) return notFound(c);
+    return page(c, <ImportMappingPage step={step} chrome={c.var.chrome} />);
+  })
+  .post(`/import/csv/:token${TOKEN}`, async (c) => {
+    const { db, clock } = c.var.deps;
+    const token = c.req.param('token');
+    const choices = choicesOf(await c.req.parseBody());
+    const mapped = await mapCsvUpload(db, clock, c.var.scope, token, choices);
+    if (mapped.ok) return c.redirect(importPreviewUrl(mapped.previewToken), 303);
+    const step = mapped.reason === 'refused' ? await getCsvUpload(db, c.var.scope, token, choices) : null;
+    if (!step || mapped.reason !== 'refused') return notFound(c);
+    return page(c, <ImportMappingPage step={step} problems={mapped.problems} chosenDates={choices.dates} chrome={c.var.chrome} />, 422);
+  })
+  .post(`/import/csv/:token${TOKEN}/cancel`, async (c) => {
+    if (!(await discardCsvUpload(c.var.deps.db, c.var.scope, c.req.param('token')))) return notFound(c);
+    return c.redirect(importUrl, 303);
+  });
