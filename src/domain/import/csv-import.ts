@@ -48,8 +48,8 @@ export async function prepareCsv(db: Db, clock: Clock, bytes: Buffer, choices: C
 }
 
 export type CsvImportResult =
-  | { ok: true; counts: ImportCounts; warnings: CsvProblem[] }
-  | { ok: false; problems: CsvProblem[]; askDates: string[] };
+  | { ok: true; counts: ImportCounts; warnings: CsvProblem[]; mapping: Mapping; format: DateFormat }
+  | Extract<PreparedCsv, { ok: false }>;
 
 /** Imports a CSV panel list at once (the command line): all or nothing. */
 export async function importCsv(db: Db, clock: Clock, bytes: Buffer, choices: CsvChoices): Promise<CsvImportResult> {
@@ -57,8 +57,10 @@ export async function importCsv(db: Db, clock: Clock, bytes: Buffer, choices: Cs
   if (!prepared.ok) return prepared;
   const result = await importClinicalRecord(db, clock, prepared.extract);
   // Refused only if the data changed between the check and the write.
-  if (!result.ok) return { ok: false, problems: result.problems.map((p) => ({ line: null, column: null, message: `${p.path}: ${p.message}` })), askDates: [] };
-  return { ok: true, counts: result.counts, warnings: prepared.warnings };
+  if (!result.ok) {
+    return { ok: false, problems: result.problems.map((p) => ({ line: null, column: null, message: `${p.path}: ${p.message}` })), mapping: prepared.mapping, askDates: [] };
+  }
+  return { ok: true, counts: result.counts, warnings: prepared.warnings, mapping: prepared.mapping, format: prepared.format };
 }
 
 /** One problem per place: the translation and the check can both find fault with one value. */
