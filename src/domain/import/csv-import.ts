@@ -42,7 +42,8 @@ export async function prepareCsv(db: Db, clock: Clock, bytes: Buffer, choices: C
   const translation = translateCsv(table, mapping, format, await readDirectory(db, table, mapping));
   const checked = checkImport(translation.extract, await readExisting(db, translation.extract), edmontonDate(clock.now()));
   const more = checked.ok ? [] : pointBackCsv(checked.problems, translation.origins, mapping);
-  const problems = unique([...translation.problems, ...more]);
+  // By line, so the user reads the file top to bottom (a stable sort keeps each line's order).
+  const problems = unique([...translation.problems, ...more]).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length || !checked.ok) return refused(problems);
   return { ok: true, extract: translation.extract, mapping, format, warnings: pointBackCsv(checked.warnings, translation.origins, mapping) };
 }
