@@ -37,7 +37,7 @@ const header = ['PHN', 'DOB', 'Confirmed', 'Note'];
 const mapping = { ...guessMapping(header), confirmedOn: 'Confirmed' };
 
 test('a file whose every slashed date has day and month ≤ 12 is ambiguous: the columns holding them are named', () => {
-  const reading = readDateFormat(rows(['1', '04/03/1975', '2026-01-02', '25/12/2020'], ['2', '11/12/1988', '05/06/2025', '']), header, mapping);
+  const reading = readDateFormat(rows(['1', '04/03/1975', '2026-01-02', '25/12/2020'], ['2', '11/12/1988', '05/06/2025', ''], ['3', '12/10/2001', '']), header, mapping);
   assert.equal(reading, { settled: false, columns: ['DOB', 'Confirmed'] }, 'the Note column is no date column, and ISO dates settle nothing');
 });
 
