@@ -5,7 +5,7 @@ import type { Db } from '../../src/domain/database/db.ts';
 import { freshDb, addUser, testApp, request, signIn, dom, count } from '../support/app.ts';
 
 const EXAMPLE = readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8');
-const AMBIGUOUS = readFileSync(new URL('../fixtures/csv/ambiguous-dates.csv', import.meta.url));
+const AMBIGUOUS = new Uint8Array(readFileSync(new URL('../fixtures/csv/ambiguous-dates.csv', import.meta.url)));
 const EMR = readFileSync(new URL('../fixtures/csv/emr-panel-list.csv', import.meta.url));
 const ORIGIN = 'http://localhost';
 
@@ -13,7 +13,7 @@ const test = suite('Import page: a CSV panel list is mapped, then previewed, the
 let db: Db;
 let app: ReturnType<typeof testApp>['app'];
 
-function upload(cookie: string, content: string | Buffer, name: string, origin: string | null = ORIGIN) {
+function upload(cookie: string, content: string | Uint8Array<ArrayBuffer>, name: string, origin: string | null = ORIGIN) {
   const form = new FormData();
   form.set('file', new File([content], name, { type: name.endsWith('.csv') ? 'text/csv' : 'application/json' }));
   const headers: Record<string, string> = { Cookie: cookie };

@@ -147,5 +147,5 @@ export function csvPlace(p: CsvProblem): string {
   return [p.line === null ? null : `line ${p.line}`, p.column === null ? null : `"${p.column}"`].filter(Boolean).join(', ') || 'the file';
 }
 
-/** A CSV problem in one line of text: `line 4, "Birth Date": must be a date…`. */
-export const describeCsvProblem = (p: CsvProblem): string => `${csvPlace(p)}: ${p.message}`;
+/** A CSV problem in one line of text: `line 4, "Birth Date": must be a date…` (a problem of the whole file: its message). */
+export const describeCsvProblem = (p: CsvProblem): string => (p.line === null && p.column === null ? p.message : `${csvPlace(p)}: ${p.message}`);
