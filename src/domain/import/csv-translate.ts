@@ -62,7 +62,7 @@ export function translateCsv(table: CsvTable, mapping: Mapping, format: DateForm
     const word = (field: Field, words: Record<string, string>, blank: string, allowed: string) => {
       const raw = (value(field) ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
       if (raw === '') return blank;
-      return words[raw] ?? problem(field, `must be one of ${allowed}`);
+      return Object.hasOwn(words, raw) ? words[raw] : problem(field, `must be one of ${allowed}`);
     };
 
     const provider = (value('provider') ?? '').trim();
@@ -120,10 +120,11 @@ function placeOf(path: string, origins: CsvOrigins, mapping: Mapping): { line: n
   const m = PATH.exec(path);
   if (!m) return null;
   const [, list, i, field, j, sub] = m;
-  const list_ = list as 'patients' | 'visits' | 'panels';
-  const line = field === 'members' && j !== undefined ? origins.members[Number(i)]?.[Number(j)] : origins[list_][Number(i)];
+  const member = field === 'members' && j !== undefined;
+  const line = member ? origins.members[Number(i)]?.[Number(j)] : origins[list as 'patients' | 'visits' | 'panels'][Number(i)];
   if (line === undefined) return null;
-  const name = field === 'members' ? sub ?? 'patient' : list_ === 'visits' && field === 'patient' ? 'patient' : field;
+  // A member's fault is in its PHN or confirmation date; a panel's, in the provider that named it.
+  const name = member ? sub ?? 'patient' : field;
   const target = name ? COLUMN_OF[name] : undefined;
   return { line, column: target ? mapping[target] : null };
 }

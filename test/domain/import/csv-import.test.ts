@@ -90,7 +90,7 @@ test('problems name the line and column, never the patient’s data; nothing is 
     '910012036,Marchetti,Luca,30/02/1957,M,PNL-30112,,,Active',
     '910019955,Sandhu,Priya,02/11/2031,Woman,PNL-30112,February,,Away',
     '910027874,Nguyen,Minh,1990-01-01,Robot,PNL-30112,2026-01-01,,',
-    '910027874,Nguyen,Minh,1990-01-01,Robot,PNL-30112,2026-01-01,,',
+    '910027874,Nguyen,Minh,1990-01-01,constructor,PNL-30112,2026-01-01,,',
     '910500001,Lindqvist,Astrid,1990-01-01,F,PNL-30112,2026-01-01,,',
     '910500001,Lindkvist,Astrid,1990-01-01,F,PNL-30203,2026-01-01,,',
   ));
