@@ -20,7 +20,7 @@ test('a clerk uploads a CSV, corrects a column, says the dates are day first, pr
   assert.ok((await importClinicalRecord(db, clock, EXAMPLE)).ok);
   const { app } = testApp(db, clock);
   try {
-    await inBrowser(app, async ({ page, base }) => {
+    await inBrowser(app, async ({ page, base, errors }) => {
       await signInThroughForm(page, base, 'clerk', '/settings/cii-cpar/submissions');
       await page.goto(`${base}/settings/cii-cpar/import`);
       await page.setInputFiles('#import-file', AMBIGUOUS);
@@ -30,8 +30,16 @@ test('a clerk uploads a CSV, corrects a column, says the dates are day first, pr
       assert.match(await page.locator('#csv-dates legend').textContent() ?? '', 'How are the dates in');
       assert.equal(await axeViolations(page), []);
 
-      await page.selectOption('#map-confirmedOn', 'Attached Since');
+      // Sent as guessed: refused, with the problem named and the answer kept.
       await page.check('#csv-dates input[value="DD/MM/YYYY"]');
+      await Promise.all([page.waitForSelector('#import-problems'), page.click('#csv-mapping button[type=submit]')]);
+      assert.match(await page.locator('#import-problems').textContent() ?? '', 'Confirmation date: choose the column that holds it');
+      assert.ok(await page.locator('#csv-dates input[value="DD/MM/YYYY"]').isChecked());
+      assert.equal(await axeViolations(page), []);
+      // Chromium logs the 422 of a refused form as a console error: expected here, and only here.
+      assert.equal(errors.splice(0).map((e) => /status of 422/.test(e)), [true]);
+
+      await page.selectOption('#map-confirmedOn', 'Attached Since');
       await Promise.all([page.waitForURL(/\/import\/[0-9a-f-]{36}$/), page.click('#csv-mapping button[type=submit]')]);
       const summary = await page.locator('#import-summary').textContent() ?? '';
       assert.match(summary, /Members added\s*3/);
