@@ -97,8 +97,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/cii-cpar', clinicSettingsRoutes);
   app.route('/settings/cii-cpar', registryFeedbackRoutes);
-  app.route('/settings/cii-cpar', importRoutes);
+  // Before importRoutes: it takes a CSV upload and passes every other file on.
   app.route('/settings/cii-cpar', csvImportRoutes);
+  app.route('/settings/cii-cpar', importRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);
   app.route('/settings/audit-log', auditLogRoutes);

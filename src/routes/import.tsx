@@ -1,9 +1,6 @@
 import { Hono } from 'hono';
 import { IMPORT_MAX_BYTES, applyImport, cancelImport, getImport, startImport } from '../domain/import/import-previews.ts';
 import { ImportPage, ImportPreviewPage, importPreviewUrl, importUrl } from '../views/import-page.tsx';
-import { isCsvUpload, startCsvUpload } from '../domain/import/csv-uploads.ts';
-import { csvPlace } from '../domain/import/csv-translate.ts';
-import { csvMappingUrl } from '../views/import-mapping.tsx';
 import { ErrorPage } from '../views/error-page.tsx';
 import { page, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
@@ -31,13 +28,6 @@ export const importRoutes = new Hono<AppEnv>()
     const fileName = file.name.slice(0, 200);
     if (file.size > IMPORT_MAX_BYTES) {
       return page(c, <ImportPage fileName={fileName} problems={[{ path: 'file', message: `larger than the ${IMPORT_MAX_BYTES / 1024 / 1024} MB limit` }]} chrome={c.var.chrome} />, 413);
-    }
-    if (isCsvUpload(file.name, file.type)) {
-      // A CSV panel list goes to its mapping step first (src/routes/import-csv.tsx).
-      const kept = await startCsvUpload(db, clock, c.var.scope, fileName, Buffer.from(await file.arrayBuffer()));
-      if (kept.ok) return c.redirect(csvMappingUrl(kept.token), 303);
-      const problems = kept.problems.map((p) => ({ path: csvPlace(p), message: p.message }));
-      return page(c, <ImportPage fileName={fileName} problems={problems} chrome={c.var.chrome} />, 422);
     }
     const started = await startImport(db, clock, c.var.scope, fileName, await file.text());
     if (!started.ok) return page(c, <ImportPage fileName={fileName} problems={started.problems} chrome={c.var.chrome} />, 422);
