@@ -4,6 +4,7 @@
 import type { Clock } from '../domain/time/clock.ts';
 import type { Importer } from '../domain/import/importer.ts';
 import type { ApplyResult, GetResult, StartResult } from '../domain/import/import-previews.ts';
+import type { Mapped } from '../domain/import/csv-uploads.ts';
 import { threadPool } from '../threads/pool.ts';
 import type { ImportJob, ImporterData, ImportWork } from './protocol.ts';
 
@@ -14,7 +15,7 @@ export type ImportingThread = Importer & {
   close(): Promise<void>;
 };
 
-type Answer = StartResult | GetResult | ApplyResult;
+type Answer = StartResult | GetResult | ApplyResult | Mapped;
 
 /** An idle thread stops after a minute by default: imports are rare, its memory is not small. */
 export function startImportingThread(data: ImporterData, clock: Clock, { idleMs = 60_000 } = {}): ImportingThread {
@@ -31,6 +32,7 @@ export function startImportingThread(data: ImporterData, clock: Clock, { idleMs 
     start: (scope, files) => ask<StartResult>({ op: 'start', scope, files }),
     get: (scope, token) => ask<GetResult>({ op: 'get', scope, token }),
     apply: (scope, token, audit) => ask<ApplyResult>({ op: 'apply', scope, token, audit }),
+    mapCsv: (scope, token, choices) => ask<Mapped>({ op: 'mapCsv', scope, token, choices }),
     running: pool.running,
     async close() {
       await Promise.allSettled([...underWay]);

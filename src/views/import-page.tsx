@@ -14,7 +14,7 @@ function Problems({ problems }: { problems: Problem[] }) {
   return (
     <section id="import-problems" role="alert" aria-labelledby="import-problems-heading">
       <h2 id="import-problems-heading">Nothing was imported: {n(problems.length)} problem{problems.length === 1 ? '' : 's'} in the file</h2>
-      <p>Each problem names where it is: a JSON path in the extract, or a FHIR file, its line or entry, and the element. Correct the files in the clinical record's export and upload them again.</p>
+      <p>Each problem names where it is: a JSON path in the extract, a FHIR file, its line or entry, and the element, or a CSV file's line and column. Correct the files in the clinical record's export and upload them again.</p>
       <ul class="problems">{problems.slice(0, 100).map((p) => <li><code>{p.path}</code>: {p.message}</li>)}</ul>
       {problems.length > 100 ? <p class="meta">…and {n(problems.length - 100)} more.</p> : null}
     </section>
@@ -28,15 +28,16 @@ export function ImportPage({ problems = [], fileName, chrome }: { problems?: Pro
       <p class="breadcrumb">Settings › CII/CPAR</p>
       <h1>Import from the clinical record</h1>
       <p>
-        Upload the clinical record's extract: the portal's JSON format (the README describes it), or FHIR R4 — a Bundle
-        (.json) or the Bulk Data NDJSON files of an export (.ndjson, several at once). Up to 20 MB in all, about 50,000 patients.
+        Upload the clinical record's extract: the portal's JSON format (the README describes it), FHIR R4 — a Bundle
+        (.json) or the Bulk Data NDJSON files of an export (.ndjson, several at once) — or a panel list from an EMR report
+        (CSV: one row per patient; you check its columns before the preview). Up to 20 MB in all, about 50,000 patients.
         You see what would change first; nothing is written until you apply it, and then all of it or nothing.
       </p>
       {fileName ? <p class="meta">File: {fileName}</p> : null}
       <Problems problems={problems} />
       <form method="post" action={importUrl} enctype="multipart/form-data" class="stack" id="import-form">
-        <label for="import-file">Extract file, or FHIR files</label>
-        <input id="import-file" type="file" name="file" multiple accept=".json,.ndjson,application/json,application/fhir+json,application/x-ndjson" required />
+        <label for="import-file">Extract file, FHIR files or a CSV panel list</label>
+        <input id="import-file" type="file" name="file" multiple accept=".json,.ndjson,.csv,application/json,application/fhir+json,application/x-ndjson,text/csv" required />
         <p><button type="submit">Preview the import</button></p>
       </form>
     </Layout>

@@ -29,6 +29,9 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
   const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
   await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
     args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });
+  const mapping = '0a1b2c3d-0000-4000-8000-000000000002';
+  await db.execute({ sql: "INSERT INTO csv_uploads (token, user_id, file_name, content, created_at) VALUES (?, ?, 'panel.csv', ?, 0)",
+    args: [mapping, admin, readFileSync(new URL('../fixtures/csv/ambiguous-dates.csv', import.meta.url), 'utf8')] });
   const { app } = testApp(db, new ManualClock(new Date()));
   try {
     await inBrowser(app, async ({ page, base }) => {
@@ -41,7 +44,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         `/settings/cii-cpar/panels/${panelId}/candidates`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/settings/audit-log/patient-access', '/inbox', `/inbox/${message.rows[0].id}`,
-        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
+        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`, `/settings/cii-cpar/import/csv/${mapping}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
         `/settings/cii-cpar/panels/${answered.panelId}/registry`, `/settings/cii-cpar/panels/${panelId}/registry`,
       ];

@@ -1,7 +1,7 @@
 // The Import page's work on the importing thread (what the portal does for a database file or
 // server): a page asked for while a clinic-sized file is applied is answered before the apply
 // ends — on the main thread the apply held the event loop, and the page waited for it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -46,7 +46,7 @@ async function upload(text: string, name: string): Promise<string> {
   const form = new FormData();
   form.set('file', new File([text], name));
   const res = await fetch(`${base}/settings/cii-cpar/import`, { method: 'POST', headers: { cookie, origin: base }, body: form, redirect: 'manual' });
-  assert.is(res.status, 303, `upload answered ${res.status}`);
+  assert.is(res.status, 303, `upload answered ${res.status}: ${res.status === 303 ? "" : (await res.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(-600)}`);
   return res.headers.get('Location')!;
 }
 
@@ -74,6 +74,23 @@ threaded('the preview and its problems come from the thread as they do in place'
   assert.is(refused.status, 422);
   assert.match(await refused.text(), 'not valid JSON');
   assert.ok(thread.running(), 'the work ran on the thread');
+});
+
+threaded('a CSV panel list is translated into its preview on the thread', async () => {
+  await addUser(db, 'jsmith', ['cii_cpar_settings']); // the example clinic's failure recipient
+  const example = readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8');
+  const applied = await fetch(`${base}${await upload(example, 'clinic.json')}/apply`, { method: 'POST', headers: { cookie, origin: base }, redirect: 'manual' });
+  assert.is(applied.status, 303);
+  await thread.close(); // the next request starts a thread again: it must be the one that maps
+  const mapping = await upload(readFileSync(new URL('../fixtures/csv/ambiguous-dates.csv', import.meta.url), 'utf8'), 'panel.csv');
+  const form = new URLSearchParams({ 'map.uli': 'ULI', 'map.lastName': 'Surname', 'map.firstName': 'Given Name', 'map.birthDate': 'Birth Date',
+    'map.gender': 'Gender', 'map.provider': 'Physician', 'map.confirmedOn': 'Attached Since', 'map.lastVisit': 'Last Visit Date',
+    'map.status': 'Patient Status', dates: 'DD/MM/YYYY' });
+  const mapped = await fetch(`${base}${mapping}`, { method: 'POST', headers: { cookie, origin: base }, body: form, redirect: 'manual' });
+  assert.is(mapped.status, 303);
+  assert.ok(thread.running(), 'the mapping ran on the thread');
+  const preview = await (await fetch(`${base}${mapped.headers.get('Location')}`, { headers: { cookie } })).text();
+  assert.match(preview, /Members added<\/dt><dd>3</);
 });
 
 threaded('closing the thread (a graceful shutdown) lets an apply under way end as it would', async () => {
