@@ -13,6 +13,16 @@ import type { SourceFile } from './fhir-files.ts';
 /** The upload limit (all files of one upload together), documented in the README: a clinic of 10,000 patients is about 4 MB. */
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 
+/**
+ * An Apply claims its preview first. The import then drops the kept files in its own commit,
+ * so a claim whose files are still kept after this long belongs to an Apply that never
+ * committed (its process died): the preview waits again rather than being lost.
+ */
+export const APPLY_LAPSE_MS = 10 * 60_000;
+
+const lapsedClaim = (r: Record<string, unknown>, now: number) =>
+  r.applied_at !== null && r.content !== null && r.outcome === null && Number(r.applied_at) < now - APPLY_LAPSE_MS;
+
 export type StoredPreview = { token: string; fileName: string; createdAt: Date; state: 'waiting' | 'applied' | 'cancelled'; outcome: ImportCounts | null };
 
 /** The preview with what the upload was read as, and the FHIR resources it does not import. */
@@ -51,10 +61,10 @@ function filesOf(r: Record<string, unknown>): SourceFile[] {
   return r.format === 'fhir' ? JSON.parse(String(r.content)) as SourceFile[] : [{ name: String(r.file_name), text: String(r.content) }];
 }
 
-function toStored(r: Record<string, unknown>): StoredPreview {
+function toStored(r: Record<string, unknown>, now: number): StoredPreview {
   return {
     token: String(r.token), fileName: String(r.file_name), createdAt: new Date(Number(r.created_at)),
-    state: r.applied_at !== null ? 'applied' : r.cancelled_at !== null ? 'cancelled' : 'waiting',
+    state: r.cancelled_at !== null ? 'cancelled' : r.applied_at !== null && !lapsedClaim(r, now) ? 'applied' : 'waiting',
     outcome: r.outcome === null ? null : JSON.parse(String(r.outcome)) as ImportCounts,
   };
 }
@@ -65,7 +75,7 @@ export type GetResult = null | { stored: StoredPreview; preview: UploadPreview |
 export async function getImport(db: Db, clock: Clock, scope: Scope, token: string): Promise<GetResult> {
   const r = (await db.execute({ sql: 'SELECT * FROM import_previews WHERE token = ? AND user_id = ?', args: [token, scope.userId] })).rows[0];
   if (!r) return null;
-  const stored = toStored(r);
+  const stored = toStored(r, clock.now().getTime());
   if (stored.state !== 'waiting' || r.content === null) return { stored, preview: null, problems: [] };
   const previewed = await previewUpload(db, clock, filesOf(r));
   return previewed.ok ? { stored, preview: previewed.preview, problems: [] } : { stored, preview: null, problems: previewed.problems };
@@ -84,9 +94,10 @@ export type ApplyResult =
  */
 export async function applyImport(db: Db, clock: Clock, scope: Scope, token: string, audit: { route: string; requestId?: string }): Promise<ApplyResult> {
   const claimed = (await db.execute({
-    sql: `UPDATE import_previews SET applied_at = ? WHERE token = ? AND user_id = ? AND applied_at IS NULL AND cancelled_at IS NULL
+    sql: `UPDATE import_previews SET applied_at = ?1 WHERE token = ?2 AND user_id = ?3 AND cancelled_at IS NULL
+             AND (applied_at IS NULL OR (content IS NOT NULL AND outcome IS NULL AND applied_at < ?1 - ?4))
           RETURNING content, file_name, format`,
-    args: [clock.now().getTime(), token, scope.userId],
+    args: [clock.now().getTime(), token, scope.userId, APPLY_LAPSE_MS],
   })).rows[0];
   if (!claimed) {
     const exists = await db.execute({ sql: 'SELECT 1 FROM import_previews WHERE token = ? AND user_id = ?', args: [token, scope.userId] });
@@ -118,9 +129,10 @@ export async function applyImport(db: Db, clock: Clock, scope: Scope, token: str
 /** Cancels a waiting preview: its file is dropped, nothing is written. */
 export async function cancelImport(db: Db, clock: Clock, scope: Scope, token: string): Promise<boolean> {
   const r = await db.execute({
-    sql: `UPDATE import_previews SET cancelled_at = ?, content = NULL
-           WHERE token = ? AND user_id = ? AND applied_at IS NULL AND cancelled_at IS NULL`,
-    args: [clock.now().getTime(), token, scope.userId],
+    sql: `UPDATE import_previews SET cancelled_at = ?1, content = NULL
+           WHERE token = ?2 AND user_id = ?3 AND cancelled_at IS NULL
+             AND (applied_at IS NULL OR (content IS NOT NULL AND outcome IS NULL AND applied_at < ?1 - ?4))`,
+    args: [clock.now().getTime(), token, scope.userId, APPLY_LAPSE_MS],
   });
   return r.rowsAffected === 1;
 }
