@@ -90,7 +90,8 @@ function LockView({ user, lock, now }: { user: ManagedUser; lock: SignInLock; no
     <div class="sign-in-lock">
       <span class="badge badge-locked">Locked until {tryAgainTime(lock.until, now)}</span>
       <p class="meta">{plural(lock.failures, 'failed sign-in', 'failed sign-ins')} from {plural(lock.addresses, 'address', 'addresses')}</p>
-      <form {...rowForm(user, 'unlock')} class="inline">
+      {/* A full post, not a row swap: the page's list of locked users above the table changes too. */}
+      <form method="post" action={userUrl(user.id, 'unlock')} class="inline">
         <button type="submit" class="secondary">Lift the lock<span class="visually-hidden"> of {user.username}</span></button>
       </form>
     </div>
