@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { authenticate, loadScope } from '../domain/people/users.ts';
 import { recordAudit } from '../domain/audit/audit.ts';
 import { markSignInSucceeded, reserveSignInAttempt } from '../domain/people/sign-in-throttle.ts';
-import { clientAddress } from './client-address.ts';
+import { signInAddress } from './sign-in-address.ts';
 import { safeNext } from './safe-next.ts';
 import { signInFieldsProblem, USERNAME_MAX } from '../domain/people/sign-in-fields.ts';
 import { createSession, deleteSessionByToken } from '../domain/people/sessions.ts';
@@ -27,7 +27,7 @@ export const authRoutes = new Hono<AppEnv>()
       const shown = username.length > USERNAME_MAX ? '' : username;
       return page(c, <LoginPage username={shown} error={tooLong} next={next === '/' ? undefined : next} />, 422);
     }
-    const address = clientAddress(c);
+    const address = signInAddress(c);
     // The attempt is recorded before the password is checked; a refused one is never checked,
     // so guessing gains nothing while it lasts. Known and unknown usernames go the same way.
     const attempt = await reserveSignInAttempt(db, clock, username, address);

@@ -163,4 +163,40 @@ throttle('a long refusal names the minute after it ends', async () => {
   assert.is((await dom(refused)).querySelector('#login-error')?.textContent, 'Too many attempts. Try again after 12:16.');
 });
 
+// Behind the TLS proxy every socket is the proxy's: the client is the address the proxy appended.
+const viaProxy = (app: ReturnType<typeof testApp>['app'], forwardedFor: string, username: string, password: string) =>
+  app.request('http://localhost/login', {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost', 'X-Forwarded-For': forwardedFor },
+    body: new URLSearchParams({ username, password }).toString(),
+  }, { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 5000, remoteFamily: 'IPv4' } } });
+
+function appBehindProxy(db: Awaited<ReturnType<typeof freshDb>>, trusted: string) {
+  const clock = new ManualClock('2026-11-10T12:00:00-07:00');
+  return { clock, app: createApp({ db, clock, config: loadConfig({ NODE_ENV: 'test', TRUSTED_PROXIES: trusted }) }) };
+}
+
+throttle('behind a trusted proxy the attacker’s guesses refuse only the attacker, whatever they forge before the proxy’s entry', async () => {
+  const db = await freshDb();
+  await addUser(db, 'admin', ['manage_users']);
+  const { app, clock } = appBehindProxy(db, '127.0.0.1');
+  for (let i = 0; i < 8; i++) {
+    await viaProxy(app, `10.9.9.${i}, ${ATTACKER}`, 'admin', `guess number ${i}`);
+    clock.advance(40_000);
+  }
+  assert.is((await viaProxy(app, `10.9.9.99, ${ATTACKER}`, 'admin', PASSWORD)).status, 429);
+  assert.is((await viaProxy(app, OWNER, 'admin', PASSWORD)).status, 303);
+});
+
+throttle('X-Forwarded-For from a peer that is not a trusted proxy is ignored', async () => {
+  const db = await freshDb();
+  await addUser(db, 'admin', ['manage_users']);
+  const { app, clock } = appBehindProxy(db, '10.0.0.1');
+  for (let i = 0; i < 5; i++) {
+    await viaProxy(app, `10.9.9.${i}`, 'admin', `guess number ${i}`);
+    clock.advance(40_000);
+  }
+  assert.is((await viaProxy(app, OWNER, 'admin', PASSWORD)).status, 429, 'one socket address: one pair');
+});
+
 throttle.run();
