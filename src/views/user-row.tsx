@@ -98,10 +98,10 @@ function LockView({ user, lock, now }: { user: ManagedUser; lock: SignInLock; no
   );
 }
 
-export type RowLock = { lock?: SignInLock; now: Date };
-
 /** One user's line of the Users table; the swap target of every action on that user. */
-export function UserRowView({ user, actorId, notice, lock, now }: { user: ManagedUser; actorId: number; notice?: RowNotice } & RowLock) {
+export function UserRowView({ user, actorId, notice, lock, now }: {
+  user: ManagedUser; actorId: number; notice?: RowNotice; lock?: SignInLock; now: Date;
+}) {
   return (
     <tr id={`user-${user.id}`} class={user.disabled ? 'disabled' : undefined}>
       <th scope="row" class="username">{user.username}</th>

@@ -126,6 +126,9 @@ throttle('after failures the next attempt waits a growing delay, and the page sa
   assert.is(early.status, 429);
   assert.is((await dom(early)).querySelector('#login-error')?.textContent, 'Too many attempts. Try again after 12:00:01.');
   assert.is(early.headers.get('Set-Cookie'), null);
+  // Refused before its password was checked: audited as a throttled failure, by nobody.
+  const trail = (await db.execute('SELECT action, object_type, user_id FROM audit_log ORDER BY id DESC LIMIT 1')).rows[0];
+  assert.equal({ ...trail }, { action: 'sign-in failed', object_type: 'throttled', user_id: null });
   clock.advance(1000);
   assert.is((await fromAddress(app, '203.0.113.9', 'admin', 'a wrong guess')).status, 401);
   clock.advance(1999);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Db } from '../../../src/domain/database/db.ts';
 import { ManualClock } from '../../../src/domain/time/clock.ts';
 import { reserveSignInAttempt, type Reservation } from '../../../src/domain/people/sign-in-throttle.ts';
-import { THROTTLE, type ThrottlePolicy } from '../../../src/domain/people/sign-in-policy.ts';
+import { refusedUntil as until, THROTTLE, type ThrottlePolicy } from '../../../src/domain/people/sign-in-policy.ts';
 import { freshDb, addUser, count } from '../../support/app.ts';
 
 const test = suite('sign-in throttle: limits and delays');
@@ -89,6 +89,14 @@ test('100 concurrent attempts for one pair: exactly the pair’s limit are let t
 test('100 concurrent attempts for one username from 100 addresses: exactly the username’s limit are let through', async () => {
   const results = await Promise.all(Array.from({ length: 100 }, (_, i) => attempt(`10.0.5.${i}`, NO_DELAY)));
   assert.is(results.filter((r) => r.ok).length, THROTTLE.perUsername);
+});
+
+test('when more failures count than a limit (concurrent attempts), the refusal lasts until enough have left the window', () => {
+  const minute = 60_000;
+  const pair = [0, 1, 2, 3, 4, 5, 6].map((m) => ({ at: m * minute, address: '10.0.6.1' }));
+  // Seven for a limit of five: it ends when the third leaves, so only four remain.
+  assert.is(until(pair, NO_DELAY, '10.0.6.1'), 2 * minute + THROTTLE.windowMs);
+  assert.is(until(pair, NO_DELAY, '10.0.6.2'), 6 * minute, 'another address: only the delay after the last failure (none here)');
 });
 
 test.run();
