@@ -61,6 +61,7 @@ const WHO_MAY: [string, Access][] = [
   ['POST /settings/users/:userId{[0-9]+}/disable', 'manage_users'],
   ['POST /settings/users/:userId{[0-9]+}/enable', 'manage_users'],
   ['POST /settings/users/:userId{[0-9]+}/password', 'manage_users'],
+  ['POST /settings/users/:userId{[0-9]+}/unlock', 'manage_users'],
   ['GET /settings/audit-log', 'view_audit_log'],
   ['GET /settings/audit-log/patient-access', 'view_audit_log'],
   ['POST /settings/audit-log/patient-access', 'view_audit_log'],
