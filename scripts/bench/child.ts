@@ -45,15 +45,26 @@ async function sharedRun(db: Db, databaseUrl: string, at: Date, simulator: strin
     sql: "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND scheduled_for = ? AND finished_at IS NOT NULL", args: [at.getTime()],
   })).rows[0].n === 1;
   const startedAt = Date.now();
+  const failures: string[] = [];
+  // As the scheduler does: a tick that fails (its claims given up) is tried again.
+  const tickOnce = async (poll: boolean) => {
+    try {
+      return await tick(deps, at, { poll });
+    } catch (error) {
+      failures.push(String(error));
+      return null;
+    }
+  };
   const run = await measured(async () => {
-    const reports: TickReport[] = [];
-    do {
-      reports.push(await tick(deps, at, { poll: false }));
+    const reports: (TickReport | null)[] = [];
+    while (true) {
+      reports.push(await tickOnce(false));
       if (await finished()) break;
       await new Promise((r) => setTimeout(r, 50));
-    } while (true);
-    reports.push(await tick(deps, at));
-    return reports;
+    }
+    do reports.push(await tickOnce(true));
+    while (reports[reports.length - 1] === null);
+    return reports.filter((r) => r !== null);
   });
   const { value: reports, ...figures } = run;
   const sent = (o: Record<string, number> | undefined) => o?.pending ?? 0;
@@ -62,6 +73,7 @@ async function sharedRun(db: Db, databaseUrl: string, at: Date, simulator: strin
     ownRun: reports.flatMap((r) => r.runs).map((r) => ({ resumed: r.resumed, sent: sent(r.outcomes), outcomes: r.outcomes })),
     helpedSent: reports.reduce((n, r) => n + sent(r.helped), 0),
     confirmed: reports.reduce((n, r) => n + r.polled.submitted, 0),
+    failedTicks: failures.length, firstFailure: failures[0] ?? null,
   };
 }
 

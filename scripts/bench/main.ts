@@ -12,7 +12,7 @@ import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
 import { seeded } from './panel-plan.ts';
 import { runTask, startSimulatorProcess } from './processes.ts';
-import { startBusyLoad } from './busy.ts';
+import { startBusyLoad, type BusyLoad } from './busy.ts';
 import { sharedRun, startSqldWith, type SqldProcess } from './sqld.ts';
 import { busiestProfile, formatProfile, type ProfileSummary } from './profile-top.ts';
 import { failures, formatTable, judge } from './report.ts';
@@ -101,19 +101,19 @@ copyFileSync(results.dataset.path, dbPath); // the run writes: the cached datase
   console.log(`  working copy ${dbPath} (${((performance.now() - copyStarted) / 1000).toFixed(1)} s to copy${applied.length ? ` and apply ${applied.join(', ')}` : ''})`);
 }
 
-// The sqld copy is made before the busy load starts: neither is measured.
 let sqld: SqldProcess | null = null;
-if (opts.database === 'sqld') {
-  step('sqld: the dataset copied into a local libSQL server');
-  sqld = await startSqldWith(dbPath, work);
-  console.log(`  sqld pid ${sqld.pid} at ${sqld.url}`);
-}
-const busy = opts.busy ? await startBusyLoad() : null;
-if (busy) console.log(`\n▶ --busy: one core kept busy by pid ${busy.pid} while measuring`);
-/** Where the measured portals find the database. */
-const portalDb = sqld?.url ?? dbPath;
-
+let busy: BusyLoad | null = null;
 try {
+  // The sqld copy is made before the busy load starts: neither is measured.
+  if (opts.database === 'sqld') {
+    step('sqld: the dataset copied into a local libSQL server');
+    sqld = await startSqldWith(dbPath, work);
+    console.log(`  sqld pid ${sqld.pid} at ${sqld.url}`);
+  }
+  busy = opts.busy ? await startBusyLoad() : null;
+  if (busy) console.log(`\n▶ --busy: one core kept busy by pid ${busy.pid} while measuring`);
+  /** Where the measured portals find the database. */
+  const portalDb = sqld?.url ?? dbPath;
   if (opts.phases.has('floor')) {
     step('Floor: one SQL statement over every membership');
     results.floor = await runTask<FloorFigures>('floor', { db: dbPath, at: RUN_AT.toISOString() });

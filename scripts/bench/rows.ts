@@ -19,7 +19,7 @@ export type FloorFigures = {
 export type SimulatorFigures = { peakRssMb: number | null; cpuSeconds: number | null };
 /** One of the two portals of a run on sqld (child.ts's shared-run). */
 export type PortalShare = TaskFigures & {
-  startedAt: number; endedAt: number; worker: string; helpedSent: number; confirmed: number;
+  startedAt: number; endedAt: number; worker: string; helpedSent: number; confirmed: number; failedTicks: number; firstFailure: string | null;
   ownRun: { resumed: boolean; sent: number }[];
 };
 export type SharedRunFigures = { seconds: number; portals: PortalShare[]; sqld: SimulatorFigures; simulator: SimulatorFigures };
@@ -95,7 +95,8 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     add(s, 'wall time', wall, 's', { target: 'runWall', note: `${sent} panels sent in all; ${run.portals.reduce((n, p) => n + p.confirmed, 0)} confirmed by the polls` });
     run.portals.forEach((p, i) => {
       const own = p.ownRun.map((o) => `${o.resumed ? 'resumed the run and ' : 'held the run and '}sent ${o.sent}`).join(', ') || 'held no run';
-      add(s, `portal ${i + 1}: CPU`, p.cpuSeconds, 's', { note: `${own}; helped the other: sent ${p.helpedSent}; its own wall ${p.seconds.toFixed(1)} s` });
+      const failed = p.failedTicks ? `; ${p.failedTicks} tick(s) failed and were tried again (${p.firstFailure})` : '';
+      add(s, `portal ${i + 1}: CPU`, p.cpuSeconds, 's', { note: `${own}; helped the other: sent ${p.helpedSent}; its own wall ${p.seconds.toFixed(1)} s${failed}` });
       add(s, `portal ${i + 1}: peak RSS`, peak(p), 'MB', { digits: 0, target: 'runRss' });
     });
     const cpu = run.portals.reduce((n, p) => n + p.cpuSeconds, 0);
