@@ -131,6 +131,8 @@ try {
       if (opts.phases.has('run') && sqld) {
         step(`Monthly run at ${RUN_AT.toISOString()} by two portals on sqld (Netcare simulator: pid ${simulator.pid}, ${simulator.url})`);
         results.sharedRun = await sharedRun(sqld, simulator, profiling(true));
+        // printed at once: a later phase that fails (sqld stalling under the pages' writes) loses nothing
+        console.log(formatTable(judge(rowsOf({ floor: results.floor, sharedRun: results.sharedRun }), opts.scale.name, opts.condition)));
       } else if (opts.phases.has('run')) {
         step(`Monthly run at ${RUN_AT.toISOString()} (Netcare simulator: pid ${simulator.pid}, ${simulator.url})`);
         simulator.phase();

@@ -22,7 +22,9 @@ export type PortalShare = TaskFigures & {
   startedAt: number; endedAt: number; worker: string; helpedSent: number; confirmed: number; failedTicks: number; firstFailure: string | null;
   ownRun: { resumed: boolean; sent: number }[];
 };
-export type SharedRunFigures = { seconds: number; portals: PortalShare[]; sqld: SimulatorFigures; simulator: SimulatorFigures };
+export type SharedRunFigures = {
+  seconds: number; portals: PortalShare[]; byStatus: Record<string, number>; sqld: SimulatorFigures; simulator: SimulatorFigures;
+};
 export type BusyFigures = { seconds: number; cpuSeconds: number | null; coreShare: number | null };
 export type ReadinessFigures = TaskFigures & { panels: number; failing: number; againSeconds: number };
 
@@ -91,12 +93,12 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     const run = r.sharedRun;
     // From the first portal's start to the last one's end: both tick from the run's instant.
     const wall = (Math.max(...run.portals.map((p) => p.endedAt)) - Math.min(...run.portals.map((p) => p.startedAt))) / 1000;
-    const sent = run.portals.reduce((n, p) => n + p.helpedSent + p.ownRun.reduce((m, o) => m + o.sent, 0), 0);
-    add(s, 'wall time', wall, 's', { target: 'runWall', note: `${sent} panels sent in all; ${run.portals.reduce((n, p) => n + p.confirmed, 0)} confirmed by the polls` });
+    const statuses = Object.entries(run.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+    add(s, 'wall time', wall, 's', { target: 'runWall', note: `the run's ${Object.values(run.byStatus).reduce((a, b) => a + b, 0)} submissions after it: ${statuses}` });
     run.portals.forEach((p, i) => {
       const own = p.ownRun.map((o) => `${o.resumed ? 'resumed the run and ' : 'held the run and '}sent ${o.sent}`).join(', ') || 'held no run';
       const failed = p.failedTicks ? `; ${p.failedTicks} tick(s) failed and were tried again (${p.firstFailure})` : '';
-      add(s, `portal ${i + 1}: CPU`, p.cpuSeconds, 's', { note: `${own}; helped the other: sent ${p.helpedSent}; its own wall ${p.seconds.toFixed(1)} s${failed}` });
+      add(s, `portal ${i + 1}: CPU`, p.cpuSeconds, 's', { note: `in the ticks that ended well: ${own}; helped the other: sent ${p.helpedSent}; its own wall ${p.seconds.toFixed(1)} s${failed}` });
       add(s, `portal ${i + 1}: peak RSS`, peak(p), 'MB', { digits: 0, target: 'runRss' });
     });
     const cpu = run.portals.reduce((n, p) => n + p.cpuSeconds, 0);

