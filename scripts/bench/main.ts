@@ -222,6 +222,6 @@ const jsonPath = join(opts.out, `bench-results-${opts.scale.name}${opts.conditio
 writeFileSync(jsonPath, `${JSON.stringify({ scale: opts.scale, condition: opts.condition, at: new Date().toISOString(), node: process.version, load, results, table: judged, profiles }, null, 2)}\n`);
 const unjudged = judged.filter((r) => r.target && !r.verdict).length;
 console.log(`\n${missed.length ? `${missed.length} target(s) missed: ${missed.map((m) => m.label).join('; ')}` : 'Every target judged at this scale met.'}`
-  + `${unjudged ? ` (${unjudged} figure(s) have targets set for another scale: shown in brackets, not judged)` : ''}`);
+  + `${unjudged ? ` (${unjudged} figure(s) have targets set for another scale or a normal run: shown in brackets, not judged)` : ''}`);
 console.log(`Figures written to ${jsonPath}`);
 process.exit(missed.length ? 1 : 0);
