@@ -1,6 +1,6 @@
 // The portal's app for the page benchmark, in its own process so autocannon does not share
 // its CPU: createApp on @hono/node-server (loopback), with a session of the bench user.
-//   node --import tsx scripts/bench/serve.ts <db path> <port> <ISO instant>
+//   node --import tsx scripts/bench/serve.ts <db path or URL> <port> <ISO instant>
 // Prints "BENCH-SERVER {"cookie": …}" when listening; exits on SIGTERM (writing a --cpu-prof).
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.tsx';
@@ -13,7 +13,8 @@ import { startImportingThread } from '../../src/importer/pool.ts';
 import { BENCH_USER } from './scales.ts';
 
 const [path, port, at] = process.argv.slice(2);
-const db = await openDatabase(`file:${path}`);
+// a file's path, or a libSQL server's URL (--database sqld)
+const db = await openDatabase(path.includes('://') ? path : `file:${path}`);
 // The clock stands still: the session never idles out, and every page sees the same "now".
 const clock = new ManualClock(at);
 const config = loadConfig({ NODE_ENV: 'test' });
