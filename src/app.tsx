@@ -20,6 +20,7 @@ import { panelMembersRoutes } from './routes/panel-members.tsx';
 import { memberChangeRoutes } from './routes/member-changes.tsx';
 import { registryFeedbackRoutes } from './routes/registry-feedback.tsx';
 import { importRoutes } from './routes/import.tsx';
+import { csvImportRoutes } from './routes/import-csv.tsx';
 import { clinicSettingsRoutes } from './routes/clinic-settings.tsx';
 import { submissionHistoryRoutes } from './routes/submission-history.tsx';
 import { practitionersRoutes } from './routes/practitioners.tsx';
@@ -97,6 +98,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/settings/cii-cpar', submissionHistoryRoutes);
   app.route('/settings/cii-cpar', clinicSettingsRoutes);
   app.route('/settings/cii-cpar', registryFeedbackRoutes);
+  // Before importRoutes: it takes a CSV upload and passes every other file on.
+  app.route('/settings/cii-cpar', csvImportRoutes);
   app.route('/settings/cii-cpar', importRoutes);
   app.route('/settings/practitioners', practitionersRoutes);
   app.route('/settings/users', usersRoutes);

@@ -13,6 +13,7 @@ import { checkPassword } from './domain/people/user-admin.ts';
 import { importClinicalRecord } from './domain/import/import.ts';
 import { isFhirJson } from './domain/import/fhir-files.ts';
 import { importFhirFiles, printCounts } from './cli-fhir.ts';
+import { csvChoices, importCsvFile } from './cli-csv.ts';
 import { isPermission, PERMISSIONS, type Permission } from './domain/people/permissions.ts';
 import { tick } from './domain/pipeline/runs.ts';
 import { formatDemoUsers } from './demo-users.ts';
@@ -32,6 +33,10 @@ Commands:
   import <FHIR file or folder>...
                                 load FHIR R4 data instead: a Bundle or resource (.json) or
                                 Bulk Data NDJSON files (.ndjson); a folder: all of its files
+  import <panel.csv> [--map <field>=<Column>]... [--dates <format>]
+                                load a CSV panel list: the column mapping is guessed from the
+                                header and printed; --map corrects it; --dates DD/MM/YYYY or
+                                MM/DD/YYYY when the file's dates could be read either way
   tick [--at <ISO-8601 instant>]
                                 do the scheduler's work due at that instant (default: now):
                                 the monthly run, queued submissions, confirmations, catch-up
@@ -176,6 +181,11 @@ const COMMANDS: Record<string, Command> = {
     if (args.length === 0) throw new UsageError('import needs a <file.json>, or FHIR files or folders.');
     await migrate(db);
     const [file] = args;
+    if (args.some((a) => /\.csv$/i.test(a) && !a.includes("="))) {
+      const csv = csvChoices(args);
+      if (!csv.ok) throw new UsageError(csv.message);
+      return importCsvFile(db, systemClock, csv.file, csv.choices, io);
+    }
     const fhirOnly = args.length > 1 || /\.ndjson$/i.test(file) || (existsSync(file) && statSync(file).isDirectory());
     if (fhirOnly) return importFhirFiles(db, systemClock, args, io);
     let input: unknown;

@@ -20,6 +20,8 @@ export type Config = {
   /** the embedded simulator's storage and how long it takes to confirm */
   netcareSimDatabaseUrl: string;
   netcareSimConfirmDelayMs: number;
+  /** the reverse proxies whose X-Forwarded-For names the client a sign-in is throttled by */
+  trustedProxies: string[];
   /** a bearer token that lets a scraper off this machine read /metrics */
   metricsToken: string | undefined;
   /** the embedded simulator's registry: seed and shares (NETCARE_SIM_REGISTRY_SEED, …_MISMATCH_SHARE, …_CONFLICT_SHARE) */
@@ -61,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : besideDatabase(parseDatabaseUrl(env.DATABASE_URL)),
     netcareSimConfirmDelayMs: parseMs('NETCARE_SIM_CONFIRM_DELAY_MS', env.NETCARE_SIM_CONFIRM_DELAY_MS, 5_000, 0),
     metricsToken: parseToken(env.METRICS_TOKEN),
+    trustedProxies: parseProxies(env.TRUSTED_PROXIES),
     netcareSimRegistry: loadRegistryConfig(env, (problem) => {
       throw new ConfigError(problem);
     }),
@@ -163,6 +166,13 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
 }
 
 /** A token long enough not to be guessed; unset leaves /metrics to this machine. */
+function parseProxies(value: string | undefined): string[] {
+  const proxies = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = proxies.find((p) => !isIP(p));
+  if (bad !== undefined) throw new ConfigError(`TRUSTED_PROXIES must be IP addresses separated by commas, such as 127.0.0.1 (got "${bad}")`);
+  return proxies;
+}
+
 function parseToken(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (value.length < 24 || /\s/.test(value)) throw new ConfigError('METRICS_TOKEN must be at least 24 characters without spaces');

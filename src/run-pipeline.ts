@@ -50,6 +50,11 @@ export function formatTickReport(report: TickReport, at: Date): string[] {
       + `${run.queuedByRun} queued by the run; ${o.pending} sent (Pending), ${o.unanswered} unanswered (Pending, checking by key), ${o.invalid} failed validation, `
       + `${o.rejected} rejected by Netcare, ${o.unreachable} not received by Netcare (an error or no connection), ${o.skipped} held by another worker`);
   }
+  if (report.helped) {
+    const h = report.helped;
+    lines.push(`  helped another portal's run: ${h.pending} sent (Pending), ${h.unanswered} unanswered, ${h.invalid} failed validation, `
+      + `${h.rejected} rejected, ${h.unreachable} not received, ${h.skipped} held by another worker`);
+  }
   const p = report.polled;
   lines.push(`  confirmations: ${p.submitted} Submitted, ${p.rejected} rejected, ${p.unconfirmed} unconfirmed after 24 h, ${p.waiting} still Pending`);
   return lines;

@@ -10,6 +10,8 @@ import { describeTick, startScheduler } from './scheduler/scheduler.ts';
 import { createApp } from './app.tsx';
 import { createMetrics } from './service/metrics.ts';
 import { healthChecks } from './service/health.ts';
+import { sharedDatabase } from './preparer/panels.ts';
+import { startImportingThread } from './importer/pool.ts';
 
 function configOrExit(): Config {
   try {
@@ -51,7 +53,11 @@ const health = healthChecks({
   db, netcareUrl: connection.netcare.url, now: () => new Date(),
   scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs },
 });
-const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health } });
+// An upload is read, checked and applied on a thread of its own, so pages stay responsive
+// (an in-memory database cannot be shared with a thread: its imports run in place).
+const importer = sharedDatabase(config.databaseUrl)
+  ? startImportingThread({ databaseUrl: config.databaseUrl, authToken: config.databaseAuthToken }, clock) : undefined;
+const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health }, importer });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
   console.log(`CPAR portal on http://${shown}:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);
@@ -69,6 +75,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     await scheduler.stop();
     await connection.close();
+    await importer?.close();
     db.close();
     console.log(JSON.stringify({ level: 'info', msg: 'stopped', signal }));
     process.exit(0);

@@ -23,6 +23,11 @@ config('the server listens on loopback only, except in production where a TLS pr
   assert.is(loadConfig({ HOST: 'portal.internal' }).host, 'portal.internal');
 });
 
+config('sign-in trusts X-Forwarded-For only from the proxies listed', () => {
+  assert.equal(loadConfig({}).trustedProxies, []);
+  assert.equal(loadConfig({ TRUSTED_PROXIES: '127.0.0.1, ::1' }).trustedProxies, ['127.0.0.1', '::1']);
+});
+
 config('values from the environment', () => {
   const c = loadConfig({ PORT: '8080', DATABASE_URL: 'http://127.0.0.1:8081', DATABASE_AUTH_TOKEN: 't',
     NETCARE_URL: 'http://127.0.0.1:9000/', NODE_ENV: 'production' });
@@ -49,7 +54,7 @@ config('a claim lapse shorter than two heartbeats, and the test clock in product
 });
 
 for (const [name, value] of [['CPAR_HEARTBEAT_MS', '10'], ['CPAR_CLAIM_LAPSE_MS', 'soon'], ['CPAR_TEST_CLOCK_OFFSET_MS', 'tomorrow'], ['PORT', 'abc'], ['PORT', '70000'], ['DATABASE_URL', 'postgres://x'],
-  ['NETCARE_URL', 'not a url'], ['NETCARE_URL', 'ftp://x'], ['NODE_ENV', 'staging'], ['COOKIE_SECURE', 'maybe'], ['HOST', 'http://0.0.0.0'], ['HOST', 'a b'], ['HOST', '0.0.0.0:80']]) {
+  ['NETCARE_URL', 'not a url'], ['NETCARE_URL', 'ftp://x'], ['NODE_ENV', 'staging'], ['COOKIE_SECURE', 'maybe'], ['HOST', 'http://0.0.0.0'], ['HOST', 'a b'], ['HOST', '0.0.0.0:80'], ['TRUSTED_PROXIES', 'proxy.internal']]) {
   config(`a bad ${name} stops start-up with a message naming it`, () => {
     try {
       loadConfig({ [name]: value });

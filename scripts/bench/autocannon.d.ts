@@ -26,6 +26,8 @@ declare module 'autocannon' {
   /** A running benchmark: a promise of the result that also reports each response. */
   export type Instance = Promise<Result> & {
     on(event: 'response', listener: (client: object, statusCode: number, bytes: number, responseTimeMs: number) => void): Instance;
+    /** ends the run before its duration: the promise resolves with what was measured */
+    stop(): void;
   };
   export default function autocannon(options: Options): Instance;
 }

@@ -8,7 +8,7 @@ import { installationId } from '../../src/domain/database/installation.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import type { PipelineDeps } from '../../src/domain/pipeline/pipeline.ts';
 import { readinessOfCparPanels } from '../../src/domain/panels/readiness.ts';
-import { tick } from '../../src/domain/pipeline/runs.ts';
+import { tick, type TickReport } from '../../src/domain/pipeline/runs.ts';
 import { seedDemo } from '../../src/domain/demo/demo-seed.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
@@ -18,7 +18,10 @@ import { measureFloor } from './floor.ts';
 import { peakRssMb, resetPeakRss, sampleRss, threadCpuSeconds } from './proc.ts';
 import { printResult } from './processes.ts';
 
-type Options = { db: string; at: string; simulator?: string; seededAt?: string };
+type Options = { db: string; at: string; simulator?: string; seededAt?: string; worker?: string };
+
+/** A database path, or the URL of a libSQL server as it is. */
+const urlOf = (db: string) => (db.includes('://') ? db : `file:${db}`);
 
 /** The pipeline's dependencies as src/run-pipeline.ts builds them, against the simulator process. */
 async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, simulatorUrl: string): Promise<PipelineDeps> {
@@ -29,6 +32,49 @@ async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, sim
   // As openPipeline does for a database file: panels are prepared in their own thread.
   const thread = preparingThread(databaseUrl, undefined, netcare);
   return { db, clock, netcare, workerId: workerId(), prepare: thread.prepare };
+}
+
+/**
+ * One of several portals doing the run, as their schedulers would: ticks at the run's instant
+ * (the first claims the run; the others help with it, or finish it once it is handed over)
+ * until the run is finished, then one with the confirmation poll.
+ */
+async function sharedRun(db: Db, databaseUrl: string, at: Date, simulator: string) {
+  const deps = await pipelineDeps(db, databaseUrl, new ManualClock(at), simulator);
+  const finished = async () => (await db.execute({
+    sql: "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND scheduled_for = ? AND finished_at IS NOT NULL", args: [at.getTime()],
+  })).rows[0].n === 1;
+  const startedAt = Date.now();
+  const failures: string[] = [];
+  // As the scheduler does: a tick that fails (its claims given up) is tried again.
+  const tickOnce = async (poll: boolean) => {
+    try {
+      return await tick(deps, at, { poll });
+    } catch (error) {
+      failures.push(String(error));
+      return null;
+    }
+  };
+  const run = await measured(async () => {
+    const reports: (TickReport | null)[] = [];
+    while (true) {
+      reports.push(await tickOnce(false));
+      if (await finished()) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    do reports.push(await tickOnce(true));
+    while (reports[reports.length - 1] === null);
+    return reports.filter((r) => r !== null);
+  });
+  const { value: reports, ...figures } = run;
+  const sent = (o: Record<string, number> | undefined) => o?.pending ?? 0;
+  return {
+    ...figures, startedAt, endedAt: Date.now(), worker: deps.workerId,
+    ownRun: reports.flatMap((r) => r.runs).map((r) => ({ resumed: r.resumed, sent: sent(r.outcomes), outcomes: r.outcomes })),
+    helpedSent: reports.reduce((n, r) => n + sent(r.helped), 0),
+    confirmed: reports.reduce((n, r) => n + r.polled.submitted, 0),
+    failedTicks: failures.length, firstFailure: failures[0] ?? null,
+  };
 }
 
 /** Runs `work` with this process's peak RSS reset first and sampled every 50 ms. */
@@ -102,8 +148,14 @@ const tasks: Record<string, (o: Options) => Promise<object>> = {
   },
 
   async run(o) {
-    const db = await openDatabase(`file:${o.db}`);
-    return monthlyRun(db, `file:${o.db}`, new Date(o.at), o.simulator!);
+    const db = await openDatabase(urlOf(o.db));
+    return monthlyRun(db, urlOf(o.db), new Date(o.at), o.simulator!);
+  },
+
+  /** One of two portals doing the run together (--database sqld). */
+  async 'shared-run'(o) {
+    const db = await openDatabase(urlOf(o.db));
+    return sharedRun(db, urlOf(o.db), new Date(o.at), o.simulator!);
   },
 
   /** The demo clinic as `npm start` creates it, then its next monthly run. */

@@ -111,11 +111,11 @@ export type PageServer = { base: string; cookie: string; pid: number; peakRssMb(
 
 /** The portal's app on a loopback port (serve.ts), signed in as the bench user. */
 export async function startPageServer(databasePath: string, at: Date,
-  { cpuProfDir, withoutAuditPatients = false }: { cpuProfDir?: string; withoutAuditPatients?: boolean } = {}): Promise<PageServer> {
+  { cpuProfDir, env = {}, withoutAuditPatients = false }: { cpuProfDir?: string; env?: Record<string, string>; withoutAuditPatients?: boolean } = {}): Promise<PageServer> {
   const port = await freePort();
   const nodeOptions = profileOptions(cpuProfDir, 'server');
   const child = node(['scripts/bench/serve.ts', databasePath, String(port), at.toISOString(),
-    ...(withoutAuditPatients ? ['--without-audit-patients'] : [])], {}, nodeOptions);
+    ...(withoutAuditPatients ? ['--without-audit-patients'] : [])], env, nodeOptions);
   const ready = JSON.parse(await lineStartingWith(child, 'BENCH-SERVER ', true)) as { cookie: string };
   return {
     base: `http://127.0.0.1:${port}`, cookie: ready.cookie, pid: child.pid!,

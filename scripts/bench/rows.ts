@@ -1,6 +1,7 @@
 // What each measured phase contributes to the results table.
 import type { Dataset } from './generate.ts';
 import type { LoadFigures, ResubmitFigures } from './pages.ts';
+import type { ImportLoadFigures } from './import-load.ts';
 import type { Row } from './report.ts';
 
 export type TaskFigures = {
@@ -13,10 +14,19 @@ export type RunFigures = TaskFigures & {
   polled: Record<string, number>;
 };
 export type FloorFigures = {
-  seconds: number; rows: number; withVisit: number; peakRssMb: number | null; passes: number[]; engineSeconds: number;
+  seconds: number; cpuSeconds?: number; rows: number; withVisit: number; peakRssMb: number | null; passes: number[]; engineSeconds: number;
   fullColumns: { seconds: number; rows: number }; throughClient: { seconds: number; rows: number; peakRssMb: number | null };
 };
 export type SimulatorFigures = { peakRssMb: number | null; cpuSeconds: number | null };
+/** One of the two portals of a run on sqld (child.ts's shared-run). */
+export type PortalShare = TaskFigures & {
+  startedAt: number; endedAt: number; worker: string; helpedSent: number; confirmed: number; failedTicks: number; firstFailure: string | null;
+  ownRun: { resumed: boolean; sent: number }[];
+};
+export type SharedRunFigures = {
+  seconds: number; portals: PortalShare[]; byStatus: Record<string, number>; sqld: SimulatorFigures; simulator: SimulatorFigures;
+};
+export type BusyFigures = { seconds: number; cpuSeconds: number | null; coreShare: number | null };
 export type ReadinessFigures = TaskFigures & { panels: number; failing: number; againSeconds: number };
 
 export type Results = {
@@ -24,9 +34,12 @@ export type Results = {
   floor?: FloorFigures;
   readiness?: ReadinessFigures;
   run?: RunFigures & { simulator: SimulatorFigures };
+  sharedRun?: SharedRunFigures;
+  busy?: BusyFigures;
   demo?: RunFigures & { simulator: SimulatorFigures };
   pages?: LoadFigures[];
   resubmit?: ResubmitFigures[];
+  importLoad?: ImportLoadFigures[];
 };
 
 const MB = 2 ** 20;
@@ -53,7 +66,7 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
   if (r.floor) {
     const f = r.floor;
     add('Floor (one SQL statement, rows streamed)', 'memberships: last visit + confirmation', f.seconds, 's',
-      { note: `${f.rows} rows, ${f.withVisit} with a visit; best of ${f.passes.map((p) => p.toFixed(2)).join(' and ')} s` });
+      { note: `${f.rows} rows, ${f.withVisit} with a visit; best of ${f.passes.map((p) => p.toFixed(2)).join(' and ')} s; CPU ${f.cpuSeconds?.toFixed(2) ?? '?'} s` });
     add('Floor (one SQL statement, rows streamed)', 'same, counted inside SQLite', f.engineSeconds, 's', { note: 'no row handed to JS' });
     add('Floor (one SQL statement, rows streamed)', 'same with the demographics', f.fullColumns.seconds, 's', { note: 'ordered by panel, patient' });
     add('Floor (one SQL statement, rows streamed)', 'first statement through @libsql/client', f.throughClient.seconds, 's', { note: `materialised rows; peak RSS ${f.throughClient.peakRssMb?.toFixed(0) ?? '?'} MB` });
@@ -68,11 +81,33 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
       note: r.run.busiestThreadCpuSeconds == null ? undefined
         : `busiest thread ${r.run.busiestThreadCpuSeconds.toFixed(1)} s, main thread ${r.run.mainThreadCpuSeconds?.toFixed(1) ?? '?'} s`,
     });
+    // CPU against CPU: on a busy machine the floor's wall time grows with the load, its CPU does not.
+    const floorCpu = r.floor?.cpuSeconds ?? r.floor?.seconds;
+    if (floorCpu) add(s, "portal process's CPU / floor's CPU", r.run.cpuSeconds / floorCpu, '×', { target: 'runCpuVsFloor', note: `every thread of the portal; the floor's pass took ${floorCpu.toFixed(2)} s of CPU; Netcare's cost is the simulator's, below` });
     if (r.floor && r.run.busiestThreadCpuSeconds != null) {
-      add(s, "busiest portal thread's CPU / floor", r.run.busiestThreadCpuSeconds / r.floor.seconds, '×', { note: 'what the portal alone would need with Netcare on other cores' });
+      add(s, "busiest portal thread's CPU / floor's CPU", r.run.busiestThreadCpuSeconds / floorCpu!, '×', { note: 'what the portal alone would need with Netcare on other cores' });
     }
-    add(s, 'CPU, simulator process', r.run.simulator.cpuSeconds, 's', { note: `peak RSS ${r.run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
+    add(s, 'CPU, simulator process (apart)', r.run.simulator.cpuSeconds, 's', { note: `not the portal's: Netcare's stand-in; peak RSS ${r.run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
     add(s, 'problems recorded', r.run.problemsRecorded, '', { digits: 0 });
+  }
+  if (r.sharedRun) {
+    const s = 'Monthly run on sqld (two portal processes sharing it through their claims; simulator and sqld in their own processes)';
+    const run = r.sharedRun;
+    // From the first portal's start to the last one's end: both tick from the run's instant.
+    const wall = (Math.max(...run.portals.map((p) => p.endedAt)) - Math.min(...run.portals.map((p) => p.startedAt))) / 1000;
+    const statuses = Object.entries(run.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+    add(s, 'wall time', wall, 's', { target: 'runWall', note: `the run's ${Object.values(run.byStatus).reduce((a, b) => a + b, 0)} submissions after it: ${statuses}` });
+    run.portals.forEach((p, i) => {
+      const own = p.ownRun.map((o) => `${o.resumed ? 'resumed the run and ' : 'held the run and '}sent ${o.sent}`).join(', ') || 'held no run';
+      const failed = p.failedTicks ? `; ${p.failedTicks} tick(s) failed and were tried again (${p.firstFailure})` : '';
+      add(s, `portal ${i + 1}: CPU`, p.cpuSeconds, 's', { note: `in the ticks that ended well: ${own}; helped the other: sent ${p.helpedSent}; its own wall ${p.seconds.toFixed(1)} s${failed}` });
+      add(s, `portal ${i + 1}: peak RSS`, peak(p), 'MB', { digits: 0, target: 'runRss' });
+    });
+    const cpu = run.portals.reduce((n, p) => n + p.cpuSeconds, 0);
+    const floorCpu = r.floor?.cpuSeconds ?? r.floor?.seconds;
+    if (floorCpu) add(s, "both portals' CPU / floor's CPU", cpu / floorCpu, '×', { note: 'the floor is read from the file: what the hop to sqld adds is in this' });
+    add(s, 'CPU, sqld (apart)', run.sqld.cpuSeconds, 's', { note: `peak RSS ${run.sqld.peakRssMb?.toFixed(0) ?? '?'} MB` });
+    add(s, 'CPU, simulator process (apart)', run.simulator.cpuSeconds, 's', { note: `peak RSS ${run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
   }
   if (r.readiness) {
     add('Readiness (readinessOfCparPanels, before the run)', 'every panel', r.readiness.seconds, 's',
@@ -108,6 +143,21 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     const how = v.variant === 'htmx' ? 'htmx fragment (200)' : 'form post (303)';
     add(s, `${how} p50`, v.p50, 'ms', { digits: 1, note: `${v.requests} requests over ${v.panels} panels; max ${v.max.toFixed(0)} ms; ${v.unexpected} unexpected statuses` });
     add(s, `${how} p99`, v.p99, 'ms', { digits: 1, target: 'resubmitP99' });
+  }
+  if (r.importLoad?.length) {
+    const s = 'Page during an import (10,000 patients: upload, preview page, Apply; 8 connections on the page)';
+    const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} ms`);
+    for (const label of new Set(r.importLoad.map((f) => f.page.label))) {
+      for (const mode of ['thread', 'main'] as const) {
+        const runs = r.importLoad.filter((f) => f.mode === mode && f.page.label === label);
+        if (!runs.length) continue;
+        const where = mode === 'thread' ? 'import on its thread (as the portal runs)' : 'import on the main thread (before)';
+        add(s, `${label} p99 during an import, ${where}`, Math.max(...runs.map((f) => f.during.p99 ?? Infinity)), 'ms', { digits: 0, note: `worst of ${runs.length} runs: `
+          + runs.map((f) => `p99 ${ms(f.during.p99)} (max ${ms(f.during.max)}, ${f.during.requests} requests; ${ms(f.before.p99)} before)`).join('; ') });
+        add(s, `${label}: import time, ${where}`, Math.max(...runs.map((f) => f.uploadSeconds + f.previewSeconds + f.applySeconds)), 's', { note: runs.map((f) =>
+          `upload ${f.uploadSeconds.toFixed(2)} + preview ${f.previewSeconds.toFixed(2)} + apply ${f.applySeconds.toFixed(2)} s, server peak RSS ${f.serverPeakRssMb?.toFixed(0) ?? '?'} MB`).join('; ') });
+      }
+    }
   }
   if (r.demo) {
     const s = 'Demo clinic (seedDemo, then the next 15th 21:00)';

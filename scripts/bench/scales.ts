@@ -36,17 +36,31 @@ export const DEMO_RUN_AT = edmontonInstant(2026, 6, 15, 21);
 /** The signed-in user the pages are requested as (also a failure-notification recipient). */
 export const BENCH_USER = { username: 'bench-clerk', fullName: 'Bench Clerk', password: 'bench clerk passphrase 1' };
 
-export type Target = { label: string; limit: number; unit: string; atMost: boolean; scales: Scale['name'][] };
+/** How the bench ran: on a quiet machine with the database a file, with --busy, or with --database sqld. */
+export type Condition = 'normal' | 'busy' | 'sqld';
+
+/**
+ * `busy` / `sqld`: the limit in a --busy run or on sqld when it differs from `limit`; null
+ * when the figure is shown there but not judged.
+ */
+export type Target = {
+  label: string; limit: number; unit: string; atMost: boolean; scales: Scale['name'][];
+  busy?: number | null; sqld?: number | null;
+};
 
 /** The issue's targets. They are set for --scale province; the demo run's holds everywhere. */
 export const TARGETS = {
-  runWall: { label: 'monthly run wall time', limit: 90, unit: 's', atMost: true, scales: ['province'] },
-  runRss: { label: 'monthly run peak RSS (portal)', limit: 512, unit: 'MB', atMost: true, scales: ['province'] },
-  runVsFloor: { label: 'monthly run / floor', limit: 3, unit: '×', atMost: true, scales: ['province'] },
-  submissionsP99: { label: 'Submissions page p99', limit: 50, unit: 'ms', atMost: true, scales: ['province'] },
-  submissionsShare: { label: 'Submissions page req/s vs trivial', limit: 40, unit: '%', atMost: false, scales: ['province'] },
+  runWall: { label: 'monthly run wall time', limit: 60, unit: 's', atMost: true, scales: ['province'], busy: 90, sqld: 90 },
+  runRss: { label: 'monthly run peak RSS (portal)', limit: 256, unit: 'MB', atMost: true, scales: ['province'] },
+  // Issue 14: the run with the registry's feedback stored stays within 3× the floor (wall).
+  runVsFloor: { label: 'monthly run / floor', limit: 3, unit: '×', atMost: true, scales: ['province'], busy: null, sqld: null },
+  // The portal's own cost, whatever Netcare's (the simulator's CPU is shown apart).
+  runCpuVsFloor: { label: 'monthly run portal CPU / floor', limit: 2, unit: '×', atMost: true, scales: ['province'], busy: null, sqld: null },
+  // Issue 16: the stricter page targets of a normal run; a busy run or sqld keeps the previous ones.
+  submissionsP99: { label: 'Submissions page p99', limit: 50, unit: 'ms', atMost: true, scales: ['province'], busy: 100, sqld: 100 },
+  submissionsShare: { label: 'Submissions page req/s vs trivial', limit: 40, unit: '%', atMost: false, scales: ['province'], busy: 25, sqld: null },
   membersP99: { label: 'members page p99 (822-patient panel, audit rows included)', limit: 150, unit: 'ms', atMost: true, scales: ['province'] },
-  membersAuditCost: { label: 'members page p99: audit rows per patient cost', limit: 10, unit: '%', atMost: true, scales: ['province'] },
+  membersAuditCost: { label: 'members page p99: audit rows per patient cost', limit: 10, unit: '%', atMost: true, scales: ['province'], busy: null, sqld: null },
   readiness: { label: 'readiness of every panel', limit: 1, unit: 's', atMost: true, scales: ['province'] },
   resubmitP99: { label: 'resubmit p99', limit: 50, unit: 'ms', atMost: true, scales: ['province'] },
   demoRun: { label: 'demo clinic monthly run', limit: 2, unit: 's', atMost: true, scales: ['clinic', 'province'] },

@@ -1,6 +1,6 @@
 // The portal's app for the page benchmark, in its own process so autocannon does not share
 // its CPU: createApp on @hono/node-server (loopback), with a session of the bench user.
-//   node --import tsx scripts/bench/serve.ts <db path> <port> <ISO instant> [--without-audit-patients]
+//   node --import tsx scripts/bench/serve.ts <db path or URL> <port> <ISO instant> [--without-audit-patients]
 // --without-audit-patients: the audit entries are written but not their rows per patient, so
 // the members page can be measured with and without them (what those rows cost, issue 13).
 // Prints "BENCH-SERVER {"cookie": …}" when listening; exits on SIGTERM (writing a --cpu-prof).
@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/domain/time/clock.ts';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { createSession } from '../../src/domain/people/sessions.ts';
 import { cookieName } from '../../src/routes/session.ts';
+import { startImportingThread } from '../../src/importer/pool.ts';
 import { BENCH_USER } from './scales.ts';
 import type { Db } from '../../src/domain/database/db.ts';
 
@@ -27,7 +28,8 @@ function withoutAuditPatients(db: Db): Db {
 }
 
 const [path, port, at, flag] = process.argv.slice(2);
-const opened = await openDatabase(`file:${path}`);
+// a file's path, or a libSQL server's URL (--database sqld)
+const opened = await openDatabase(path.includes('://') ? path : `file:${path}`);
 const db = flag === '--without-audit-patients' ? withoutAuditPatients(opened) : opened;
 // The clock stands still: the session never idles out, and every page sees the same "now".
 const clock = new ManualClock(at);
@@ -35,7 +37,10 @@ const config = loadConfig({ NODE_ENV: 'test' });
 const user = (await db.execute({ sql: 'SELECT id FROM users WHERE username = ?', args: [BENCH_USER.username] })).rows[0];
 if (!user) throw new Error(`no user ${BENCH_USER.username} in ${path}`);
 const { token } = await createSession(db, clock, Number(user.id));
-const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)' });
+// As the portal runs: the Import page's work on its own thread — or, with
+// BENCH_IMPORT_IN_PLACE=1, on the main thread (the import phase's comparison).
+const importer = process.env.BENCH_IMPORT_IN_PLACE === '1' ? undefined : startImportingThread({ databaseUrl: `file:${path}` }, clock);
+const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)', importer });
 const server = serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => {
   console.log(`BENCH-SERVER ${JSON.stringify({ cookie: `${cookieName(config)}=${token}` })}`);
 });

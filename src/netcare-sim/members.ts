@@ -1,26 +1,8 @@
 // A received panel's members as the registry reads them (registry.ts): by ULI for all, in full
-// only for the few it has something to say about. Read from the bytes the quick reader found
-// (accept.ts) or from the parsed Group (receipt.ts's general way); both read a Patient as
-// validateCparGroup does: the first filled ULI, the first official name.
-import { isAscii } from 'node:buffer';
+// only for the few it has something to say about. Read from the parsed Group as
+// validateCparGroup reads a Patient: the first filled ULI, the first official name.
 import { ULI_SYSTEM, type CparGroup } from '../netcare/payload.ts';
 import type { FhirGenderCode, SubmittedMember, SubmittedMembers } from './registry.ts';
-
-/** From the quick reader: each member's Patient as a span of the message's bytes. */
-export function membersFromSpans(bytes: Buffer, spans: { ulis: number[]; starts: number[]; ends: number[] },
-  memberPatients: number[], memberConfirmed: number[]): SubmittedMembers {
-  const uli = (i: number) => String(spans.ulis[memberPatients[i]]).padStart(9, '0');
-  return {
-    count: memberPatients.length,
-    uliNumber: (i) => spans.ulis[memberPatients[i]],
-    member(i) {
-      const p = memberPatients[i];
-      const slice = bytes.subarray(spans.starts[p], spans.ends[p]);
-      const patient = JSON.parse(slice.toString(isAscii(slice) ? 'latin1' : 'utf8')) as Record<string, unknown>;
-      return memberOf(patient, uli(i), dayText(memberConfirmed[i]));
-    },
-  };
-}
 
 /** From a Group that validateCparGroup found no problem in. */
 export function membersOfGroup(group: CparGroup): SubmittedMembers {
@@ -49,9 +31,4 @@ function firstUli(identifiers: unknown): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dayText(day: number): string {
-  const text = String(day).padStart(8, '0');
-  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
 }

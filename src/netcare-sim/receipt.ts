@@ -1,8 +1,8 @@
 // What the simulator makes of a received message: its problems, or the facts it stores (panel
-// number, patient count, digest).
+// number, patient count, digest). One general way, as a faithful test partner reads: the whole
+// message parsed, then validated.
 import { isAscii } from 'node:buffer';
 import { PANEL_NUMBER_SYSTEM, validateCparGroup, type CparGroup, type Identifier } from '../netcare/payload.ts';
-import { acceptedMessage } from './accept.ts';
 import { digestOf } from './store.ts';
 import { membersOfGroup } from './members.ts';
 import type { SubmittedMembers } from './registry.ts';
@@ -12,12 +12,6 @@ export type Receipt = { problems: string[]; panelNumber: string; patientCount: n
 
 export function readReceipt(payload: Uint8Array): Receipt {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  const accepted = acceptedMessage(bytes);
-  return accepted ? { problems: [], ...accepted, digest: digestOf(bytes) } : readInFull(bytes);
-}
-
-/** The general way: the whole message parsed, then validated. */
-export function readInFull(bytes: Buffer): Receipt {
   let body: unknown;
   try {
     // An all-ASCII message (the portal's always is) is copied, not decoded.

@@ -8,11 +8,13 @@ import type { Session } from '../domain/people/sessions.ts';
 import type { Chrome } from '../views/layout.tsx';
 import type { Metrics } from '../service/metrics.ts';
 import type { Readiness } from '../service/health.ts';
+import type { Importer } from '../domain/import/importer.ts';
 
 /** What the service routes report: this process's metrics and its readiness checks. */
 export type ServiceDeps = { metrics: Metrics; health: { readiness(): Promise<Readiness> } };
 
-export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string; service?: ServiceDeps };
+/** importer: where the Import page's work runs (the portal's importing thread); absent, in place. */
+export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string; service?: ServiceDeps; importer?: Importer };
 
 export type AppEnv = {
   Variables: {
@@ -32,6 +34,6 @@ export function wantsFragment(c: Context): boolean {
 }
 
 /** A whole page with its doctype. */
-export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 = 200) {
+export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 = 200) {
   return c.html(html`<!DOCTYPE html>${node}`, status);
 }

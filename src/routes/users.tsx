@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { addUser, disableUser, enableUser, getUser, listUsers, parsePermissions, resetPassword, setPermissions,
   type AdminRefusal, type AdminResult, type ManagedUser } from '../domain/people/user-admin.ts';
 import { isPermission, type Permission } from '../domain/people/permissions.ts';
+import { liftSignInLock, listSignInLocks, signInLockOf } from '../domain/people/sign-in-locks.ts';
 import { UsersPage } from '../views/users-page.tsx';
 import { UserRowView, usersUrl, type RowNotice } from '../views/user-row.tsx';
 import { NewUserForm, type NewUserValues } from '../views/user-form.tsx';
@@ -24,6 +25,8 @@ const DONE = {
   enabled: { about: 'status', text: (u: ManagedUser) => `Enabled: ${u.username} can sign in again.` },
   password: { about: 'password', text: (u: ManagedUser, self: boolean) => self
     ? 'Password set; your other sessions were ended.' : `Password set; ${u.username} was signed out everywhere.` },
+  unlocked: { about: 'status', text: (u: ManagedUser) => `Lock lifted: ${u.username} can sign in now.` },
+  'not-locked': { about: 'status', text: (u: ManagedUser) => `${u.username} is not locked out: nothing to lift.` },
 } as const satisfies Record<string, { about: RowNotice['about']; text: (u: ManagedUser, self: boolean) => string }>;
 type Done = keyof typeof DONE;
 
@@ -55,7 +58,9 @@ function notFound(c: AppContext) {
 }
 
 async function listPage(c: AppContext, notice?: { userId: number } & RowNotice, status: 200 | 409 | 422 = 200) {
-  return page(c, <UsersPage users={await listUsers(c.var.deps.db)} chrome={c.var.chrome} notice={notice} />, status);
+  const { db, clock } = c.var.deps;
+  const [users, locks] = await Promise.all([listUsers(db), listSignInLocks(db, clock)]);
+  return page(c, <UsersPage users={users} chrome={c.var.chrome} notice={notice} locks={locks} now={clock.now()} />, status);
 }
 
 /**
@@ -63,8 +68,12 @@ async function listPage(c: AppContext, notice?: { userId: number } & RowNotice, 
  * the message, which htmx 4 swaps too); without JavaScript a 303 back to the list, or the
  * list re-rendered with the message on that row.
  */
-function rowAnswer(c: AppContext, user: ManagedUser, notice: RowNotice, status: 200 | 409 | 422, what?: Done) {
-  if (wantsFragment(c)) return c.html(<UserRowView user={user} actorId={c.var.scope.userId} notice={notice} />, status);
+async function rowAnswer(c: AppContext, user: ManagedUser, notice: RowNotice, status: 200 | 409 | 422, what?: Done) {
+  if (wantsFragment(c)) {
+    const { db, clock } = c.var.deps;
+    const lock = await signInLockOf(db, clock, user);
+    return c.html(<UserRowView user={user} actorId={c.var.scope.userId} notice={notice} lock={lock} now={clock.now()} />, status);
+  }
   if (status === 200 && what) return c.redirect(`${usersUrl}?user=${user.id}&done=${what}#user-${user.id}`, 303);
   return listPage(c, { userId: user.id, ...notice }, status);
 }
@@ -145,4 +154,14 @@ export const usersRoutes = new Hono<AppEnv>()
       return rowAnswer(c, result.user, { about: 'password', kind: 'error', text: `${result.message} The password was not changed.` }, 422);
     }
     return answerResult(c, result as AdminResult, 'password', () => '');
+  })
+  // Failed sign-ins locked the user out (from some address or all): an administrator lets them in at once.
+  .post('/:userId{[0-9]+}/unlock', async (c) => {
+    const id = userId(c);
+    if (id === null) return notFound(c);
+    const result = await liftSignInLock(c.var.deps.db, c.var.deps.clock, c.var.scope, id);
+    if (!result.ok) return notFound(c);
+    if (result.lifted) await audit(c, { action: 'delete', objectType: 'sign_in_lock', objectId: id });
+    const what: Done = result.lifted ? 'unlocked' : 'not-locked';
+    return rowAnswer(c, result.user, done(c, what, result.user), 200, what);
   });

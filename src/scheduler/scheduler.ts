@@ -70,12 +70,14 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
 /** One line a tick writes to the log: counts only, never patient data. */
 export function describeTick(report: TickReport): string | null {
   const polled = report.polled;
-  if (!report.runs.length && !polled.submitted && !polled.rejected && !polled.unconfirmed && !report.stopped) return null;
+  const helped = report.helped && Object.values(report.helped).some((n) => n > 0) ? { helped: report.helped } : {};
+  if (!report.runs.length && !polled.submitted && !polled.rejected && !polled.unconfirmed && !report.stopped && !('helped' in helped)) return null;
   return JSON.stringify({
     level: 'info',
     msg: 'scheduler tick',
     runs: report.runs.map((r) => ({ job: r.job, scheduledFor: r.scheduledFor.toISOString(), late: r.late, resumed: r.resumed, queuedByRun: r.queuedByRun, ...r.outcomes })),
     polled,
+    ...helped,
     ...(report.stopped ? { stopped: 'a run was left at a safe point for the next portal to resume' } : {}),
   });
 }

@@ -8,7 +8,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
 };
 const OBJECT_WORDS: Record<string, string> = {
   panel: 'Panel', panel_members: 'Panel members', panel_member: 'Panel member', patient_search: 'Patient search in panel',
-  submission_problems: 'Problems of submission', submission: 'Submission', user: 'User', practitioner: 'Practitioner', permission: 'Permission',
+  submission_problems: 'Problems of submission', submission: 'Submission', user: 'User', sign_in_lock: 'Sign-in lock of user', practitioner: 'Practitioner', permission: 'Permission',
   audit_log: 'Audit log', patient_access_report: 'Patient access report', import: 'Import of file', clinic_settings: 'Readiness warning limits',
   registry_feedback: 'Registry feedback of panel', registry_conflict: 'Registry conflict', registry_mismatch: 'Registry mismatch',
 };

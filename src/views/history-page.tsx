@@ -1,6 +1,7 @@
 import type { Paged, PanelOverview, SubmissionFacts } from '../domain/submissions/submission-history.ts';
 import { submitUrl } from './submission-row.tsx';
 import { Layout, type Chrome } from './layout.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 import {
   Pager, Progress, StatusBadge, When, notifiedText, panelHistoryUrl, panelUrl, shortName, submissionUrl, triggerText,
 } from './submission-page.tsx';
@@ -49,22 +50,24 @@ export function HistoryPage({ panel, submissions, offerSubmit, chrome }: {
       {offerSubmit ? <SubmitForm panel={panel} /> : null}
       {submissions.total === 0 ? <p class="empty">This panel has never been submitted.</p> : (
         <>
-          <table id="submission-history">
-            <caption class="visually-hidden">Every submission of this panel, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Trigger</th>
-                <th scope="col" class="num">Patients</th>
-                <th scope="col">Status</th>
-                <th scope="col">Netcare reference</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Error</th>
-                <th scope="col">Failure recipient notified</th>
-              </tr>
-            </thead>
-            <tbody>{submissions.items.map((s) => <HistoryRow s={s} />)}</tbody>
-          </table>
+          <ScrollTable label="Submissions of this panel">
+            <table id="submission-history">
+              <caption class="visually-hidden">Every submission of this panel, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col" class="num">Patients</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Netcare reference</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col">Error</th>
+                  <th scope="col">Failure recipient notified</th>
+                </tr>
+              </thead>
+              <tbody>{submissions.items.map((s) => <HistoryRow s={s} />)}</tbody>
+            </table>
+          </ScrollTable>
           <p class="meta">{submissions.total} {submissions.total === 1 ? 'submission' : 'submissions'} in all.</p>
           <Pager page={submissions.page} pageCount={submissions.pageCount} label="Pages of submissions"
             href={(page) => `${panelHistoryUrl(panel.id)}?page=${page}`} />

@@ -1,6 +1,6 @@
 import type { Problem } from '../domain/import/import.ts';
-import type { ImportPreview, Section } from '../domain/import/import-preview.ts';
-import type { StoredPreview } from '../domain/import/import-previews.ts';
+import type { Section } from '../domain/import/import-preview.ts';
+import type { StoredPreview, UploadPreview } from '../domain/import/import-previews.ts';
 import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { Layout, type Chrome } from './layout.tsx';
 
@@ -14,7 +14,7 @@ function Problems({ problems }: { problems: Problem[] }) {
   return (
     <section id="import-problems" role="alert" aria-labelledby="import-problems-heading">
       <h2 id="import-problems-heading">Nothing was imported: {n(problems.length)} problem{problems.length === 1 ? '' : 's'} in the file</h2>
-      <p>Each problem names where it is in the file (a JSON path). Correct the file in the clinical record's export and upload it again.</p>
+      <p>Each problem names where it is: a JSON path in the extract, a FHIR file, its line or entry, and the element, or a CSV file's line and column. Correct the files in the clinical record's export and upload them again.</p>
       <ul class="problems">{problems.slice(0, 100).map((p) => <li><code>{p.path}</code>: {p.message}</li>)}</ul>
       {problems.length > 100 ? <p class="meta">…and {n(problems.length - 100)} more.</p> : null}
     </section>
@@ -28,14 +28,16 @@ export function ImportPage({ problems = [], fileName, chrome }: { problems?: Pro
       <p class="breadcrumb">Settings › CII/CPAR</p>
       <h1>Import from the clinical record</h1>
       <p>
-        Upload the clinical record's extract (JSON, in the format the README describes; up to 20 MB, about 50,000 patients).
+        Upload the clinical record's extract: the portal's JSON format (the README describes it), FHIR R4 — a Bundle
+        (.json) or the Bulk Data NDJSON files of an export (.ndjson, several at once) — or a panel list from an EMR report
+        (CSV: one row per patient; you check its columns before the preview). Up to 20 MB in all, about 50,000 patients.
         You see what would change first; nothing is written until you apply it, and then all of it or nothing.
       </p>
       {fileName ? <p class="meta">File: {fileName}</p> : null}
       <Problems problems={problems} />
       <form method="post" action={importUrl} enctype="multipart/form-data" class="stack" id="import-form">
-        <label for="import-file">Extract file</label>
-        <input id="import-file" type="file" name="file" accept=".json,application/json" required />
+        <label for="import-file">Extract file, FHIR files or a CSV panel list</label>
+        <input id="import-file" type="file" name="file" multiple accept=".json,.ndjson,.csv,application/json,application/fhir+json,application/x-ndjson,text/csv" required />
         <p><button type="submit">Preview the import</button></p>
       </form>
     </Layout>
@@ -61,7 +63,7 @@ function Rows<T>({ id, title, section, columns, row }: {
   );
 }
 
-function Preview({ preview, token }: { preview: ImportPreview; token: string }) {
+function Preview({ preview, token }: { preview: UploadPreview; token: string }) {
   return (
     <>
       <dl class="facts" id="import-summary">
@@ -75,6 +77,7 @@ function Preview({ preview, token }: { preview: ImportPreview; token: string }) 
         <div><dt>Visits added</dt><dd>{n(preview.visits)}</dd></div>
       </dl>
       <ApplyOrCancel token={token} />
+      {preview.format === 'fhir' ? <FhirNotes preview={preview} /> : null}
       {preview.warnings.length ? (
         <section id="import-warnings" aria-labelledby="import-warnings-heading">
           <h2 id="import-warnings-heading">Blank values stored as not recorded ({n(preview.warnings.length)})</h2>
@@ -95,6 +98,25 @@ function Preview({ preview, token }: { preview: ImportPreview; token: string }) 
   );
 }
 
+/** What a FHIR import does differently: no failure recipient in a Group, resources it does not read. */
+function FhirNotes({ preview }: { preview: UploadPreview }) {
+  const skipped = Object.entries(preview.skipped);
+  return (
+    <section id="import-fhir" aria-labelledby="import-fhir-heading">
+      <h2 id="import-fhir-heading">Read as FHIR R4</h2>
+      <p>
+        A FHIR Group names no failure recipient: panels already in the portal keep theirs, and a new panel gets none until
+        someone chooses one on its edit page (its readiness says so).
+      </p>
+      {skipped.length ? (
+        <p id="import-skipped">
+          Not imported ({n(skipped.reduce((sum, [, k]) => sum + k, 0))} resources): {skipped.map(([what, k]) => `${what} ${n(k)}`).join(', ')}.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function ApplyOrCancel({ token }: { token: string }) {
   return (
     <div class="actions-row">
@@ -109,7 +131,7 @@ function ApplyOrCancel({ token }: { token: string }) {
 }
 
 export function ImportPreviewPage({ stored, preview, problems, message, chrome }: {
-  stored: StoredPreview; preview: ImportPreview | null; problems: Problem[]; message?: string; chrome: Chrome;
+  stored: StoredPreview; preview: UploadPreview | null; problems: Problem[]; message?: string; chrome: Chrome;
 }) {
   return (
     <Layout title={`Import of ${stored.fileName}`} chrome={chrome}>

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Scope } from '../domain/people/permissions.ts';
 import { can } from '../domain/people/permissions.ts';
+import { assetUrl } from '../assets.ts';
 
 export type Chrome = { scope: Scope; unread: number; netcare?: string };
 
@@ -60,8 +61,8 @@ export function Document({ title, children }: { title: string; children: Child }
         <title>{title} — CPAR portal</title>
         {/* No icon yet: an empty one stops browsers asking for /favicon.ico (a 404). */}
         <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/static/app.css" />
-        <script src="/static/htmx.min.js" defer></script>
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('htmx.min.js')} defer></script>
       </head>
       <body>{children}</body>
     </html>

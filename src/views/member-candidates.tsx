@@ -1,6 +1,7 @@
 import { STATUS_LABELS, type Addition, type Candidate, type MembersPanel } from '../domain/panels/panel-members.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { candidateSearchUrl, membersUrl } from './member-row.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 export type CandidateSearch = { q: string; candidates: Candidate[]; more: boolean };
 export type AddForm = { error?: string; selected?: ReadonlySet<number> };
@@ -31,27 +32,29 @@ export function CandidatesRegion({ panelId, search, notice, form = {} }: {
         <form id="add-members" method="post" action={membersUrl(panelId)}
           hx-post={membersUrl(panelId)} hx-target="#candidates" hx-swap="outerHTML">
           <input type="hidden" name="q" value={q} />
-          <table id="candidates-table">
-            <caption class="visually-hidden">Patients not on this panel matching the search</caption>
-            <thead>
-              <tr>
-                <th scope="col"><span class="visually-hidden">Select</span></th>
-                <th scope="col">Name</th><th scope="col">ULI</th><th scope="col">Date of birth</th><th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {candidates.map((p) => (
-                <tr id={`candidate-${p.patientId}`}>
-                  <td><input type="checkbox" name="patient_id" value={String(p.patientId)} checked={form.selected?.has(p.patientId)}
-                    aria-label={`Select ${p.lastName}, ${p.firstName}`} /></td>
-                  <th scope="row">{p.lastName}, {p.firstName}</th>
-                  <td>{p.uli}</td>
-                  <td>{p.birthDate}</td>
-                  <td>{STATUS_LABELS[p.status]}</td>
+          <ScrollTable label="Patients found">
+            <table id="candidates-table">
+              <caption class="visually-hidden">Patients not on this panel matching the search</caption>
+              <thead>
+                <tr>
+                  <th scope="col"><span class="visually-hidden">Select</span></th>
+                  <th scope="col">Name</th><th scope="col">ULI</th><th scope="col">Date of birth</th><th scope="col">Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {candidates.map((p) => (
+                  <tr id={`candidate-${p.patientId}`}>
+                    <td><input type="checkbox" name="patient_id" value={String(p.patientId)} checked={form.selected?.has(p.patientId)}
+                      aria-label={`Select ${p.lastName}, ${p.firstName}`} /></td>
+                    <th scope="row">{p.lastName}, {p.firstName}</th>
+                    <td>{p.uli}</td>
+                    <td>{p.birthDate}</td>
+                    <td>{STATUS_LABELS[p.status]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
           {more ? <p class="meta">More patients match: add a word to narrow the search.</p> : null}
           <button type="submit">Add selected to this panel</button>
         </form>

@@ -4,6 +4,7 @@ import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { MemberRowView, confirmationsUrl, candidatesUrl, membersUrl, panelUrl, returnToValue } from './member-row.tsx';
 import { MemberSearchButton } from './member-search.tsx';
 import { reconfirmationsUrl, removalsUrl } from './member-review.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 export type MembersNotice =
   | { kind: 'removed' }
@@ -146,27 +147,29 @@ export function MembersRegion({ panel, listing, today, notice, bulk = {} }: {
         </p>
       ) : null}
       {rows.length ? (
-        <table id="members-table">
-          <caption class="visually-hidden">Members of this panel</caption>
-          <thead>
-            <tr>
-              <th scope="col"><span class="visually-hidden">Select</span></th>
-              <th scope="col">Name</th>
-              <th scope="col">ULI</th>
-              <th scope="col">Date of birth</th>
-              <th scope="col">Status</th>
-              <th scope="col">Confirmation date</th>
-              <th scope="col">Last visit</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((member) => (
-              <MemberRowView panelId={panel.id} member={member} returnTo={returnTo}
-                checked={bulk.selected?.has(member.patientId)} />
-            ))}
-          </tbody>
-        </table>
+        <ScrollTable label="Members table">
+          <table id="members-table">
+            <caption class="visually-hidden">Members of this panel</caption>
+            <thead>
+              <tr>
+                <th scope="col"><span class="visually-hidden">Select</span></th>
+                <th scope="col">Name</th>
+                <th scope="col">ULI</th>
+                <th scope="col">Date of birth</th>
+                <th scope="col">Status</th>
+                <th scope="col">Confirmation date</th>
+                <th scope="col">Last visit</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((member) => (
+                <MemberRowView panelId={panel.id} member={member} returnTo={returnTo}
+                  checked={bulk.selected?.has(member.patientId)} />
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       ) : listing.memberCount === 0 ? (
         <p class="empty">No patients are assigned to this panel yet. <a href={candidatesUrl(panel.id)}>Add patients</a>.</p>
       ) : null}

@@ -3,6 +3,7 @@ import type { MemberQuery, MembersPanel } from '../domain/panels/panel-members.t
 import { Layout, type Chrome } from './layout.tsx';
 import { membersUrl, panelUrl, returnToValue } from './member-row.tsx';
 import { MemberSearchButton } from './member-search.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 /** A bulk change that replaces or removes what is there: shown to the user before it is made. */
 export type Review = { kind: 'reconfirm'; date: string; selected: Selected[] } | { kind: 'remove'; selected: Selected[] };
@@ -42,20 +43,22 @@ export function ReviewRegion({ panel, review, query }: { panel: MembersPanel; re
         ? reconfirmSummary(review.date, review.selected).map((line) => <p>{line}</p>)
         : <p>They are taken off this panel with their confirmation dates for it; the patient records are kept.</p>}
       <p class="meta">You can undo this from the next page until midnight tonight.</p>
-      <table id="review-table">
-        <caption class="visually-hidden">Patients this change concerns</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Confirmation date now</th>
-          {review.kind === 'reconfirm' ? <th scope="col">After the change</th> : null}</tr></thead>
-        <tbody>
-          {review.selected.map((s) => (
-            <tr id={`review-${s.patientId}`}>
-              <th scope="row">{s.name}</th>
-              <td>{s.confirmedOn ?? '—'}</td>
-              {review.kind === 'reconfirm' ? <td>{review.date}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ScrollTable label="Changes to review">
+        <table id="review-table">
+          <caption class="visually-hidden">Patients this change concerns</caption>
+          <thead><tr><th scope="col">Name</th><th scope="col">Confirmation date now</th>
+            {review.kind === 'reconfirm' ? <th scope="col">After the change</th> : null}</tr></thead>
+          <tbody>
+            {review.selected.map((s) => (
+              <tr id={`review-${s.patientId}`}>
+                <th scope="row">{s.name}</th>
+                <td>{s.confirmedOn ?? '—'}</td>
+                {review.kind === 'reconfirm' ? <td>{review.date}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
       <form method="post" action={action} hx-post={action} hx-target="#members" hx-swap="outerHTML" class="review-actions">
         <input type="hidden" name="return_to" value={returnToValue(panel.id, query)} />
         <input type="hidden" name="confirm" value="yes" />

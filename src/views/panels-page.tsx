@@ -2,6 +2,7 @@ import type { PanelListItem } from '../domain/panels/panels.ts';
 import type { Judgement } from '../domain/panels/validation.ts';
 import { Layout, type Chrome } from './layout.tsx';
 import { ListAction, PanelLabel, PanelRow, panelUrl, panelsUrl } from './panel-row.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 export type ListMessage = { kind: 'notice' | 'error'; text: string };
 
@@ -36,20 +37,22 @@ export function PanelList({ active, inactive, readiness, message }: PanelListPro
     <div id="panel-list">
       {message?.kind === 'error' ? <p class="error" role="alert">{message.text}</p> : null}
       {message?.kind === 'notice' ? <p class="notice" role="status">{message.text}</p> : null}
-      <table id="panels">
-        <caption class="visually-hidden">Active panels</caption>
-        <thead>
-          <tr>
-            <th scope="col">Panel</th>
-            <th scope="col" class="num">Patients</th>
-            <th scope="col">Ready to send now?</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {active.map((panel) => <PanelRow panel={panel} readiness={readiness.get(panel.id)} />)}
-        </tbody>
-      </table>
+      <ScrollTable label="Panels">
+        <table id="panels">
+          <caption class="visually-hidden">Active panels</caption>
+          <thead>
+            <tr>
+              <th scope="col">Panel</th>
+              <th scope="col" class="num">Patients</th>
+              <th scope="col">Ready to send now?</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {active.map((panel) => <PanelRow panel={panel} readiness={readiness.get(panel.id)} />)}
+          </tbody>
+        </table>
+      </ScrollTable>
       {active.length === 0 ? <p class="empty">There are no active panels yet.</p> : null}
       <InactivePanels panels={inactive} />
     </div>

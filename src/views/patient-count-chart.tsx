@@ -1,5 +1,6 @@
 import type { MonthCount } from '../domain/submissions/submission-history.ts';
 import { monthName } from '../domain/time/edmonton.ts';
+import { ScrollTable } from './scroll-table.tsx';
 
 /** The payment-model minimum: a panel below it is drawn in the warning colour. */
 export const MINIMUM_PATIENTS = 500;
@@ -137,20 +138,22 @@ export function PatientCountChart({ months }: { months: MonthCount[] }) {
       </ul>
       <details class="chart-data">
         <summary>The same numbers as a table</summary>
-        <table>
-          <caption class="visually-hidden">Patients in each monthly submission</caption>
-          <thead><tr><th scope="col">Month</th><th scope="col" class="num">Patients</th>{anyCounted ? <th scope="col" class="num">Counted by the registry</th> : null}<th scope="col">Status</th></tr></thead>
-          <tbody>
-            {months.map((m) => (
-              <tr data-month={m.month}>
-                <th scope="row">{longMonth(m.month)}</th>
-                <td class="num">{m.patientCount === null ? 'No monthly submission' : number(m.patientCount)}</td>
-                {anyCounted ? <td class="num">{m.registryCounted === null ? '' : number(m.registryCounted)}</td> : null}
-                <td>{m.status ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ScrollTable label="Patients in each monthly submission">
+          <table>
+            <caption class="visually-hidden">Patients in each monthly submission</caption>
+            <thead><tr><th scope="col">Month</th><th scope="col" class="num">Patients</th>{anyCounted ? <th scope="col" class="num">Counted by the registry</th> : null}<th scope="col">Status</th></tr></thead>
+            <tbody>
+              {months.map((m) => (
+                <tr data-month={m.month}>
+                  <th scope="row">{longMonth(m.month)}</th>
+                  <td class="num">{m.patientCount === null ? 'No monthly submission' : number(m.patientCount)}</td>
+                  {anyCounted ? <td class="num">{m.registryCounted === null ? '' : number(m.registryCounted)}</td> : null}
+                  <td>{m.status ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       </details>
     </figure>
   );

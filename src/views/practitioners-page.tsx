@@ -1,6 +1,7 @@
 import type { PanelRef, PractitionerItem } from '../domain/panels/practitioners.ts';
 import { isWellFormed } from '../domain/panels/practitioners.ts';
 import { Layout, type Chrome } from './layout.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 export const practitionersUrl = '/settings/practitioners';
 export const editPractitionerUrl = (id: number) => `${practitionersUrl}/${id}/edit`;
@@ -61,20 +62,22 @@ export function PractitionersPage({ practitioners, chrome }: { practitioners: Pr
           {missing === 1 ? '1 practitioner has' : `${missing} practitioners have`} no Practitioner ID.
         </p>
       ) : null}
-      <table id="practitioners">
-        <caption class="visually-hidden">Practitioners and their panels</caption>
-        <thead>
-          <tr>
-            <th scope="col">Practitioner</th>
-            <th scope="col">Practitioner ID</th>
-            <th scope="col">Panels</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {practitioners.map((p) => <PractitionerRow practitioner={p} />)}
-        </tbody>
-      </table>
+      <ScrollTable label="Practitioners">
+        <table id="practitioners">
+          <caption class="visually-hidden">Practitioners and their panels</caption>
+          <thead>
+            <tr>
+              <th scope="col">Practitioner</th>
+              <th scope="col">Practitioner ID</th>
+              <th scope="col">Panels</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {practitioners.map((p) => <PractitionerRow practitioner={p} />)}
+          </tbody>
+        </table>
+      </ScrollTable>
       {practitioners.length === 0 ? <p class="empty">There are no practitioners yet.</p> : null}
     </Layout>
   );

@@ -6,6 +6,7 @@ import { formatEdmontonDateTime } from '../domain/time/edmonton.ts';
 import { UNANSWERED } from '../domain/submissions/send-outcome.ts';
 import { fixUrl } from './readiness.tsx';
 import { Layout, type Chrome } from './layout.tsx';
+import { ScrollTable } from './scroll-table.tsx';
 
 export const submissionUrl = (submissionId: number) => `/settings/cii-cpar/submissions/${submissionId}`;
 export const panelUrl = (panelId: number) => `/settings/cii-cpar/panels/${panelId}`;
@@ -124,26 +125,28 @@ function PatientProblemsTable({ s, patients }: { s: SubmissionFacts; patients: P
     <section id="patient-problems">
       <h2>Patients to fix ({patients.total})</h2>
       <p class="meta">As recorded when the submission failed. Each problem links to the panel’s members, where it is fixed.</p>
-      <table id="patient-problems-table">
-        <thead><tr><th scope="col">Patient</th><th scope="col">ULI</th><th scope="col">Problems</th></tr></thead>
-        <tbody>
-          {patients.items.map((p) => (
-            <tr id={`problem-patient-${p.patientId}`}>
-              <th scope="row">{p.lastName}, {p.firstName}</th>
-              <td class="uli">{p.uli}</td>
-              <td>
-                <ul class="reasons">
-                  {p.reasons.map((reason) => (
-                    <li data-reason={reason}>
-                      {isRule(reason) ? <a href={fixUrl(s.panelId, reason)}>{REASON_WORDS[reason]}</a> : REASON_WORDS[reason]}
-                    </li>
-                  ))}
-                </ul>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ScrollTable label="Patients with problems">
+        <table id="patient-problems-table">
+          <thead><tr><th scope="col">Patient</th><th scope="col">ULI</th><th scope="col">Problems</th></tr></thead>
+          <tbody>
+            {patients.items.map((p) => (
+              <tr id={`problem-patient-${p.patientId}`}>
+                <th scope="row">{p.lastName}, {p.firstName}</th>
+                <td class="uli">{p.uli}</td>
+                <td>
+                  <ul class="reasons">
+                    {p.reasons.map((reason) => (
+                      <li data-reason={reason}>
+                        {isRule(reason) ? <a href={fixUrl(s.panelId, reason)}>{REASON_WORDS[reason]}</a> : REASON_WORDS[reason]}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollTable>
       <Pager page={patients.page} pageCount={patients.pageCount} label="Pages of patients"
         href={(page) => `${submissionUrl(s.id)}?page=${page}#patient-problems`} />
     </section>

@@ -1,9 +1,11 @@
 import type { ManagedUser } from '../domain/people/user-admin.ts';
+import type { SignInLock } from '../domain/people/sign-in-locks.ts';
+import { tryAgainTime } from './try-again.ts';
 import { MIN_PASSWORD_LENGTH } from '../domain/people/passwords.ts';
 import { PERMISSIONS, PERMISSION_LABELS } from '../domain/people/permissions.ts';
 
 export const usersUrl = '/settings/users';
-export const userUrl = (id: number, action: 'permissions' | 'disable' | 'enable' | 'password') => `${usersUrl}/${id}/${action}`;
+export const userUrl = (id: number, action: 'permissions' | 'disable' | 'enable' | 'password' | 'unlock') => `${usersUrl}/${id}/${action}`;
 
 /** What the last action on a row said, shown beside the control it concerns. */
 export type RowNotice = { about: 'permissions' | 'status' | 'password'; kind: 'ok' | 'error'; text: string };
@@ -80,8 +82,26 @@ function ResetPassword({ user, self, notice }: { user: ManagedUser; self: boolea
   );
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** A lock on the user's sign-in now: until when, from what, and the button that lifts it. */
+function LockView({ user, lock, now }: { user: ManagedUser; lock: SignInLock; now: Date }) {
+  return (
+    <div class="sign-in-lock">
+      <span class="badge badge-locked">Locked until {tryAgainTime(lock.until, now)}</span>
+      <p class="meta">{plural(lock.failures, 'failed sign-in', 'failed sign-ins')} from {plural(lock.addresses, 'address', 'addresses')}</p>
+      {/* A full post, not a row swap: the page's list of locked users above the table changes too. */}
+      <form method="post" action={userUrl(user.id, 'unlock')} class="inline">
+        <button type="submit" class="secondary">Lift the lock<span class="visually-hidden"> of {user.username}</span></button>
+      </form>
+    </div>
+  );
+}
+
 /** One user's line of the Users table; the swap target of every action on that user. */
-export function UserRowView({ user, actorId, notice }: { user: ManagedUser; actorId: number; notice?: RowNotice }) {
+export function UserRowView({ user, actorId, notice, lock, now }: {
+  user: ManagedUser; actorId: number; notice?: RowNotice; lock?: SignInLock; now: Date;
+}) {
   return (
     <tr id={`user-${user.id}`} class={user.disabled ? 'disabled' : undefined}>
       <th scope="row" class="username">{user.username}</th>
@@ -89,6 +109,7 @@ export function UserRowView({ user, actorId, notice }: { user: ManagedUser; acto
       <td class="permissions"><PermissionsForm user={user} notice={notice} /></td>
       <td class="status">
         <span class={`badge badge-${user.disabled ? 'disabled' : 'active'}`}>{user.disabled ? 'Disabled' : 'Active'}</span>
+        {lock ? <LockView user={user} lock={lock} now={now} /> : null}
         <Notice notice={notice} about="status" />
       </td>
       <td class="actions">

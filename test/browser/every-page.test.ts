@@ -1,5 +1,5 @@
 // Every page of the portal in a real browser, signed in with every permission: no console
-// error, no page error and no Content-Security-Policy violation anywhere.
+// error, no page error and no Content-Security-Policy violation anywhere, and none wider than a phone.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,6 +29,9 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
   const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
   await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
     args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });
+  const mapping = '0a1b2c3d-0000-4000-8000-000000000002';
+  await db.execute({ sql: "INSERT INTO csv_uploads (token, user_id, file_name, content, created_at) VALUES (?, ?, 'panel.csv', ?, 0)",
+    args: [mapping, admin, readFileSync(new URL('../fixtures/csv/ambiguous-dates.csv', import.meta.url), 'utf8')] });
   const { app } = testApp(db, new ManualClock(new Date()));
   try {
     await inBrowser(app, async ({ page, base }) => {
@@ -41,7 +44,7 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         `/settings/cii-cpar/panels/${panelId}/candidates`, `/settings/cii-cpar/panels/${panelId}/submissions`,
         `/settings/cii-cpar/submissions/${submission}`, '/settings/practitioners', '/settings/practitioners/1/edit',
         '/settings/users', '/settings/users/new', '/settings/audit-log', '/settings/audit-log/patient-access', '/inbox', `/inbox/${message.rows[0].id}`,
-        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`,
+        '/settings/cii-cpar/import', `/settings/cii-cpar/import/${waiting}`, `/settings/cii-cpar/import/csv/${mapping}`,
         '/settings/cii-cpar/settings', `/settings/cii-cpar/panels/${panelId}/members?problem=stale_visit`,
         `/settings/cii-cpar/panels/${answered.panelId}/registry`, `/settings/cii-cpar/panels/${panelId}/registry`,
       ];
@@ -52,6 +55,18 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
         assert.ok(await page.locator('h1').count(), `${path} has a heading`);
         found.push(...(await axeViolations(page)).map((v) => `${path} ${v}`));
       }
+      // On a phone (390 px) no page scrolls sideways: a wide table scrolls in its own region.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const wide: string[] = [];
+      for (const path of pages) {
+        await page.goto(`${base}${path}`);
+        await htmxReady(page);
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 390) wide.push(`${path} is ${width} px wide`);
+      }
+      assert.equal(wide, [], 'no page is wider than a phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
       // The patient access report is the answer to a POST (the ULI stays out of the URL): its page and printable view.
       await page.goto(`${base}/settings/audit-log/patient-access`);
       const uli = String((await db.execute('SELECT uli FROM patients ORDER BY id LIMIT 1')).rows[0].uli);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDb, addUser, testApp, request, signIn } from '../support/app.ts';
@@ -38,6 +40,21 @@ headers('static assets are cacheable; htmx comes from its package', async () => 
   assert.match(res.headers.get('Cache-Control') ?? '', 'max-age');
   assert.match(await res.text(), 'htmx');
   assert.is((await request(app, 'GET', '/static/nope.js')).status, 404);
+});
+
+headers('pages link assets by their content, so an upgrade reaches every browser at once', async () => {
+  const db = await freshDb();
+  const { app } = testApp(db);
+  const html = await (await request(app, 'GET', '/login')).text();
+  const css = html.match(/href="(\/static\/app\.css\?v=([0-9a-f]{12}))"/);
+  assert.ok(css, 'the stylesheet is linked with its version');
+  const body = readFileSync(new URL('../../public/app.css', import.meta.url));
+  assert.is(css[2], createHash('sha256').update(body).digest('hex').slice(0, 12), 'the version is the content\'s hash');
+  const versioned = await request(app, 'GET', css[1]);
+  assert.is(versioned.status, 200);
+  assert.match(versioned.headers.get('Cache-Control') ?? '', 'immutable');
+  const stale = await request(app, 'GET', '/static/app.css?v=000000000000');
+  assert.not.match(stale.headers.get('Cache-Control') ?? '', 'immutable');
 });
 
 headers('a crash shows a reference that is in the server log, never the error or SQL', async () => {

@@ -43,7 +43,7 @@ export const OBJECT_NAME = `CASE
       THEN (SELECT name FROM panels WHERE id = CAST(object_id AS INTEGER))
     WHEN object_type IN ('submission_problems', 'submission')
       THEN (SELECT p.name FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = CAST(object_id AS INTEGER))
-    WHEN object_type = 'user' THEN (SELECT full_name FROM users WHERE id = CAST(object_id AS INTEGER))
+    WHEN object_type IN ('user', 'sign_in_lock') THEN (SELECT full_name FROM users WHERE id = CAST(object_id AS INTEGER))
     WHEN object_type = 'practitioner' THEN (SELECT name FROM practitioners WHERE id = CAST(object_id AS INTEGER))
   END`;
 

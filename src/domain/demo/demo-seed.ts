@@ -11,6 +11,7 @@ import { AUTOMATIC_RETRIES } from '../submissions/failures.ts';
 import { CONFIRMATION_WINDOW_MS, UNCONFIRMED } from '../pipeline/poll.ts';
 import { UNREACHABLE } from '../submissions/send-outcome.ts';
 import { demoRegistryStatements } from './demo-registry.ts';
+import { registryNoticeStatement } from '../registry/registry-notice.ts';
 import {
   BEAULIEU, DELGADO, DEMO_PANELS as PANELS, DEMO_PRACTITIONERS, DEMO_STAFF, FEMALE_FIRST_NAMES, HALVORSEN,
   LAST_NAMES, MACLEOD, MALE_FIRST_NAMES, OKAFOR, OSEI, TRAN, WALK_IN, WHITFORD, type PanelPlan, type Reason,
@@ -205,8 +206,9 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
   const notices = subs.filter((s) => s.status === 'Failed' && PANELS[s.panel].recipient !== null);
   const confirmations = members.map((list, i) => list.map((m) => confirmedOn(m, i)));
   // The registry answered the last two runs (the earlier months' confirmations came before it did).
+  const answered = subs.filter((s) => s.status === 'Submitted' && s.createdAt >= runs[RUNS - 2].getTime());
   const registry = demoRegistryStatements(
-    subs.filter((s) => s.status === 'Submitted' && s.createdAt >= runs[RUNS - 2].getTime())
+    answered
       .map((s) => ({ id: s.id, panelId: panelId(s.panel), createdAt: s.createdAt, count: s.count! })),
     (id) => members[id - panelId(0)].flatMap((m, k) => (m.patient.status === 'active' ? [{ ...m.patient, patientId: m.patient.id, confirmedOn: confirmations[id - panelId(0)][k] }] : [])),
   );
@@ -245,6 +247,10 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
         return [job, at, at, at + 20 * MINUTE];
       })),
     ...registry,
+    // Each recipient heard of the registry's new mismatches and conflicts as the poll tells them;
+    // the last run's notices are still unread.
+    ...answered.map((s) => registryNoticeStatement(s.id, new Date(s.submittedAt!))),
+    { sql: "UPDATE inbox_messages SET read_at = created_at + ? WHERE kind = 'registry' AND created_at < ?", args: [14 * HOUR, lastRun] },
   ];
   return { statements, sendNow: [inFlight.id] };
 }

@@ -6,7 +6,7 @@ import type { InStatement, Transaction } from '@libsql/client';
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import { edmontonDate } from '../time/edmonton.ts';
-import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type Problem } from './import.ts';
+import { checkImport, importClinicalRecord, readExisting, type ImportCounts, type ImportOptions, type Problem } from './import.ts';
 import { describeWhere, readFhirFiles, type FhirProblem, type SourceFile, type Where } from './fhir-files.ts';
 import { identityCandidates, KEYED, type Identities } from './fhir-keys.ts';
 import { LISTS, translateFhir, withContained, type Origins, type Translation } from './fhir-translate.ts';
@@ -15,18 +15,31 @@ export type FhirImportResult =
   | { ok: true; counts: ImportCounts; warnings: FhirProblem[]; skipped: Record<string, number> }
   | { ok: false; problems: FhirProblem[]; skipped: Record<string, number> };
 
+/** A FHIR import's options: a Group has no place for a failure recipient, so panels keep theirs. */
+export const FHIR_IMPORT_OPTIONS: ImportOptions = { keepFailureRecipients: true };
+
+export type CheckedTranslation =
+  | { ok: true; translation: Translation }
+  | { ok: false; problems: FhirProblem[]; skipped: Record<string, number> };
+
+/** The files as the portal's extract, or every problem found in them (the extract's own too). */
+export async function translateChecked(db: Db, clock: Clock, files: SourceFile[]): Promise<CheckedTranslation> {
+  const translation = await translate(db, files);
+  if (!translation.problems.length) return { ok: true, translation };
+  // Report the extract's own problems too, so one attempt shows everything to fix.
+  const checked = checkImport(translation.extract, await readExisting(db, translation.extract), edmontonDate(clock.now()));
+  const more = checked.ok ? [] : checked.problems;
+  return { ok: false, problems: unique([...translation.problems, ...pointBack(more, translation.origins)]), skipped: translation.skipped };
+}
+
 export async function importFhir(db: Db, clock: Clock, files: SourceFile[],
   alsoWrite?: (tx: Transaction) => Promise<InStatement[]>): Promise<FhirImportResult> {
-  const translation = await translate(db, files);
+  const read = await translateChecked(db, clock, files);
+  if (!read.ok) return read;
+  const { translation } = read;
   const { skipped } = translation;
-  if (translation.problems.length) {
-    // Report the extract's own problems too, so one attempt shows everything to fix.
-    const checked = checkImport(translation.extract, await readExisting(db, translation.extract), edmontonDate(clock.now()));
-    const more = checked.ok ? [] : checked.problems;
-    return { ok: false, problems: unique([...translation.problems, ...pointBack(more, translation.origins)]), skipped };
-  }
-  const result = await importClinicalRecord(db, clock, translation.extract, alsoWrite, { keepFailureRecipients: true });
-  if (!result.ok) return { ok: false, problems: unique(pointBack(result.problems, translation.origins)), skipped };
+  const result = await importClinicalRecord(db, clock, translation.extract, alsoWrite, FHIR_IMPORT_OPTIONS);
+  if (!result.ok) return { ok: false, problems: locate(result.problems, translation.origins), skipped };
   return { ok: true, counts: result.counts, warnings: pointBack(result.warnings, translation.origins), skipped };
 }
 
@@ -95,6 +108,9 @@ export function pointBack(problems: Problem[], origins: Origins): FhirProblem[] 
     return { ...place, message };
   });
 }
+
+/** The extract's problems as places in the FHIR files, one per place. */
+export const locate = (problems: Problem[], origins: Origins): FhirProblem[] => unique(pointBack(problems, origins));
 
 /** One problem per place: the translation and the check can both find fault with one value. */
 function unique(problems: FhirProblem[]): FhirProblem[] {

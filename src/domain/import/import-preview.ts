@@ -5,7 +5,7 @@
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import { edmontonDate } from '../time/edmonton.ts';
-import { checkImport, readExisting, type ClinicalRecord, type Problem } from './import.ts';
+import { checkImport, readExisting, type ClinicalRecord, type ImportOptions, type Problem } from './import.ts';
 
 export const PREVIEW_ROWS = 5;
 
@@ -69,10 +69,10 @@ async function current(db: Db, record: ClinicalRecord) {
 }
 
 /**
- * The preview of importing `input`: its problems when it would be refused (nothing would be
- * written), otherwise what would change. Reads only.
+ * The preview of importing `input` with `options` (as Apply will import it): its problems
+ * when it would be refused (nothing would be written), otherwise what would change. Reads only.
  */
-export async function previewImport(db: Db, clock: Clock, input: unknown): Promise<{ ok: true; preview: ImportPreview } | { ok: false; problems: Problem[] }> {
+export async function previewImport(db: Db, clock: Clock, input: unknown, options: ImportOptions = {}): Promise<{ ok: true; preview: ImportPreview } | { ok: false; problems: Problem[] }> {
   const checked = checkImport(input, await readExisting(db, input), edmontonDate(clock.now()));
   if (!checked.ok) return checked;
   const record = checked.record;
@@ -89,7 +89,9 @@ export async function previewImport(db: Db, clock: Clock, input: unknown): Promi
     const was = now.panels.get(p.key);
     if (!was) return [{ name: p.name, change: 'new' as const }];
     const changed = String(was.name) !== p.name || (was.panel_number ?? null) !== p.panelNumber || Number(was.cpar_enabled) !== (p.cparEnabled ? 1 : 0)
-      || Number(was.active) !== 1 || (was.username === null ? null : String(was.username).toLowerCase()) !== (p.failureRecipient?.toLowerCase() ?? null);
+      || Number(was.active) !== 1
+      // A FHIR import leaves an existing panel's failure recipient as it is.
+      || (!options.keepFailureRecipients && (was.username === null ? null : String(was.username).toLowerCase()) !== (p.failureRecipient?.toLowerCase() ?? null));
     return changed ? [{ name: p.name, change: 'changed' as const }] : [];
   });
 

@@ -1,48 +1,54 @@
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
+import { COUNTED_SINCE, signInRefusedUntil } from './sign-in-locks.ts';
+import { THROTTLE, type ThrottlePolicy } from './sign-in-policy.ts';
 
-export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** failures for one username, since its last success, within the window */
-export const MAX_FAILURES_PER_USERNAME = 5;
-/** failures from one address within the window, whatever the usernames */
-export const MAX_FAILURES_PER_ADDRESS = 20;
+export const USERNAME_KEPT = 64;
 
-const USERNAME_KEPT = 64;
+export type Reservation = { ok: true; attemptId: number } | { ok: false; until: Date };
 
 /**
  * Records a sign-in attempt as failed BEFORE its password is checked, in one statement, and
- * only while the limits allow it: concurrent guesses each see the others' rows, so no more
- * than the limit are ever checked, across every portal process (issue 13: 45 of 100 were).
- * Returns the attempt's id to mark a success, or null when sign-in is refused for now (the
- * refused attempt is recorded too).
+ * only while every limit and the delay allow it: concurrent guesses each see the others' rows,
+ * so no more are ever checked than the rules allow, across every portal process (issue 13: 45
+ * of 100 were). A refusal is recorded too, with the instant it ends. The same for a username
+ * that exists and one that does not.
  */
-export async function reserveSignInAttempt(db: Db, clock: Clock, username: string, address: string): Promise<number | null> {
+export async function reserveSignInAttempt(db: Db, clock: Clock, username: string, address: string,
+  policy: ThrottlePolicy = THROTTLE): Promise<Reservation> {
   const now = clock.now().getTime();
   const name = username.slice(0, USERNAME_KEPT);
+  const args = {
+    now, name, address, windowStart: now - policy.windowMs, perPair: policy.perPair, perUsername: policy.perUsername,
+    perAddress: policy.perAddress, free: policy.freeFailures, first: policy.firstDelayMs, max: policy.maxDelayMs,
+  };
   const [reserved] = await db.batch(
     [
       {
-        sql: `INSERT INTO sign_in_attempts (at, username, address, succeeded)
-              SELECT ?4, ?1, ?2, 0
-               WHERE (SELECT count(*) FROM sign_in_attempts
-                       WHERE username = ?1 AND succeeded = 0
-                         AND at > max(?3, coalesce((SELECT max(at) FROM sign_in_attempts WHERE username = ?1 AND succeeded = 1), 0))
-                     ) < ?5
-                 AND (SELECT count(*) FROM sign_in_attempts WHERE address = ?2 AND succeeded = 0 AND at > ?3) < ?6
+        sql: `INSERT INTO sign_in_attempts (at, username, address, succeeded, refused)
+              SELECT :now, :name, :address, 0, 0
+                FROM (SELECT count(*) AS failures, coalesce(sum(address = :address), 0) AS pair, max(at) AS last
+                        FROM sign_in_attempts
+                       WHERE username = :name AND succeeded = 0 AND refused = 0 AND at > :windowStart
+                         AND at > ${COUNTED_SINCE(':name')}) AS u
+               WHERE u.pair < :perPair AND u.failures < :perUsername
+                 AND (u.failures < :free OR :now >= u.last + min(:first << min(u.failures - :free, 30), :max))
+                 AND (SELECT count(*) FROM sign_in_attempts WHERE address = :address AND succeeded = 0 AND at > :windowStart) < :perAddress
               RETURNING id`,
-        args: [name, address, now - THROTTLE_WINDOW_MS, now, MAX_FAILURES_PER_USERNAME, MAX_FAILURES_PER_ADDRESS],
+        args,
       },
-      // Attempts older than a day matter to nobody: the audit log keeps the history.
+      // Attempts and lifts older than a day matter to nobody: the audit log keeps the history.
       { sql: 'DELETE FROM sign_in_attempts WHERE at < ?', args: [now - 24 * 3600_000] },
+      { sql: 'DELETE FROM sign_in_lock_lifts WHERE at < ?', args: [now - 24 * 3600_000] },
     ],
     'write',
   );
-  if (reserved.rows[0]) return Number(reserved.rows[0].id);
+  if (reserved.rows[0]) return { ok: true, attemptId: Number(reserved.rows[0].id) };
   await db.execute({
-    sql: 'INSERT INTO sign_in_attempts (at, username, address, succeeded) VALUES (?, ?, ?, 0)',
+    sql: 'INSERT INTO sign_in_attempts (at, username, address, succeeded, refused) VALUES (?, ?, ?, 0, 1)',
     args: [now, name, address],
   });
-  return null;
+  return { ok: false, until: await signInRefusedUntil(db, clock, name, address, policy) };
 }
 
 /** The reserved attempt turned out right: it clears the username's failures. */

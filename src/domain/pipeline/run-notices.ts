@@ -24,7 +24,7 @@ const when = (at: Date) => `${formatEdmontonDateTime(at)} (Edmonton time)`;
 /** The administrators' message about a monthly run that finished late; none when it was on time. */
 export function lateRunNotice(clock: Clock, runId: number, scheduledFor: Date): InStatement {
   const { month } = edmontonParts(scheduledFor);
-  return toAdministrators(clock, `SELECT id FROM scheduled_runs WHERE id = ? AND late = 1 AND job = '${MONTHLY_JOB}'`, [runId],
+  return toAdministrators(clock, `SELECT id FROM scheduled_runs WHERE id = ? AND late = 1 AND finished_at IS NOT NULL AND job = '${MONTHLY_JOB}'`, [runId],
     `The monthly CPAR run of ${monthName(month)} was late`,
     `The monthly run due ${when(scheduledFor)} finished ${when(clock.now())}: no portal was running at its time, `
     + 'or one stopped before finishing it. Every CPAR panel was sent as it stood when the run was done. '

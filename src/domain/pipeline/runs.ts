@@ -20,8 +20,11 @@ export type RunReport = {
   outcomes: Record<Outcome, number>;
 };
 
-/** stopped: the process is shutting down and a run was left at a safe point for the next portal */
-export type TickReport = { runs: RunReport[]; polled: PollTally; stopped?: boolean };
+/**
+ * stopped: the process is shutting down and a run was left at a safe point for the next portal;
+ * helped: what became of the submissions this process took from a run another portal holds
+ */
+export type TickReport = { runs: RunReport[]; polled: PollTally; stopped?: boolean; helped?: Record<Outcome, number> };
 const NOT_POLLED: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiting: 0 };
 
 /**
@@ -33,6 +36,7 @@ const NOT_POLLED: PollTally = { submitted: 0, rejected: 0, unconfirmed: 0, waiti
  */
 export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { poll = true } = {}): Promise<TickReport> {
   const runs: RunReport[] = [];
+  let helped: Record<Outcome, number> | undefined;
   try {
     for (const due of dueRuns(at, await inServiceSince(deps.db, deps.clock))) {
       if (deps.stopping?.()) break;
@@ -41,6 +45,9 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { po
       deps.checkpoint?.('run-claimed');
       runs.push(await doRun(deps, claimed, due, at.getTime() - due.scheduledFor.getTime() > LATE_AFTER_MS, false));
     }
+    // Before the stale runs: a run whose holder finished its share while this process helped
+    // is handed over (runs.ts's finish) and finished here at once.
+    if (!deps.stopping?.()) helped = await helpRunsHeldElsewhere(deps);
     if (!deps.stopping?.()) {
       for (const stale of await claimStaleRuns(deps)) runs.push(await doRun(deps, stale.id, stale.due, stale.late, true));
     }
@@ -48,10 +55,33 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { po
     // Released at once: a run stopped at a safe point is resumed by the next portal without
     // waiting for its claim to lapse.
     await releaseClaims(deps).catch(() => {});
-    if (error instanceof Stopped) return { runs, polled: NOT_POLLED, stopped: true };
+    if (error instanceof Stopped) return { runs, polled: NOT_POLLED, stopped: true, ...(helped ? { helped } : {}) };
     throw error;
   }
-  return { runs, polled: poll && !deps.stopping?.() ? await pollPending(deps) : NOT_POLLED };
+  return { runs, polled: poll && !deps.stopping?.() ? await pollPending(deps) : NOT_POLLED, ...(helped ? { helped } : {}) };
+}
+
+/**
+ * Another portal's run in progress: this process takes a share of its Queued submissions,
+ * each claimed on its own (so none is sent twice), and leaves the run to its holder to
+ * finish. How several portals share a province's run. Undefined when there was none.
+ */
+async function helpRunsHeldElsewhere(deps: PipelineDeps): Promise<Record<Outcome, number> | undefined> {
+  const held = await deps.db.execute({
+    sql: `SELECT id, scheduled_for FROM scheduled_runs
+           WHERE finished_at IS NULL AND claimed_by IS NOT NULL AND claimed_by <> ? AND claimed_until > ? ORDER BY id`,
+    args: [deps.workerId, deps.clock.now().getTime()],
+  });
+  let tally: Record<Outcome, number> | undefined;
+  for (const run of held.rows) {
+    const outcomes = await processQueued(deps, new Date(Number(run.scheduled_for)), Number(run.id));
+    tally = tally ? sumOutcomes(tally, outcomes) : outcomes;
+  }
+  return tally;
+}
+
+function sumOutcomes(a: Record<Outcome, number>, b: Record<Outcome, number>): Record<Outcome, number> {
+  return Object.fromEntries(Object.entries(a).map(([k, n]) => [k, n + b[k as Outcome]])) as Record<Outcome, number>;
 }
 
 /**
@@ -82,12 +112,24 @@ async function doRun(deps: PipelineDeps, runId: number, due: DueRun, late: boole
   const now = deps.clock.now().getTime();
   // A resumed run that ends long after its instant was late too, however it started.
   const lateNow = late || (resumed && now - due.scheduledFor.getTime() > LATE_AFTER_MS);
+  // Submissions another portal took while helping are still its own to finish: the run is then
+  // handed over (claim given up) rather than finished, and whoever ticks next resumes and
+  // finishes it — at once the helper itself (tick), or anyone once a dead helper's claims lapse.
   await deps.db.batch([
     {
       sql: `UPDATE scheduled_runs SET finished_at = ?, summary = ?, late = ?, claimed_by = NULL, claimed_until = NULL
-             WHERE id = ? AND finished_at IS NULL`,
-      args: [now, JSON.stringify({ queuedByRun, outcomes }), lateNow ? 1 : 0, runId],
+             WHERE id = ? AND finished_at IS NULL
+               -- work still to do that another worker holds (or held, and died): a panel it can be sent for
+               AND NOT EXISTS (SELECT 1 FROM submissions s JOIN panels p ON p.id = s.panel_id
+                                WHERE s.status = 'Queued' AND s.claimed_by <> ? AND (s.run_id = ? OR s.created_at <= ?)
+                                  AND p.active = 1 AND p.cpar_enabled = 1)`,
+      args: [now, JSON.stringify({ queuedByRun, outcomes }), lateNow ? 1 : 0, runId, deps.workerId, runId, due.scheduledFor.getTime()],
     },
+    {
+      sql: 'UPDATE scheduled_runs SET claimed_by = NULL, claimed_until = ? WHERE id = ? AND finished_at IS NULL AND claimed_by = ?',
+      args: [now, runId, deps.workerId],
+    },
+    // only once the run is finished: by this batch, or later by whoever finishes it
     ...(due.job === MONTHLY_JOB ? [lateRunNotice(deps.clock, runId, due.scheduledFor)] : []),
   ], 'write');
   return { job: due.job, scheduledFor: due.scheduledFor, late: lateNow, resumed, queuedByRun, outcomes };
@@ -130,8 +172,11 @@ async function claimStaleRuns(deps: PipelineDeps) {
     // after its last heartbeat): a submission still held would be skipped and left Queued.
     sql: `UPDATE scheduled_runs SET claimed_by = ?1, claimed_until = ?2
            WHERE finished_at IS NULL AND claimed_until <= ?3
-             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.status = 'Queued'
-                                AND s.claimed_by = scheduled_runs.claimed_by AND s.claimed_until > ?3)
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.status = 'Queued' AND s.claimed_until > ?3
+                                AND (s.claimed_by = scheduled_runs.claimed_by
+                                     -- handed over (doRun): once the other portals' claims on its panels are done or lapsed
+                                     OR (scheduled_runs.claimed_by IS NULL AND s.claimed_by <> ?1
+                                         AND (s.run_id = scheduled_runs.id OR s.created_at <= scheduled_runs.scheduled_for))))
        RETURNING id, job, scheduled_for, late`,
     args: [deps.workerId, now + claimLapseMs(deps), now],
   });

@@ -181,7 +181,7 @@ test('six months of monthly runs on the 15th at 21:00 Edmonton', async () => {
 test('each failure with a recipient left one message in their inbox, naming no patient', async () => {
   const failures = await one(`SELECT count(*) AS n FROM submissions s JOIN panels p ON p.id = s.panel_id
     WHERE s.status = 'Failed' AND p.failure_recipient_id IS NOT NULL`);
-  const messages = await all('SELECT subject, body, read_at FROM inbox_messages');
+  const messages = await all("SELECT subject, body, read_at FROM inbox_messages WHERE kind = 'failure'");
   assert.ok(Number(failures.n) > 0);
   assert.is(messages.length, Number(failures.n));
   assert.ok(messages.some((m) => m.read_at === null) && messages.some((m) => m.read_at !== null));
@@ -190,6 +190,18 @@ test('each failure with a recipient left one message in their inbox, naming no p
     assert.match(String(m.subject), /^CPAR submission failed: /);
     for (const n of names) assert.not.ok(String(m.body).includes(String(n.last_name)), `${n.last_name} in a message`);
   }
+});
+
+test('each answered submission that brought new mismatches or conflicts told its recipient once, naming no patient', async () => {
+  const expected = await all(`SELECT s.id, p.failure_recipient_id AS recipient FROM submissions s JOIN panels p ON p.id = s.panel_id
+    WHERE p.failure_recipient_id IS NOT NULL AND EXISTS (SELECT 1 FROM registry_exceptions e WHERE e.submission_id = s.id AND e.open_since_submission_id = s.id)
+    ORDER BY s.id`);
+  const notices = await all("SELECT submission_id AS id, recipient_id AS recipient, body, read_at FROM inbox_messages WHERE kind = 'registry' ORDER BY submission_id");
+  assert.ok(expected.length >= 2, 'the demo has registry notices to show');
+  assert.equal(notices.map((n) => [n.id, n.recipient]), expected.map((e) => [e.id, e.recipient]));
+  assert.ok(notices.some((n) => n.read_at === null) && notices.some((n) => n.read_at !== null), 'the last run\'s unread, older ones read');
+  const names = await all('SELECT DISTINCT pa.last_name FROM registry_exceptions e JOIN patients pa ON pa.id = e.patient_id');
+  for (const n of notices) for (const { last_name } of names) assert.not.ok(String(n.body).includes(String(last_name)), `${last_name} in a notice`);
 });
 
 const FUTURE = `SELECT

