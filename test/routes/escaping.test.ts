@@ -86,12 +86,24 @@ escaping('no raw() or dangerouslySetInnerHTML anywhere in the source', async () 
     let text = readFileSync(file, 'utf8');
     // The one exception: an element rendered once and placed as it is (only an element goes in).
     if (file === 'src/views/rendered.ts') {
-      assert.match(text, /export async function rendered\(element: \{ toString\(\): string \| Promise<string> \}\)/);
+      assert.match(text, /export async function rendered\(element: HtmlEscapedString \| Promise<HtmlEscapedString>\)/);
+      assert.match(text, "if (!isValidElement(element)) throw new TypeError('rendered() takes a JSX element');");
       assert.match(text, 'return raw(await element.toString());');
       text = text.replace('return raw(await element.toString());', '').replace("import { raw } from 'hono/html';", '');
     }
     // hono's raw() (a method named raw, like a SQL statement's .raw(), is not it)
     assert.not.match(text, /dangerouslySetInnerHTML|(?<!\.)\braw\(|\braw\b[^\n]*from 'hono/, file);
+  }
+});
+
+escaping('rendered() refuses anything but a JSX element: a string cannot slip through unescaped', async () => {
+  const { rendered } = await import('../../src/views/rendered.ts');
+  const text = new String('<script>alert(1)</script>') as unknown as Parameters<typeof rendered>[0];
+  try {
+    await rendered(text);
+    assert.unreachable('a string was placed unescaped');
+  } catch (error) {
+    assert.instance(error, TypeError);
   }
 });
 
