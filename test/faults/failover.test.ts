@@ -50,7 +50,10 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
   const portals = [await portal(clockEnv), await portal(clockEnv)];
   try {
     const holder = async () => {
-      const held = (await db.execute("SELECT claimed_by FROM scheduled_runs WHERE job = 'monthly-run' AND claimed_by IS NOT NULL")).rows[0]?.claimed_by;
+      // The run's holder, or — portals share a run — the portal holding one of its panels while it sends.
+      const held = (await db.execute(`SELECT coalesce(
+          (SELECT claimed_by FROM scheduled_runs WHERE job = 'monthly-run' AND claimed_by IS NOT NULL),
+          (SELECT claimed_by FROM submissions WHERE status = 'Queued' AND claimed_by IS NOT NULL ORDER BY id LIMIT 1)) AS held`)).rows[0]?.held ?? undefined;
       if (killPoint === 'run claimed' || held === undefined) return held;
       const sent = (await simRequests(simulatorUrl)).some((r) => r.method === 'POST' && r.idempotencyKey?.includes(installation));
       return sent ? held : undefined;
