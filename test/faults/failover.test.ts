@@ -38,6 +38,13 @@ async function portal(env: Record<string, string>) {
   return run(process.execPath, ['--import', 'tsx', 'src/server.ts'], { ...env, PORT: String(await freePort()) });
 }
 
+/** What the database held when a wait timed out: runs and submissions, for the failure message. */
+async function state(db: Awaited<ReturnType<typeof openDatabase>>): Promise<string> {
+  const runs = await db.execute('SELECT id, job, scheduled_for, started_at, finished_at, claimed_by, claimed_until FROM scheduled_runs');
+  const subs = await db.execute('SELECT id, panel_id, status, run_id, claimed_by, claimed_until FROM submissions');
+  return `runs: ${JSON.stringify(runs.rows)}\nsubmissions: ${JSON.stringify(subs.rows)}`;
+}
+
 type KillPoint = 'run claimed' | 'panel sent';
 
 /** One repetition; returns how long after the kill the survivor finished the run. */
@@ -58,7 +65,9 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
       const sent = (await simRequests(simulatorUrl)).some((r) => r.method === 'POST' && r.idempotencyKey?.includes(installation));
       return sent ? held : undefined;
     };
-    await until(async () => (await holder()) !== undefined, 30_000, `the run's ${killPoint}`);
+    await until(async () => (await holder()) !== undefined, 30_000, `the run's ${killPoint}`).catch(async (error) => {
+      throw new Error(`${error.message}\n${await state(db)}\n${portals.map((p, i) => `portal ${i} (pid ${p.child.pid}, exit ${p.child.exitCode}):\n${p.err().slice(-2000)}`).join('\n')}`);
+    });
     // A worker id is host:pid:random.
     const pid = Number(String(await holder()).split(':')[1]);
     const victim = portals.find((p) => p.child.pid === pid)!;
