@@ -73,7 +73,7 @@ export async function ensureDataset(scale: Scale, { regenerate = false, log = co
     const meta = await readMeta(path);
     return { path, generated: false, seconds: meta.seconds, bytes: statSync(path).size, plan, steps: meta.steps };
   }
-  const partial = `${path}.partial`;
+  const partial = `${path}.${process.pid}.partial`; // two benches may build the same dataset at once
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(partial + suffix, { force: true });
   log(`Generating the ${scale.name} dataset (${plan.panels} panels, ${plan.memberships} memberships) into ${path}`);
   const started = performance.now();
