@@ -103,6 +103,16 @@ test('problems are listed by line and column without patient data; a CSV that ca
   assert.is(await count(db, 'SELECT count(*) FROM csv_uploads'), 1, 'only the readable one waits');
 });
 
+test('the preview names each blank value by its line and column in the CSV, not by a path in the extract it became', async () => {
+  const cookie = await signIn(app, 'clerk');
+  const token = tokenOf(await upload(cookie, EMR, 'panel.csv'));
+  const mapped = await request(app, 'POST', mappingUrl(token), { cookie, form: {} });
+  assert.is(mapped.status, 303);
+  const preview = await dom(await request(app, 'GET', mapped.headers.get('Location')!, { cookie }));
+  const warnings = [...preview.querySelectorAll('#import-warnings li')].map((li) => li.textContent?.trim());
+  assert.equal(warnings, ['line 15, "Confirmation Date"']);
+});
+
 test('cancel drops the CSV; someone else’s upload is answered like a missing one', async () => {
   const cookie = await signIn(app, 'clerk');
   const token = tokenOf(await upload(cookie, EMR, 'panel.csv'));

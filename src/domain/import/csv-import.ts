@@ -8,13 +8,14 @@ import { edmontonDate } from '../time/edmonton.ts';
 import { checkImport, importClinicalRecord, readExisting, type ImportCounts } from './import.ts';
 import { readCsv, type CsvProblem, type CsvTable } from './csv-read.ts';
 import { checkMapping, guessMapping, readDateFormat, type DateFormat, type Mapping } from './csv-mapping.ts';
-import { pointBackCsv, translateCsv, type CsvExtract, type Directory } from './csv-translate.ts';
+import { pointBackCsv, translateCsv, type CsvExtract, type CsvOrigins, type Directory } from './csv-translate.ts';
 
 /** What the user chose: columns for some fields (null: none), and the date format. */
 export type CsvChoices = { mapping?: Partial<Mapping>; dates?: DateFormat };
 
 export type PreparedCsv =
-  | { ok: true; extract: CsvExtract; mapping: Mapping; format: DateFormat; warnings: CsvProblem[] }
+  /** `origins`: the line each record of the extract came from, so later problems point back into the file */
+  | { ok: true; extract: CsvExtract; origins: CsvOrigins; mapping: Mapping; format: DateFormat; warnings: CsvProblem[] }
   /** `askDates`: the date columns whose format the file leaves open, when no format was chosen */
   | { ok: false; problems: CsvProblem[]; mapping: Mapping | null; askDates: string[] };
 
@@ -45,7 +46,7 @@ export async function prepareCsv(db: Db, clock: Clock, bytes: Buffer, choices: C
   // By line, so the user reads the file top to bottom (a stable sort keeps each line's order).
   const problems = unique([...translation.problems, ...more]).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length || !checked.ok) return refused(problems);
-  return { ok: true, extract: translation.extract, mapping, format, warnings: pointBackCsv(checked.warnings, translation.origins, mapping) };
+  return { ok: true, extract: translation.extract, origins: translation.origins, mapping, format, warnings: pointBackCsv(checked.warnings, translation.origins, mapping) };
 }
 
 export type CsvImportResult =

@@ -5,7 +5,7 @@
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Scope } from '../people/permissions.ts';
-import type { Importer } from './importer.ts';
+import { startCsvImport } from './import-previews.ts';
 import { readCsv, type CsvProblem, type CsvTable } from './csv-read.ts';
 import { mappingFor, prepareCsv, type CsvChoices, type PreparedCsv } from './csv-import.ts';
 import { readDateFormat, type DateReading, type Mapping } from './csv-mapping.ts';
@@ -49,14 +49,16 @@ export type Mapped = { ok: true; previewToken: string } | { ok: false; reason: '
 
 /**
  * Step 2 → 3: the file translated with the user's mapping and dates, and kept as an import
- * preview by the importer (the portal's importing thread); the CSV is dropped.
+ * preview with the line each record came from (on the portal's importing thread, as the
+ * importer runs it); the CSV itself is dropped.
  */
-export async function mapCsvUpload(db: Db, clock: Clock, importer: Importer, scope: Scope, token: string, choices: CsvChoices): Promise<Mapped> {
+export async function mapCsvUpload(db: Db, clock: Clock, scope: Scope, token: string, choices: CsvChoices): Promise<Mapped> {
   const found = await load(db, scope, token);
   if (!found) return { ok: false, reason: 'not_found' };
   const prepared = await prepareCsv(db, clock, found.bytes, choices);
   if (!prepared.ok) return { ...prepared, reason: 'refused' };
-  const started = await importer.start(scope, [{ name: found.fileName, text: JSON.stringify(prepared.extract) }]);
+  const { extract, origins, mapping } = prepared;
+  const started = await startCsvImport(db, clock, scope, found.fileName, { extract, origins, mapping });
   // Refused only if the data changed between the check and now: the user maps again.
   if (!started.ok) {
     const problems = started.problems.map((p) => ({ line: null, column: null, message: `${p.path}: ${p.message}` }));

@@ -1,4 +1,4 @@
-// An import made in the portal: the uploaded files (the JSON extract, or FHIR R4 files) are
+// An import made in the portal: the uploaded files (the JSON extract, FHIR R4 files, or a mapped CSV) are
 // kept with their preview until their user applies it (all or nothing, once) or cancels it.
 // The files' content is dropped either way.
 import type { Db } from '../database/db.ts';
@@ -7,7 +7,7 @@ import type { Scope } from '../people/permissions.ts';
 import { auditStatements } from '../audit/audit.ts';
 import { importClinicalRecord, type ImportCounts, type Problem } from './import.ts';
 import { previewImport, type ImportPreview } from './import-preview.ts';
-import { readUpload, type ReadUpload, type UploadFormat } from './import-upload.ts';
+import { readMappedCsv, readUpload, type MappedCsv, type ReadUpload, type UploadFormat } from './import-upload.ts';
 import type { SourceFile } from './fhir-files.ts';
 
 /** The upload limit (all files of one upload together), documented in the README: a clinic of 10,000 patients is about 4 MB. */
@@ -30,9 +30,8 @@ export type UploadPreview = ImportPreview & { format: UploadFormat; skipped: Rec
 
 type Previewed = { ok: true; read: Extract<ReadUpload, { ok: true }>; preview: UploadPreview } | { ok: false; problems: Problem[] };
 
-/** The files read and previewed as Apply would import them now; problems and warnings point into the files. */
-async function previewUpload(db: Db, clock: Clock, files: SourceFile[]): Promise<Previewed> {
-  const read = await readUpload(db, clock, files);
+/** The upload read and previewed as Apply would import it now; problems and warnings point into the files. */
+async function previewUpload(db: Db, clock: Clock, read: ReadUpload): Promise<Previewed> {
   if (!read.ok) return read;
   const previewed = await previewImport(db, clock, read.input, read.options);
   if (!previewed.ok) return { ok: false, problems: read.locate(previewed.problems) };
@@ -44,21 +43,34 @@ export type StartResult = { ok: true; token: string; preview: UploadPreview } | 
 
 /** Checks and previews an upload (one file or several); when it would import, keeps it for Apply. */
 export async function startImport(db: Db, clock: Clock, scope: Scope, files: SourceFile[]): Promise<StartResult> {
-  const previewed = await previewUpload(db, clock, files);
+  const previewed = await previewUpload(db, clock, await readUpload(db, clock, files));
   if (!previewed.ok) return previewed;
-  const { format } = previewed.preview;
+  const content = previewed.preview.format === 'extract' ? files[0].text : JSON.stringify(files);
+  return keep(db, clock, scope, files.map((f) => f.name).join(', '), content, previewed.preview);
+}
+
+/** A mapped CSV panel list previewed, and kept for Apply with the lines and columns its records came from. */
+export async function startCsvImport(db: Db, clock: Clock, scope: Scope, fileName: string, csv: MappedCsv): Promise<StartResult> {
+  const previewed = await previewUpload(db, clock, readMappedCsv(csv));
+  if (!previewed.ok) return previewed;
+  return keep(db, clock, scope, fileName, JSON.stringify(csv), previewed.preview);
+}
+
+async function keep(db: Db, clock: Clock, scope: Scope, fileName: string, content: string, preview: UploadPreview): Promise<StartResult> {
   const token = crypto.randomUUID();
   await db.execute({
     sql: 'INSERT INTO import_previews (token, user_id, file_name, format, content, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    args: [token, scope.userId, files.map((f) => f.name).join(', ').slice(0, 200), format,
-      format === 'extract' ? files[0].text : JSON.stringify(files), clock.now().getTime()],
+    args: [token, scope.userId, fileName.slice(0, 200), preview.format, content, clock.now().getTime()],
   });
-  return { ok: true, token, preview: previewed.preview };
+  return { ok: true, token, preview };
 }
 
-/** The files a waiting preview keeps: the extract's text, or FHIR files as a JSON list. */
-function filesOf(r: Record<string, unknown>): SourceFile[] {
-  return r.format === 'fhir' ? JSON.parse(String(r.content)) as SourceFile[] : [{ name: String(r.file_name), text: String(r.content) }];
+/** What a waiting preview keeps, read again: the extract's text, FHIR files as a JSON list, or a mapped CSV. */
+async function readKept(db: Db, clock: Clock, r: Record<string, unknown>): Promise<ReadUpload> {
+  const content = String(r.content);
+  if (r.format === 'csv') return readMappedCsv(JSON.parse(content) as MappedCsv);
+  const files: SourceFile[] = r.format === 'fhir' ? JSON.parse(content) : [{ name: String(r.file_name), text: content }];
+  return readUpload(db, clock, files);
 }
 
 function toStored(r: Record<string, unknown>, now: number): StoredPreview {
@@ -77,7 +89,7 @@ export async function getImport(db: Db, clock: Clock, scope: Scope, token: strin
   if (!r) return null;
   const stored = toStored(r, clock.now().getTime());
   if (stored.state !== 'waiting' || r.content === null) return { stored, preview: null, problems: [] };
-  const previewed = await previewUpload(db, clock, filesOf(r));
+  const previewed = await previewUpload(db, clock, await readKept(db, clock, r));
   return previewed.ok ? { stored, preview: previewed.preview, problems: [] } : { stored, preview: null, problems: previewed.problems };
 }
 
@@ -107,7 +119,7 @@ export async function applyImport(db: Db, clock: Clock, scope: Scope, token: str
     await db.execute({ sql: 'UPDATE import_previews SET applied_at = NULL WHERE token = ?', args: [token] });
     return { ok: false, reason: 'refused', problems };
   };
-  const previewed = await previewUpload(db, clock, filesOf(claimed));
+  const previewed = await previewUpload(db, clock, await readKept(db, clock, claimed));
   if (!previewed.ok) return refused(previewed.problems);
   // The audit entry and the dropped files commit with the import, or not at all.
   const result = await importClinicalRecord(db, clock, previewed.read.input, async (tx) => {

@@ -1,15 +1,18 @@
 // An upload to the Import page, read as the CLI reads its files: one JSON file without a
 // resourceType is the portal's own extract; anything else — a Bundle, a single resource,
 // Bulk Data NDJSON files, several at once — is FHIR R4, translated into the extract by the
-// FHIR import (its keys, references and failure-recipient rule). Both give the extract that
-// the preview shows and Apply writes, and say where a problem is in the uploaded files.
+// FHIR import (its keys, references and failure-recipient rule). A CSV panel list reaches the
+// preview once mapped (readMappedCsv). Each gives the extract that the preview shows and Apply
+// writes, and says where a problem is in the uploaded file.
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import type { ImportOptions, Problem } from './import.ts';
 import { describeWhere, isFhirJson, type FhirProblem, type SourceFile } from './fhir-files.ts';
 import { FHIR_IMPORT_OPTIONS, locate, translateChecked } from './fhir-import.ts';
+import { csvPlace, pointBackCsv, type CsvExtract, type CsvOrigins } from './csv-translate.ts';
+import type { Mapping } from './csv-mapping.ts';
 
-export type UploadFormat = 'extract' | 'fhir';
+export type UploadFormat = 'extract' | 'fhir' | 'csv';
 
 export type ReadUpload =
   | {
@@ -49,5 +52,16 @@ export async function readUpload(db: Db, clock: Clock, files: SourceFile[]): Pro
   return {
     ok: true, format: 'fhir', input: extract, options: FHIR_IMPORT_OPTIONS, skipped,
     locate: (problems) => locate(problems, origins).map(fromFhir),
+  };
+}
+
+/** A CSV panel list once mapped (csv-uploads.ts): the extract it became, and the line and column each record came from. */
+export type MappedCsv = { extract: CsvExtract; origins: CsvOrigins; mapping: Mapping };
+
+/** A mapped CSV as the preview and Apply read it: its problems and warnings by line and column of the file. */
+export function readMappedCsv(csv: MappedCsv): Extract<ReadUpload, { ok: true }> {
+  return {
+    ok: true, format: 'csv', input: csv.extract, options: {}, skipped: {},
+    locate: (problems) => pointBackCsv(problems, csv.origins, csv.mapping).map((p) => ({ path: csvPlace(p), message: p.message })),
   };
 }

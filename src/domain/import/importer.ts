@@ -25,7 +25,7 @@ export function importerOn(db: Db, clock: Clock): Importer {
     start: (scope, files) => startImport(db, clock, scope, files),
     get: (scope, token) => getImport(db, clock, scope, token),
     apply: (scope, token, audit) => applyImport(db, clock, scope, token, audit),
-    mapCsv: (scope, token, choices) => mapCsvUpload(db, clock, importer, scope, token, choices),
+    mapCsv: (scope, token, choices) => mapCsvUpload(db, clock, scope, token, choices),
   };
   return importer;
 }
