@@ -21,11 +21,11 @@ const SHORT = {
   NETCARE_TIMEOUT_MS: '3000',
 };
 /**
- * the lapse, one check interval, and the rest of the run (1 s a send) on a busy two-core
- * machine: 1.3–2.9 s measured alone, up to 5.2 s with four other test suites running beside it.
- * The bound says the survivor took over after a lapse, not after the old 5-minute lease.
+ * The bound says the survivor took over after a lapse, not after the old 5-minute lease; it is
+ * not a speed target (those live in the bench). Measured: 1.8–3.6 s alone; 4.2–12.8 s at load
+ * 18–19 (helpers' benches beside it), when a 10.6 s bound failed although nothing was wrong.
  */
-const TAKEOVER_BOUND_MS = 500 + 100 + 10_000;
+const TAKEOVER_BOUND_MS = 60_000;
 
 async function clinic(env: Record<string, string>) {
   const io = { env, readStdin: async () => 'a long enough password\n', out: () => {}, err: (l: string) => assert.unreachable(l) };
@@ -35,7 +35,15 @@ async function clinic(env: Record<string, string>) {
 }
 
 async function portal(env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'src/server.ts'], { ...env, PORT: String(await freePort()) });
+  const port = await freePort();
+  return { port, ...run(process.execPath, ['--import', 'tsx', 'src/server.ts'], { ...env, PORT: String(port) }) };
+}
+
+/** A portal answering requests: the survivor is, before the victim is killed (on a loaded machine start-up alone can take many seconds). */
+async function answering(p: Awaited<ReturnType<typeof portal>>) {
+  const up = async () => (await fetch(`http://127.0.0.1:${p.port}/healthz`).catch(() => null))?.ok === true;
+  await until(async () => p.child.exitCode !== null || await up(), 90_000, 'a portal answering');
+  assert.is(p.child.exitCode, null, p.err());
 }
 
 /** What the database held when a wait timed out: runs and submissions, for the failure message. */
@@ -65,14 +73,16 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
       const sent = (await simRequests(simulatorUrl)).some((r) => r.method === 'POST' && r.idempotencyKey?.includes(installation));
       return sent ? held : undefined;
     };
-    await until(async () => (await holder()) !== undefined, 30_000, `the run's ${killPoint}`).catch(async (error) => {
-      throw new Error(`${error.message}\n${await state(db)}\n${portals.map((p, i) => `portal ${i} (pid ${p.child.pid}, exit ${p.child.exitCode}):\n${p.err().slice(-2000)}`).join('\n')}`);
+    // Generous: on a loaded machine the portals' start-up alone has taken over 30 s.
+    await until(async () => (await holder()) !== undefined, 90_000, `the run's ${killPoint}`).catch(async (error) => {
+      throw new Error(`${error.message}\n${await state(db)}\n${portals.map((p, i) => `portal ${i} (pid ${p.child.pid}, exit ${p.child.exitCode}):\n${p.out().slice(-1500)}\n${p.err().slice(-1500)}`).join('\n')}`);
     });
     // A worker id is host:pid:random.
     const pid = Number(String(await holder()).split(':')[1]);
     const victim = portals.find((p) => p.child.pid === pid)!;
     const survivor = portals.find((p) => p !== victim)!;
     assert.ok(victim, 'one of the two portals holds the run');
+    await answering(survivor);
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.exited;
@@ -80,10 +90,10 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
       'killed during the run');
     const finished = async () => Number((await db.execute(
       "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n) === 1;
-    await until(finished, 20_000, 'the survivor finishing the run');
+    await until(finished, TAKEOVER_BOUND_MS, 'the survivor finishing the run');
     const takeoverMs = Date.now() - killedAt;
     await until(async () => Number((await db.execute(
-      "SELECT count(*) AS n FROM submissions WHERE status IN ('Submitted', 'Failed')")).rows[0].n) === 5, 20_000, 'every submission final');
+      "SELECT count(*) AS n FROM submissions WHERE status IN ('Submitted', 'Failed')")).rows[0].n) === 5, 30_000, 'every submission final');
     const perPanel = (await db.execute('SELECT count(*) AS n FROM submissions GROUP BY panel_id')).rows;
     assert.ok(perPanel.length === 5 && perPanel.every((r) => Number(r.n) === 1), 'one submission per CPAR panel');
     const stored = (await simSubmissions(simulatorUrl)).filter((s) => s.idempotencyKey.includes(installation));
