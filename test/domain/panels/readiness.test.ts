@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/domain/time/clock.ts';
 import { seedDemo } from '../../../src/domain/demo/demo-seed.ts';
 import { extractPanel } from '../../../src/domain/pipeline/extraction.ts';
 import { panelReadiness, readinessOfCparPanels } from '../../../src/domain/panels/readiness.ts';
+import { CARRY_DAYS } from '../../../src/domain/panels/readiness-carry.ts';
 import { judgementOf, validatePanel, type Judgement } from '../../../src/domain/panels/validation.ts';
 
 /** Readiness's verdict and reasons, without the warnings it shows beside them (they fail nothing). */
@@ -55,13 +56,16 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
     const fresh = await readinessOfCparPanels(db, now);
     assert.equal(verdict(fresh.get(panelId)!), judgementOf(validatePanel((await extractPanel(db, panelId, now))!)), `fresh after the ${what}`);
   }
-  // Today's row is read as it is (here, tampered with); tomorrow's is gathered afresh.
+  // Today's row is read as it is (here, tampered with); tomorrow's is today's carried forward
+  // (the tampered count comes along), and one more than CARRY_DAYS later is gathered afresh.
   await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.withoutConfirmation', 9)");
   const today = await readinessOfCparPanels(db, now);
   assert.ok(today.get(panelId)!.briefError?.includes('9 patients have no confirmation date'));
   const tomorrow = await readinessOfCparPanels(db, new Date('2026-11-27T08:00:00-07:00'));
-  assert.not.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'));
+  assert.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'), 'carried, not gathered');
   assert.is(Number((await db.execute('SELECT count(*) AS n FROM panel_readiness WHERE as_of_day = ?', ['2026-11-27'])).rows[0].n), 1);
+  const later = await readinessOfCparPanels(db, new Date(Date.parse('2026-11-27T08:00:00-07:00') + (CARRY_DAYS + 1) * 86_400_000));
+  assert.not.ok(later.get(panelId)!.briefError?.includes('9 patients'), 'gathered afresh');
 });
 
 readiness('a visit on the day itself counts as the last visit, in readiness as in the run', async () => {
