@@ -36,30 +36,49 @@ async function edgeDates(db: Db): Promise<string[]> {
   return rows.rows.map((r) => String(r.day));
 }
 
-/** Four panels whose members' visits, births and confirmations sit on those edges; some members on two panels. */
+const random16 = random(16);
+const pick = <T>(list: T[]) => list[Math.floor(random16() * list.length)];
+const FIRST_DAY = DAYS[0][0];
+const LEAP_SEGMENT = '2028-02-27';
+
+/**
+ * Four panels whose members' visits and confirmations sit on those edges; some members on
+ * two panels. Only West's members have birth or confirmation dates after the walk's days:
+ * a panel with such a date has all its members counted again, which would hide a mistake
+ * in finding the few members to count again in the others.
+ */
 async function edgyClinic(db: Db): Promise<number[]> {
-  const next = random(16);
-  const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
   const dates = await edgeDates(db);
+  const past = dates.filter((d) => d < FIRST_DAY);
   const panels = [];
   for (const name of ['North', 'South', 'East', 'West']) panels.push(await addClinicPanel(db, { name, patients: 30 }));
+  const west = panels[3].panelId;
   for (const { panelId, patientIds } of panels) {
     for (const id of patientIds) {
       await db.execute({ sql: 'DELETE FROM visits WHERE patient_id = ?', args: [id] });
-      for (let v = Math.floor(next() * 4); v > 0; v--) {
+      for (let v = Math.floor(random16() * 4); v > 0; v--) {
         await db.execute({ sql: 'INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, ?)', args: [id, pick(dates)] });
       }
-      const confirmed = next() < 0.1 ? null : pick(dates);
+      const confirmed = random16() < 0.1 ? null : pick(panelId === west ? dates : past);
       await db.execute({ sql: 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', args: [confirmed, panelId, id] });
-      if (next() < 0.1) await db.execute({ sql: 'UPDATE patients SET birth_date = ? WHERE id = ?', args: [pick(dates), id] });
+      if (panelId === west && random16() < 0.2) await db.execute({ sql: 'UPDATE patients SET birth_date = ? WHERE id = ?', args: [pick(dates), id] });
     }
   }
   for (let i = 0; i < 8; i++) {
-    const [from, to] = [pick(panels), pick(panels)];
+    const [from, to] = [pick(panels.slice(0, 3)), pick(panels.slice(0, 3))];
     await db.execute({ sql: 'INSERT OR IGNORE INTO panel_members (panel_id, patient_id, confirmed_on) VALUES (?, ?, ?)',
-      args: [to.panelId, pick(from.patientIds), pick(dates)] });
+      args: [to.panelId, pick(from.patientIds), pick(past)] });
   }
   return panels.map((p) => p.panelId);
+}
+
+/** Confirmations of all but West moved to dates on the edges of the leap-year days, all before them. */
+async function confirmationsMovedOn(db: Db, panels: number[]) {
+  const dates = (await edgeDates(db)).filter((d) => d > '2027-01-16' && d < LEAP_SEGMENT);
+  const members = await db.execute({ sql: 'SELECT panel_id, patient_id FROM panel_members WHERE panel_id IN (?, ?, ?)', args: panels.slice(0, 3) });
+  for (const m of members.rows) {
+    await db.execute({ sql: 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', args: [pick(dates), m.panel_id, m.patient_id] });
+  }
 }
 
 /** What the pipeline's own extraction and the members page's warnings say of every panel, as of `at`. */
@@ -101,7 +120,8 @@ const CHANGES: Record<number, [string, (db: Db, panels: number[]) => Promise<unk
         WHERE panel_id = ? AND patient_id = (SELECT max(patient_id) FROM panel_members WHERE panel_id = ?)`, args: [p, p] })],
     ['a confirmation moved', (db, [, , , p]) => db.execute({ sql: `UPDATE panel_members SET confirmed_on = '2023-11-27'
         WHERE panel_id = ? AND patient_id = (SELECT min(patient_id) FROM panel_members WHERE panel_id = ?)`, args: [p, p] })]],
-  8: [['the limits set to one year', (db) => db.execute('UPDATE clinic_settings SET stale_visit_years = 1, stale_confirmation_years = 1')]],
+  8: [['the limits set to one year', (db) => db.execute('UPDATE clinic_settings SET stale_visit_years = 1, stale_confirmation_years = 1')],
+    ['confirmations moved on', confirmationsMovedOn]],
 };
 
 carry('carried forward, every panel’s readiness is exactly a fresh gathering’s and the pipeline’s, day after day, through changes', async () => {

@@ -39,6 +39,7 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
   const { panelId, patientIds } = await addClinicPanel(db, { name: 'Watched', patients: 2, withoutVisit: 1, withoutConfirmation: 1 });
   const now = new Date('2026-11-26T12:00:00-07:00');
   const stored = async () => Number((await db.execute({ sql: 'SELECT count(*) AS n FROM panel_readiness WHERE panel_id = ?', args: [panelId] })).rows[0].n);
+  const other = Number((await db.execute("INSERT INTO patients (uli, last_name, first_name, birth_date, gender) VALUES ('123123123', 'Else', 'Someone', '1990-01-01', 'M') RETURNING id")).rows[0].id);
   const changes: [string, string, (string | number)[]][] = [
     ['confirmation', 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', ['2026-11-20', panelId, patientIds[3]]],
     ['visit', 'INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, ?)', [patientIds[2], '2026-11-01']],
@@ -47,6 +48,8 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
     ['member added', 'INSERT INTO panel_members (panel_id, patient_id) VALUES (?, ?)', [panelId, patientIds[0]]],
     ['panel name', 'UPDATE panels SET name = ? WHERE id = ?', ['x'.repeat(300), panelId]],
     ['Practitioner ID', "UPDATE practitioners SET practitioner_id = NULL WHERE id = 1", []],
+    ['visit date', 'UPDATE visits SET visit_date = ? WHERE patient_id = ?', ['2026-12-01', patientIds[1]]],
+    ['member’s patient', 'UPDATE panel_members SET patient_id = ? WHERE panel_id = ? AND patient_id = ?', [other, panelId, patientIds[0]]],
   ];
   await readinessOfCparPanels(db, now);
   for (const [what, sql, args] of changes) {
