@@ -137,14 +137,21 @@ const tasks: Record<string, (o: Options) => Promise<object>> = {
     return measureFloor(o.db, new Date(o.at));
   },
 
-  /** Every panel's readiness as nothing has been asked today (the figure), then asked again. */
+  /**
+   * Every panel's readiness the first time in a day, what was kept the day before carried
+   * forward (the figure); before it, the day before's with nothing kept at all (a new
+   * installation, or the clinic's limits just changed); after it, asked again the same day.
+   */
   async readiness(o) {
     const db = await openDatabase(`file:${o.db}`);
-    const result = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
+    const today = new Date(o.at);
+    const nothingKept = await measured(() => readinessOfCparPanels(db, new Date(today.getTime() - 86_400_000)));
+    const result = await measured(() => readinessOfCparPanels(db, today));
     const { value: readiness, ...figures } = result;
     const failing = [...readiness.values()].filter((v) => !v.ok).length;
-    const again = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
-    return { ...figures, panels: readiness.size, failing, againSeconds: again.seconds };
+    const again = await measured(() => readinessOfCparPanels(db, today));
+    return { ...figures, panels: readiness.size, failing, againSeconds: again.seconds,
+      nothingKept: { seconds: nothingKept.seconds, cpuSeconds: nothingKept.cpuSeconds } };
   },
 
   async run(o) {
