@@ -38,7 +38,8 @@ const OLD = dayConditions('?3', 'k.old_visit_cutoff', 'k.old_confirmation_cutoff
  *   that has become stale (a last visit is one of the member's visits);
  * - every member of a panel that counted a date in the future: such a date may have come.
  *   A panel that counted none has no date after the stored day, so none can arrive.
- * A member counted who changed nothing adds as much as it takes away.
+ * A member counted who changed nothing adds as much as it takes away. CROSS JOIN keeps the
+ * few members first: left to itself, SQLite reads every member of the carried panels.
  */
 export const CARRY_FORWARD = (only: string) => `
   WITH k AS MATERIALIZED (SELECT date(?1, '-' || stale_visit_years || ' years') AS visit_cutoff,
@@ -59,15 +60,14 @@ export const CARRY_FORWARD = (only: string) => `
           WHERE m.confirmed_on >= min(k.old_confirmation_cutoff, k.confirmation_cutoff)
             AND m.confirmed_on < max(k.old_confirmation_cutoff, k.confirmation_cutoff)
          UNION
-         SELECT m.panel_id, m.patient_id FROM carried c JOIN panel_members m ON m.panel_id = c.panel_id
+         SELECT m.panel_id, m.patient_id FROM carried c CROSS JOIN panel_members m ON m.panel_id = c.panel_id
           WHERE c.facts ->> 'withFutureDate' > 0),
        delta AS (
          SELECT m.panel_id,
                 ${DAY_COUNTS.map((n) => `count(*) FILTER (WHERE ${NEW[n]}) - count(*) FILTER (WHERE ${OLD[n]}) AS ${n}`).join(',\n                ')}
-           FROM k, touched t
-           JOIN panel_members m ON m.panel_id = t.panel_id AND m.patient_id = t.patient_id
-           JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
-          WHERE t.panel_id IN (SELECT panel_id FROM carried)
+           FROM touched t CROSS JOIN panel_members m ON m.panel_id = t.panel_id AND m.patient_id = t.patient_id
+           CROSS JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active' CROSS JOIN k
+          WHERE +t.panel_id IN (SELECT panel_id FROM carried)
           GROUP BY m.panel_id)
   UPDATE panel_readiness SET as_of_day = ?1, computed_at = ?2,
          facts = json_set(panel_readiness.facts,
