@@ -112,7 +112,7 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     add(s, 'CPU, simulator process (apart)', run.simulator.cpuSeconds, 's', { note: `peak RSS ${run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
   }
   if (r.readiness) {
-    const s = 'Readiness (readinessOfCparPanels, before the run)';
+    const s = 'Readiness (readinessOfCparPanels, a week after the run\'s day)';
     add(s, 'every panel, the first time in a day', r.readiness.seconds, 's', { target: 'readiness',
       note: `yesterday's facts carried forward; ${r.readiness.panels} panels, ${r.readiness.failing} not ready; CPU ${r.readiness.cpuSeconds.toFixed(2)} s; peak RSS ${peak(r.readiness).toFixed(0)} MB` });
     add(s, 'every panel, nothing kept', r.readiness.nothingKept.seconds, 's',
