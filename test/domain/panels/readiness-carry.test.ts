@@ -5,6 +5,7 @@ import { ManualClock } from '../../../src/domain/time/clock.ts';
 import { edmontonDate } from '../../../src/domain/time/edmonton.ts';
 import { extractPanel } from '../../../src/domain/pipeline/extraction.ts';
 import { readinessOfCparPanels } from '../../../src/domain/panels/readiness.ts';
+import { CARRY_DAYS } from '../../../src/domain/panels/readiness-carry.ts';
 import { panelWarnings } from '../../../src/domain/panels/readiness-warnings.ts';
 import { judgementOf, validatePanel } from '../../../src/domain/panels/validation.ts';
 import { freshDb } from '../../support/app.ts';
@@ -131,21 +132,22 @@ carry('carried forward, every panelâ€™s readiness is exactly a fresh gatheringâ€
   let carried = 0;
   for (const [step, day] of DAYS.entries()) {
     for (const [, change] of CHANGES[step] ?? []) await change(db, panels);
+    const on = [day[0], ...(CHANGES[step] ?? []).map(([what]) => `after ${what}`)].join(', ');
     clock.set(instant(day));
     // A mark on every stored row shows which rows were carried rather than gathered again.
     await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.carriedMark', 1)");
-    const marked = (await storedRows(db)).filter((r) => r.as_of_day >= edmontonDate(new Date(clock.now().getTime() - 31 * 86_400_000))).length;
+    const marked = (await storedRows(db)).filter((r) => r.as_of_day >= edmontonDate(new Date(clock.now().getTime() - CARRY_DAYS * 86_400_000))).length;
     // Two panels asked for alone first (as the members page asks), then all of them.
     const some = await readinessOfCparPanels(db, clock.now(), panels.slice(0, 2));
     const all = await readinessOfCparPanels(db, clock.now());
     const rows = await storedRows(db);
     carried += rows.filter((r) => JSON.parse(r.facts).carriedMark).length;
-    assert.ok(rows.every((r) => r.as_of_day === day[0]), `${day[0]}: every row is today's`);
-    assert.equal(factsOf(rows), await gatheredAfresh(db, clock.now()), `${day[0]}: stored facts`);
+    assert.ok(rows.every((r) => r.as_of_day === day[0]), `${on}: every row is today's`);
+    assert.equal(factsOf(rows), await gatheredAfresh(db, clock.now()), `${on}: stored facts`);
     const expected = await straightforward(db, panels, clock.now());
-    assert.equal(all, expected, `${day[0]}: readiness`);
-    for (const id of panels.slice(0, 2)) assert.equal(some.get(id), expected.get(id), `${day[0]}: panel ${id} asked alone`);
-    if (step > 0 && marked) assert.ok(rows.some((r) => JSON.parse(r.facts).carriedMark), `${day[0]}: something was carried`);
+    assert.equal(all, expected, `${on}: readiness`);
+    for (const id of panels.slice(0, 2)) assert.equal(some.get(id), expected.get(id), `${on}: panel ${id} asked alone`);
+    if (step > 0 && marked) assert.ok(rows.some((r) => JSON.parse(r.facts).carriedMark), `${on}: something was carried`);
   }
   assert.ok(carried >= 20, `carried ${carried} times`);
 });
