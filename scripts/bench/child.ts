@@ -137,14 +137,25 @@ const tasks: Record<string, (o: Options) => Promise<object>> = {
     return measureFloor(o.db, new Date(o.at));
   },
 
-  /** Every panel's readiness as nothing has been asked today (the figure), then asked again. */
+  /**
+   * Every panel's readiness the first time in a day, what was kept the day before carried
+   * forward (the figure); before it, the day before's with nothing kept at all (a new
+   * installation, or the clinic's limits just changed); after it, asked again the same day.
+   * A week after the run's day: the dataset's records end on that day (so the day before it
+   * would see the day's records as in the future) and its visits begin three years before it
+   * (so the days right after it have none at the three-year cutoff, as a clinic's every day has).
+   */
   async readiness(o) {
     const db = await openDatabase(`file:${o.db}`);
-    const result = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
+    const day = 86_400_000;
+    const today = new Date(new Date(o.at).getTime() + 8 * day);
+    const nothingKept = await measured(() => readinessOfCparPanels(db, new Date(today.getTime() - day)));
+    const result = await measured(() => readinessOfCparPanels(db, today));
     const { value: readiness, ...figures } = result;
     const failing = [...readiness.values()].filter((v) => !v.ok).length;
-    const again = await measured(() => readinessOfCparPanels(db, new Date(o.at)));
-    return { ...figures, panels: readiness.size, failing, againSeconds: again.seconds };
+    const again = await measured(() => readinessOfCparPanels(db, today));
+    return { ...figures, panels: readiness.size, failing, againSeconds: again.seconds,
+      nothingKept: { seconds: nothingKept.seconds, cpuSeconds: nothingKept.cpuSeconds } };
   },
 
   async run(o) {

@@ -2,7 +2,8 @@ import type { Db } from '../database/db.ts';
 import { edmontonDate } from '../time/edmonton.ts';
 import { extractPanel } from '../pipeline/extraction.ts';
 import { judgeCounts, validatePanel, type Judgement, type PanelCounts, type Validation } from './validation.ts';
-import { LAST_VISIT, WARNING_CONDITIONS, warningsOf, type WarningCounts } from './readiness-warnings.ts';
+import { WARNING_CONDITIONS, warningsOf, type WarningCounts } from './readiness-warnings.ts';
+import { CARRIED_DAYS, CARRY_FORWARD, dayConditions } from './readiness-carry.ts';
 
 /**
  * Would this panel pass if it were sent now? The pipeline's own extraction and validation,
@@ -19,6 +20,7 @@ export async function panelReadiness(db: Db, panelId: number, at: Date): Promise
 // both "no last visit" (extraction's "latest visit up to the day is null") and the stale-visit
 // warning. "Also on another CPAR panel" is asked member by member for a few panels, and, for
 // all of them, from the set of patients on two or more (one pass instead of a seek each).
+const TODAY = dayConditions('?1', '(SELECT visit_cutoff FROM limits)', '(SELECT confirmation_cutoff FROM limits)');
 const SHARED_ELSEWHERE = WARNING_CONDITIONS.on_other_panel.replaceAll('m.', 'sm.');
 const SHARED = {
   // Patients on two or more panels of any kind (an index-only pass), then their memberships:
@@ -53,12 +55,11 @@ const GATHER = (only: string, shared: 'each' | 'set') => `
     FROM panels p
     LEFT JOIN (
       SELECT m.panel_id, count(*) AS patients,
-             count(*) FILTER (WHERE NOT EXISTS (
-               SELECT 1 FROM visits v WHERE v.patient_id = m.patient_id AND v.visit_date <= ?1)) AS without_visit,
+             count(*) FILTER (WHERE ${TODAY.withoutVisit}) AS without_visit,
              count(*) FILTER (WHERE m.confirmed_on IS NULL) AS without_confirmation,
-             count(*) FILTER (WHERE pt.birth_date > ?1 OR m.confirmed_on > ?1) AS with_future_date,
-             count(*) FILTER (WHERE ${LAST_VISIT} < (SELECT visit_cutoff FROM limits)) AS stale_visit,
-             count(*) FILTER (WHERE m.confirmed_on < (SELECT confirmation_cutoff FROM limits)) AS stale_confirmation
+             count(*) FILTER (WHERE ${TODAY.withFutureDate}) AS with_future_date,
+             count(*) FILTER (WHERE ${TODAY.staleVisit}) AS stale_visit,
+             count(*) FILTER (WHERE ${TODAY.staleConfirmation}) AS stale_confirmation
         FROM panel_members m JOIN patients pt ON pt.id = m.patient_id AND pt.status = 'active'
        WHERE m.panel_id IN (SELECT id FROM panels p WHERE p.active = 1 AND p.cpar_enabled = 1 ${only})
        GROUP BY m.panel_id) m ON m.panel_id = p.id
@@ -76,8 +77,8 @@ export function judgeStoredFacts(json: string): Judgement {
 
 /**
  * Readiness of the given active CPAR panels (all of them when none are given), by panel id:
- * today's stored facts where they are still there, gathered afresh where not, judged by the
- * pipeline's own rules.
+ * today's stored facts where they are still there, an earlier day's carried forward to today
+ * where they are, gathered afresh where not, judged by the pipeline's own rules.
  */
 export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number[]): Promise<Map<number, Judgement>> {
   const day = edmontonDate(now);
@@ -88,15 +89,19 @@ export async function readinessOfCparPanels(db: Db, now: Date, panelIds?: number
   let stored = (await db.execute(read)).rows;
   const expected = panelIds ? new Set(panelIds).size : null;
   if (expected === null || stored.length < expected) {
-    // Gather only what is missing: the stored rows of today are as good as new ones.
-    const missing = panelIds
-      ? JSON.stringify(panelIds.filter((id) => !stored.some((r) => Number(r.panel_id) === id)))
-      : null;
-    const gather = missing
-      ? { sql: GATHER('AND p.id IN (SELECT value FROM json_each(?3))', 'each'), args: [day, now.getTime(), missing] }
+    // Carry what an earlier day kept, then gather only what is still missing: the stored rows
+    // of today are as good as new ones.
+    const earlier = (await db.execute({ sql: CARRIED_DAYS, args: [day] })).rows.map((r) => String(r.as_of_day));
+    const carry = earlier.map((from) => ({
+      sql: CARRY_FORWARD(panelIds ? 'AND p.id IN (SELECT value FROM json_each(?4))' : ''),
+      args: [day, now.getTime(), from, ...ids],
+    }));
+    const gather = panelIds
+      ? { sql: GATHER('AND p.id IN (SELECT value FROM json_each(?3)) AND p.id NOT IN (SELECT panel_id FROM panel_readiness WHERE as_of_day = ?1)', 'each'),
+          args: [day, now.getTime(), JSON.stringify(panelIds)] }
       : { sql: GATHER('AND p.id NOT IN (SELECT panel_id FROM panel_readiness WHERE as_of_day = ?1)', 'set'), args: [day, now.getTime()] };
-    const [, again] = await db.batch([gather, read], 'write');
-    stored = again.rows;
+    const results = await db.batch([...carry, gather, read], 'write');
+    stored = results[results.length - 1].rows;
   }
   return new Map(stored.map((r) => [Number(r.panel_id), judgeStoredFacts(String(r.facts))]));
 }

@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/domain/time/clock.ts';
 import { seedDemo } from '../../../src/domain/demo/demo-seed.ts';
 import { extractPanel } from '../../../src/domain/pipeline/extraction.ts';
 import { panelReadiness, readinessOfCparPanels } from '../../../src/domain/panels/readiness.ts';
+import { CARRY_DAYS } from '../../../src/domain/panels/readiness-carry.ts';
 import { judgementOf, validatePanel, type Judgement } from '../../../src/domain/panels/validation.ts';
 
 /** Readiness's verdict and reasons, without the warnings it shows beside them (they fail nothing). */
@@ -38,6 +39,7 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
   const { panelId, patientIds } = await addClinicPanel(db, { name: 'Watched', patients: 2, withoutVisit: 1, withoutConfirmation: 1 });
   const now = new Date('2026-11-26T12:00:00-07:00');
   const stored = async () => Number((await db.execute({ sql: 'SELECT count(*) AS n FROM panel_readiness WHERE panel_id = ?', args: [panelId] })).rows[0].n);
+  const other = Number((await db.execute("INSERT INTO patients (uli, last_name, first_name, birth_date, gender) VALUES ('123123123', 'Else', 'Someone', '1990-01-01', 'M') RETURNING id")).rows[0].id);
   const changes: [string, string, (string | number)[]][] = [
     ['confirmation', 'UPDATE panel_members SET confirmed_on = ? WHERE panel_id = ? AND patient_id = ?', ['2026-11-20', panelId, patientIds[3]]],
     ['visit', 'INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, 1, ?)', [patientIds[2], '2026-11-01']],
@@ -46,6 +48,8 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
     ['member added', 'INSERT INTO panel_members (panel_id, patient_id) VALUES (?, ?)', [panelId, patientIds[0]]],
     ['panel name', 'UPDATE panels SET name = ? WHERE id = ?', ['x'.repeat(300), panelId]],
     ['Practitioner ID', "UPDATE practitioners SET practitioner_id = NULL WHERE id = 1", []],
+    ['visit date', 'UPDATE visits SET visit_date = ? WHERE patient_id = ?', ['2026-12-01', patientIds[1]]],
+    ['member’s patient', 'UPDATE panel_members SET patient_id = ? WHERE panel_id = ? AND patient_id = ?', [other, panelId, patientIds[0]]],
   ];
   await readinessOfCparPanels(db, now);
   for (const [what, sql, args] of changes) {
@@ -55,13 +59,16 @@ readiness('a stored judgement is dropped by any change the rules look at, and by
     const fresh = await readinessOfCparPanels(db, now);
     assert.equal(verdict(fresh.get(panelId)!), judgementOf(validatePanel((await extractPanel(db, panelId, now))!)), `fresh after the ${what}`);
   }
-  // Today's row is read as it is (here, tampered with); tomorrow's is gathered afresh.
+  // Today's row is read as it is (here, tampered with); tomorrow's is today's carried forward
+  // (the tampered count comes along), and one more than CARRY_DAYS later is gathered afresh.
   await db.execute("UPDATE panel_readiness SET facts = json_set(facts, '$.withoutConfirmation', 9)");
   const today = await readinessOfCparPanels(db, now);
   assert.ok(today.get(panelId)!.briefError?.includes('9 patients have no confirmation date'));
   const tomorrow = await readinessOfCparPanels(db, new Date('2026-11-27T08:00:00-07:00'));
-  assert.not.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'));
+  assert.ok(tomorrow.get(panelId)!.briefError?.includes('9 patients'), 'carried, not gathered');
   assert.is(Number((await db.execute('SELECT count(*) AS n FROM panel_readiness WHERE as_of_day = ?', ['2026-11-27'])).rows[0].n), 1);
+  const later = await readinessOfCparPanels(db, new Date(Date.parse('2026-11-27T08:00:00-07:00') + (CARRY_DAYS + 1) * 86_400_000));
+  assert.not.ok(later.get(panelId)!.briefError?.includes('9 patients'), 'gathered afresh');
 });
 
 readiness('a visit on the day itself counts as the last visit, in readiness as in the run', async () => {
