@@ -7,7 +7,7 @@ import { freshDb, addUser, addPanel, testApp, request, signIn } from '../support
 // (the Submissions page's p99, issue 16). What each request hands to Response, recorded.
 const plain = suite('pages and fragments reach the server as plain strings');
 
-async function responsesMadeBy(run: () => Promise<Response>): Promise<{ res: Response; bodies: string[] }> {
+async function responsesMadeBy(run: () => Response | Promise<Response>): Promise<{ res: Response; bodies: string[] }> {
   const bodies: string[] = [];
   const Original = globalThis.Response;
   globalThis.Response = class extends Original {
