@@ -30,6 +30,17 @@ read('each read sees the write committed just before it, by this client or by an
   other.close();
 });
 
+read('a read leaves no read transaction open: the WAL is checkpointed to the end after it', async () => {
+  const db = await openDatabase(fileUrl());
+  await db.execute('CREATE TABLE t (v)');
+  await db.execute('INSERT INTO t SELECT value FROM generate_series(1, 1000)');
+  assert.is((await readRow(db, 'SELECT v FROM t ORDER BY v'))!.v, 1, 'the first of a thousand rows');
+  await db.execute("INSERT INTO t VALUES (4)");
+  const checkpoint = (await db.execute('PRAGMA wal_checkpoint(TRUNCATE)')).rows[0];
+  assert.is(Number(checkpoint.busy), 0, 'no reader held the checkpoint back');
+  db.close();
+});
+
 read('a closed client reads nothing more: its read connection closed with it', async () => {
   const db = await openDatabase(fileUrl());
   await db.execute('CREATE TABLE t (v)');
