@@ -10,6 +10,7 @@ import { ErrorPage } from './views/error-page.tsx';
 import { page, type AppEnv, type Deps } from './routes/env.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { requireSession } from './routes/session.ts';
+import { plainHtml } from './routes/plain-html.ts';
 import { requirePermission } from './routes/guard.tsx';
 import { ROUTE_ACCESS } from './routes/manifest.ts';
 import { submissionRoutes } from './routes/submissions.tsx';
@@ -35,6 +36,7 @@ const UPLOAD_FORM_OVERHEAD = 64 * 1024;
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.use(plainHtml);
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('requestId', crypto.randomUUID());
@@ -44,9 +46,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     // Pages and fragments may carry health information: never cached, and a URL that can
     // answer with either a page or a fragment says so to caches.
     // (A fragment that revalidates by its ETag, the Submissions row's poll, says so itself.)
+    // Set on the response's own headers: c.header() on a finished response builds it again.
     if (!c.req.path.startsWith('/static/')) {
-      if (!c.res.headers.has('ETag')) c.header('Cache-Control', 'no-store');
-      c.header('Vary', 'HX-Request, HX-Request-Type');
+      const headers = c.res.headers;
+      if (!headers.has('ETag')) headers.set('Cache-Control', 'no-store');
+      headers.set('Vary', 'HX-Request, HX-Request-Type');
     }
   });
   // Nothing reads more than 1 MB of a request (no form of the portal comes near it) but the
@@ -60,7 +64,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     maxSize: IMPORT_MAX_BYTES + UPLOAD_FORM_OVERHEAD,
     onError: (c) => page(c, <ErrorPage status={413} message={`The file is larger than the import's ${IMPORT_MAX_BYTES / 1024 / 1024} MB limit: nothing was read.`} />, 413),
   });
-  app.use((c, next) => (c.req.method === 'POST' && c.req.path === importUrl ? upload : forms)(c, next));
+  // A GET or HEAD with neither header has no body (RFC 9112 §6.3); asking the request for its
+  // body stream, as bodyLimit does first, would build a whole WHATWG Request on every page view.
+  app.use((c, next) => {
+    const bodiless = (c.req.method === 'GET' || c.req.method === 'HEAD')
+      && c.req.header('Content-Length') === undefined && c.req.header('Transfer-Encoding') === undefined;
+    if (bodiless) return next();
+    return (c.req.method === 'POST' && c.req.path === importUrl ? upload : forms)(c, next);
+  });
   // A per-request nonce, no inline script, no eval: htmx is loaded from /static and its
   // eval-based features (hx-on, js: and trigger filters) are not used anywhere.
   app.use(secureHeaders({

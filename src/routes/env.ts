@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import { atDataVersion } from '../domain/database/data-version.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/time/clock.ts';
 import type { Db } from '../domain/database/db.ts';
@@ -36,4 +38,21 @@ export function wantsFragment(c: Context): boolean {
 /** A whole page with its doctype. */
 export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 = 200) {
   return c.html(html`<!DOCTYPE html>${node}`, status);
+}
+
+/**
+ * A whole page kept, as the bytes sent, at the data's version for this key and this chrome (who
+ * is signed in, what they may open, their unread count, the Netcare label): a view answered
+ * again and again is neither rendered nor encoded again until the data, or the chrome, changes.
+ * The session and permission checks still run on every request before this; `key` names
+ * everything else the page shows.
+ */
+export async function keptPage(c: AppContext, key: string, render: () => Promise<unknown>) {
+  const { scope, unread, netcare } = c.var.chrome;
+  const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null]);
+  const bytes = await atDataVersion(c.var.deps.db, `page|${key}|${chrome}`, async () => {
+    const text = await resolveCallback(html`<!DOCTYPE html>${await render()}`, HtmlEscapedCallbackPhase.Stringify, false, {});
+    return Buffer.from(`${text}`);
+  });
+  return c.body(bytes, 200, { 'Content-Type': 'text/html; charset=UTF-8' });
 }

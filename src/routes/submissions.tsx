@@ -9,7 +9,7 @@ import { SubmissionsPage, SubmissionsTable, SubmitCheckPage } from '../views/sub
 import { SubmissionRowView } from '../views/submission-row.tsx';
 import { rendered } from '../views/rendered.ts';
 import { ErrorPage } from '../views/error-page.tsx';
-import { page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
+import { keptPage, page, wantsFragment, type AppEnv, type AppContext } from './env.ts';
 import { pageNumber, recordId } from './query.ts';
 import { audit } from './audit.ts';
 import { requirePermission } from './guard.tsx';
@@ -61,13 +61,15 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   const status = c.req.query('status');
   const options = { page: pageNumber(c.req.query('page')), sort, standing: isStanding(status) ? status : null };
   const load = () => loadSubmissionsPage(db, now, options);
-  if (message) return <SubmissionsPage table={<SubmissionsTable {...await load()} now={now} message={message} />} chrome={c.var.chrome} />;
+  if (message) return page(c, <SubmissionsPage table={<SubmissionsTable {...await load()} now={now} message={message} />} chrome={c.var.chrome} />, 409);
   // The table is rendered again only when the data changed, or the minute did (a Queued row's
   // "will be sent …" turns at 21:00; readiness is the day's): what stays is the HTML it rendered
   // to, escaped as it was rendered, which the page takes in as it is.
   const key = `submissions-table|${Math.floor(now.getTime() / 60_000)}|${options.sort}|${options.page}|${options.standing}`;
-  const table = await atDataVersion(db, key, async () => rendered(<SubmissionsTable {...await load()} now={now} />));
-  return <SubmissionsPage table={table} chrome={c.var.chrome} notice={notice} />;
+  const table = () => atDataVersion(db, key, async () => rendered(<SubmissionsTable {...await load()} now={now} />));
+  // The page around the table is kept too, unless it reports a Submit (a notice of its own).
+  if (notice === undefined) return keptPage(c, key, async () => <SubmissionsPage table={await table()} chrome={c.var.chrome} />);
+  return page(c, <SubmissionsPage table={await table()} chrome={c.var.chrome} notice={notice} />);
 }
 
 function notFound(c: AppContext) {
@@ -77,7 +79,7 @@ function notFound(c: AppContext) {
 export const submissionRoutes = new Hono<AppEnv>()
   .use(requirePermission('cii_cpar_settings'))
   .get('/submissions', async (c) => {
-    return page(c, await fullPage(c));
+    return fullPage(c);
   })
   // The row of one panel: what a Queued or Pending row polls.
   // It answers 304 while nothing it shows changed: the permission is checked above first.
@@ -114,7 +116,7 @@ export const submissionRoutes = new Hono<AppEnv>()
     if (!result.ok) {
       const message = ALREADY_OPEN(result.row.last?.status ?? 'queued');
       if (wantsFragment(c)) return c.html(await rowView(c, result.row, { message }), 409);
-      return page(c, await fullPage(c, { panelId: id, text: message }), 409);
+      return fullPage(c, { panelId: id, text: message });
     }
     // Who asked for the send: the scheduler's entry for the send itself names no one.
     await audit(c, { action: 'submit', objectType: 'submission', objectId: result.row.last!.id });

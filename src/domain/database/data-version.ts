@@ -1,11 +1,12 @@
 import type { Db } from './db.ts';
+import { readRow } from './prepared-read.ts';
 
 /**
  * The version of the data the pages read: triggers bump it on every insert, update or delete
  * of those tables (migration 025), whichever process writes. One cheap read per request.
  */
 export async function dataVersion(db: Db): Promise<number> {
-  return Number((await db.execute('SELECT version FROM data_version')).rows[0].version);
+  return Number((await readRow(db, 'SELECT version FROM data_version'))!.version);
 }
 
 type Kept = { version: number; value: Promise<unknown> };

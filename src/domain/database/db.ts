@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
+import { BUSY_TIMEOUT_MS, closeReader, readFromFile } from './prepared-read.ts';
 
 export type Db = Client;
 
@@ -11,11 +12,19 @@ export type Db = Client;
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
   const isFile = url.startsWith('file:');
-  if (isFile) {
-    const path = url.slice('file:'.length);
-    if (path && !path.startsWith(':')) mkdirSync(dirname(path), { recursive: true });
-  }
-  const db = createClient({ url, authToken, timeout: isFile ? 5000 : undefined });
+  const path = isFile ? url.slice('file:'.length) : '';
+  if (path && !path.startsWith(':')) mkdirSync(dirname(path), { recursive: true });
+  // A plain file path (no memory database, no URL options): its per-request reads are prepared once.
+  const onDisk = path !== '' && !path.startsWith(':') && !url.includes('?');
+  const db = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined });
   if (isFile) await db.execute('PRAGMA journal_mode = WAL');
+  if (onDisk) {
+    readFromFile(db, path);
+    const close = db.close.bind(db);
+    db.close = () => {
+      closeReader(db);
+      close();
+    };
+  }
   return db;
 }

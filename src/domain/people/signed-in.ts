@@ -1,4 +1,5 @@
 import type { Db } from '../database/db.ts';
+import { readRow } from '../database/prepared-read.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Scope } from './permissions.ts';
 import { liveSession, splitToken, SESSION_COLUMNS, type Session } from './sessions.ts';
@@ -22,7 +23,7 @@ const SIGNED_IN_SQL = `
 export async function loadSignedIn(db: Db, clock: Clock, token: string): Promise<SignedIn | null> {
   const parts = splitToken(token);
   if (!parts) return null;
-  const row = (await db.execute({ sql: SIGNED_IN_SQL, args: [parts.id] })).rows[0];
+  const row = await readRow(db, SIGNED_IN_SQL, [parts.id]);
   if (!row) return null;
   const session = await liveSession(db, clock, parts.secret, row);
   if (!session || row.username === null) return null;
