@@ -3,7 +3,7 @@ import type { Clock } from '../time/clock.ts';
 import type { Netcare, SendOutcome } from '../submissions/netcare.ts';
 import { extractPanel } from './extraction.ts';
 import { validatePanel, type Validation } from '../panels/validation.ts';
-import { failSubmission } from '../submissions/failures.ts';
+import { failureStatements } from '../submissions/failures.ts';
 import { disclosure, ruleFailure, sendFailure } from '../submissions/send-outcome.ts';
 import type { InStatement } from '@libsql/client';
 import { claimLapseMs } from './claims.ts';
@@ -71,6 +71,8 @@ export type Outcome = 'skipped' | 'invalid' | 'pending' | 'unanswered' | 'reject
  * being prepared while others are being sent (the sends themselves stay at CONCURRENCY).
  */
 const PANELS_IN_PROGRESS = 2 * CONCURRENCY;
+/** Submissions claimed in one commit: as many as the panels in progress. */
+const CLAIMED_AT_ONCE = PANELS_IN_PROGRESS;
 
 /**
  * The compare-and-set that claims one Queued submission for this worker; returns its panel
@@ -113,17 +115,16 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
   const prepared = await (deps.prepare ?? prepareHere(deps))(panelId, submissionId, snapshotAt);
   if (!prepared) throw new Error(`submission ${submissionId} has no panel`);
   const { patientCount, validation } = prepared;
+  // A failure is committed like a send's record: with the run's next claims.
   if (!validation.ok) {
-    await failSubmission(db, clock, submissionId, expected, ruleFailure(validation, patientCount));
-    return { outcome: 'invalid', record: [] };
+    return { outcome: 'invalid', record: await failureStatements(db, clock, submissionId, expected, ruleFailure(validation, patientCount)) };
   }
 
   const sent = await slot(() => prepared.send());
   deps.checkpoint?.('sent');
   if (sent.kind === 'not_sent') {
     // Refused by the portal's own message check: nothing left the clinic, nothing to audit.
-    await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
-    return { outcome: 'invalid', record: [] };
+    return { outcome: 'invalid', record: await failureStatements(db, clock, submissionId, expected, sendFailure(sent, patientCount)) };
   }
   // Written with the state it led to, in one commit.
   const disclosed = disclosure(clock, panelId, { count: patientCount, ulis: prepared.ulis }, submissionId);
@@ -143,9 +144,10 @@ async function carryOut(deps: PipelineDeps, submissionId: number, panelId: numbe
       }],
     };
   }
-  await db.batch(disclosed, 'write');
-  await failSubmission(db, clock, submissionId, expected, sendFailure(sent, patientCount));
-  return { outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable', record: [] };
+  return {
+    outcome: sent.kind === 'rejected' ? 'rejected' : 'unreachable',
+    record: [...disclosed, ...await failureStatements(db, clock, submissionId, expected, sendFailure(sent, patientCount))],
+  };
 }
 
 /**
@@ -166,30 +168,57 @@ export async function processQueued(deps: PipelineDeps, queuedBy: Date, runId: n
   const ids = queued.rows.map((r) => Number(r.id));
   const sendSlot = limited(CONCURRENCY);
   let next = 0;
-  // Each worker commits what its last submission became together with its next claim: one
-  // commit per panel instead of two.
-  const worker = async () => {
-    let record: InStatement[] = [];
-    while (next < ids.length && !deps.stopping?.()) {
-      const id = ids[next++];
-      const results = await deps.db.batch([...record, claimStatement(deps, id, snapshotAt)], 'write');
-      record = [];
-      const claimed = results[results.length - 1].rows[0];
-      if (!claimed) {
-        tally.skipped++;
-        continue;
-      }
-      const step = await carryOut(deps, id, Number(claimed.panel_id), new Date(Number(claimed.snapshot_at)), sendSlot);
-      tally[step.outcome]++;
-      record = step.record;
+  // Claimed, not yet taken up by a worker; and what the panels done since the last commit
+  // became. Both go in one commit: what the last panels became with the claims of the next
+  // few, a few commits per run of thousands of panels instead of one or two per panel (each
+  // commit is a sync to disk). A crash before it leaves those submissions Queued, to be sent
+  // again with the same Idempotency-Key, as for one.
+  const claimed: { id: number; panelId: number; snapshotAt: Date }[] = [];
+  let record: InStatement[] = [];
+  let claiming: Promise<void> | null = null;
+  const claimMore = async () => {
+    const chunk = ids.slice(next, next + CLAIMED_AT_ONCE);
+    next += chunk.length;
+    const recorded = record;
+    record = [];
+    const results = await deps.db.batch([...recorded, ...chunk.map((id) => claimStatement(deps, id, snapshotAt))], 'write')
+      .catch((error: unknown) => {
+        record = [...recorded, ...record]; // tried again at the end
+        throw error;
+      });
+    chunk.forEach((id, i) => {
+      const row = results[recorded.length + i].rows[0];
+      if (row) claimed.push({ id, panelId: Number(row.panel_id), snapshotAt: new Date(Number(row.snapshot_at)) });
+      else tally.skipped++;
+    });
+  };
+  const nextClaimed = async () => {
+    // A claim in flight may bring work for every worker waiting, even when it took the last ids.
+    while (!claimed.length && (claiming || (next < ids.length && !deps.stopping?.()))) {
+      claiming ??= claimMore().finally(() => (claiming = null));
+      await claiming;
     }
-    if (record.length) await deps.db.batch(record, 'write');
+    return deps.stopping?.() ? undefined : claimed.shift();
+  };
+  const worker = async () => {
+    for (let c = await nextClaimed(); c; c = await nextClaimed()) {
+      const step = await carryOut(deps, c.id, c.panelId, c.snapshotAt, sendSlot);
+      tally[step.outcome]++;
+      record.push(...step.record);
+    }
   };
   // Every worker ends before a failure is reported: the caller releases this worker's
-  // claims, which must not happen while a send is still in flight.
+  // claims, which must not happen while a send is still in flight. What the finished panels
+  // became is committed first, whatever happened to the others.
   const ended = await Promise.allSettled(Array.from({ length: Math.min(PANELS_IN_PROGRESS, ids.length) }, worker));
   const failed = ended.find((e) => e.status === 'rejected');
+  try {
+    if (record.length) await deps.db.batch(record, 'write');
+  } catch (error) {
+    if (!failed) throw error;
+  }
   if (failed) throw failed.reason;
-  if (next < ids.length) throw new Stopped();
+  // Claimed but not begun: released by the caller with this worker's other claims.
+  if (next < ids.length || claimed.length) throw new Stopped();
   return tally;
 }

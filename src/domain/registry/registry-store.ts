@@ -3,7 +3,7 @@
 // nothing (the next poll asks again), and a submission no longer Pending gets nothing twice.
 import type { InStatement } from '@libsql/client';
 import type { RegistryException, RegistryOutcome } from '../submissions/netcare.ts';
-import { registryNoticeStatement } from './registry-notice.ts';
+import { registryNoticesStatement } from './registry-notice.ts';
 
 export type Confirmation = { submissionId: number; registry: RegistryOutcome };
 
@@ -46,7 +46,7 @@ export function confirmationStatements(now: number, confirmed: Confirmation[]): 
       args: [now, JSON.stringify(confirmed.map((c) => [c.submissionId, c.registry.counted]))],
     },
     // The failure recipient hears of new mismatches and conflicts, in the same commit.
-    ...confirmed.map((c) => registryNoticeStatement(c.submissionId, new Date(now))),
+    registryNoticesStatement(confirmed.map((c) => c.submissionId), new Date(now)),
   ];
 }
 

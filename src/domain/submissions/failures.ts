@@ -1,3 +1,4 @@
+import type { InStatement } from '@libsql/client';
 import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import { failureMessage } from '../inbox/failure-message.ts';
@@ -33,13 +34,25 @@ export type Expected = { status: 'Queued'; claimedBy: string } | { status: 'Pend
  * every other write of this process wait on it, and libSQL waits by blocking the thread.
  */
 export async function failSubmission(db: Db, clock: Clock, submissionId: number, expected: Expected, failure: Failure): Promise<boolean> {
+  const statements = await failureStatements(db, clock, submissionId, expected, failure);
+  if (!statements.length) return false;
+  const [updated] = await db.batch(statements, 'write');
+  return updated.rowsAffected === 1;
+}
+
+/**
+ * failSubmission's writes, for a caller that commits them with others (the run commits a
+ * panel's failure with its next claims); the first statement's rowsAffected says whether it
+ * won. Empty when the submission does not exist.
+ */
+export async function failureStatements(db: Db, clock: Clock, submissionId: number, expected: Expected, failure: Failure): Promise<InStatement[]> {
   const now = clock.now().getTime();
   const facts = (await db.execute({
     sql: `SELECT s.panel_id, s.created_at, s.patient_count, s.automatic_retry, p.name, p.panel_number, p.failure_recipient_id
             FROM submissions s JOIN panels p ON p.id = s.panel_id WHERE s.id = ?`,
     args: [submissionId],
   })).rows[0];
-  if (!facts) return false;
+  if (!facts) return [];
   const patientCount = failure.patientCount ?? (facts.patient_count === null ? null : Number(facts.patient_count));
   const recipient = facts.failure_recipient_id === null ? null : Number(facts.failure_recipient_id);
   const retried = Number(facts.automatic_retry ?? 0);
@@ -58,8 +71,7 @@ export async function failSubmission(db: Db, clock: Clock, submissionId: number,
   const token = crypto.randomUUID();
   const won = 'EXISTS (SELECT 1 FROM submissions WHERE id = ? AND outcome_token = ?)';
   const claimedBy = 'claimedBy' in expected ? expected.claimedBy : null;
-  const [updated] = await db.batch(
-    [
+  return [
       {
         sql: `UPDATE submissions
                  SET status = 'Failed', failed_at = ?, brief_error = ?, patient_count = ?, outcome_token = ?,
@@ -87,8 +99,5 @@ export async function failSubmission(db: Db, clock: Clock, submissionId: number,
               ON CONFLICT DO NOTHING`,
         args: [Number(facts.panel_id), now, submissionId, retry, retry, submissionId, token],
       },
-    ],
-    'write',
-  );
-  return updated.rowsAffected === 1;
+  ];
 }

@@ -237,4 +237,39 @@ pipeline('panels are prepared ahead, but never more than four requests go to Net
   }
 });
 
+pipeline('fewer panels than are in progress still overlap; what they became is committed with the next claims, not one commit each', async () => {
+  const w = await world();
+  try {
+    for (let i = 0; i < 3; i++) await addClinicPanel(w.db, { name: `Small ${i}`, patients: 2, recipient: w.recipient });
+    for (let i = 0; i < 2; i++) await addClinicPanel(w.db, { name: `Invalid ${i}`, withoutConfirmation: 1, recipient: w.recipient });
+    let now = 0;
+    let most = 0;
+    const real = w.deps.netcare;
+    const netcare = { ...real, async send(...args: Parameters<typeof real.send>) {
+      most = Math.max(most, ++now);
+      try {
+        return await real.send(...args);
+      } finally {
+        now--;
+      }
+    } };
+    let writes = 0;
+    const batch = w.db.batch.bind(w.db);
+    w.db.batch = (stmts, mode) => {
+      if (mode === 'write') writes++;
+      return batch(stmts, mode);
+    };
+    const report = await tick({ ...w.deps, netcare }, w.clock.now(), { poll: false });
+    assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 2, pending: 3, unanswered: 0, rejected: 0, unreachable: 0 });
+    assert.ok(most > 1, 'the sends overlap');
+    // Queueing, one claim of all five, what they became, the run's end (one commit per panel would be 8 or more).
+    assert.ok(writes <= 4, `${writes} write commits`);
+    assert.is(await count(w.db, "SELECT count(*) FROM submissions WHERE status = 'Pending'"), 3);
+    assert.is(await count(w.db, 'SELECT count(*) FROM inbox_messages WHERE submission_id IS NOT NULL'), 2);
+    assert.is(await count(w.db, "SELECT count(*) FROM audit_log WHERE action = 'submit'"), 3);
+  } finally {
+    await w.close();
+  }
+});
+
 pipeline.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { registryNoticeStatement } from '../../../src/domain/registry/registry-notice.ts';
+import { registryNoticeStatement, registryNoticesStatement } from '../../../src/domain/registry/registry-notice.ts';
 import { addSubmission, addUser, count, freshDb } from '../../support/app.ts';
 import { addClinicPanel } from '../../support/clinic.ts';
 
@@ -40,6 +40,31 @@ test('one inbox message per submission that brings new mismatches or conflicts: 
   const third = await add('2026-12-15T21:00:00-07:00', [[patientIds[3], 'mismatch', null]]);
   await db.execute(registryNoticeStatement(third, new Date()));
   assert.is(await count(db, 'SELECT count(*) FROM inbox_messages'), 1);
+});
+
+test('a poll\'s confirmations in one statement: a message for each submission with something new, once', async () => {
+  const db = await freshDb();
+  const recipient = await addUser(db, 'physician');
+  const panels = [];
+  for (const name of ['A', 'B', 'C']) panels.push(await addClinicPanel(db, { name: `Dr. ${name}`, patients: 2, recipient }));
+  const ids: number[] = [];
+  for (const [i, { panelId, patientIds }] of panels.entries()) {
+    const id = await addSubmission(db, panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 2 });
+    await db.execute({ sql: 'UPDATE submissions SET registry_counted = 1 WHERE id = ?', args: [id] });
+    // A: two mismatches; B: one conflict; C: nothing
+    for (const [patient, kind] of ([[[patientIds[0], 'mismatch'], [patientIds[1], 'mismatch']], [[patientIds[0], 'conflict']], []] as const)[i]) {
+      await db.execute({ sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
+                               VALUES (?, ?, ?, ?, '{}', ?)`, args: [id, panelId, patient, kind, id] });
+    }
+    ids.push(id);
+  }
+  const notices = registryNoticesStatement(ids, new Date('2026-10-16T09:00:00-06:00'));
+  await db.execute(notices);
+  await db.execute(notices);
+  const messages = (await db.execute('SELECT submission_id, subject FROM inbox_messages ORDER BY submission_id')).rows;
+  assert.equal(messages.map((m) => [Number(m.submission_id), m.subject]), [
+    [ids[0], 'CPAR registry feedback: 2 new for Dr. A'], [ids[1], 'CPAR registry feedback: 1 new for Dr. B'],
+  ]);
 });
 
 test.run();
