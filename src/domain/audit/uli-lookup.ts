@@ -9,8 +9,8 @@ import { retryWhenBusy } from '../database/busy-retry.ts';
 export const ENTRIES_WITH_PATIENT_ULI = `SELECT audit_id FROM audit_uli_lookup WHERE uli = ?
   UNION ALL SELECT audit_id FROM audit_patients WHERE audit_id > (SELECT audit_id FROM audit_uli_lookup_through) AND uli = ?`;
 
-/** Entries taken into the lookup per write: a few tens of thousands of rows, a few tens of ms. */
-export const LOOKUP_ENTRIES_PER_WRITE = 500;
+/** Entries taken into the lookup per write: ~5,000 rows, a few tens of ms holding the write lock (and, on a file, the event loop). */
+export const LOOKUP_ENTRIES_PER_WRITE = 100;
 
 /**
  * Takes the entries written since the lookup's mark into it, sorted, up to `perWrite` entries
