@@ -12,7 +12,7 @@ import { ManualClock } from '../../../src/domain/time/clock.ts';
 import { openDatabase, type Db } from '../../../src/domain/database/db.ts';
 import { migrate, readMigrations } from '../../../src/domain/database/migrate.ts';
 import { freshDb } from '../../support/app.ts';
-import { tempDir } from '../../support/processes.ts';
+import { startSqld, tempDir } from '../../support/processes.ts';
 
 const lookup = suite('audit ULI lookup');
 const clock = new ManualClock('2026-11-10T09:00:00-07:00');
@@ -98,20 +98,28 @@ lookup('the lookup can be neither changed nor emptied, and its mark only moves f
   db.close();
 });
 
-lookup('two portals extending the lookup at once take every entry in once', async () => {
-  const url = `file:${tempDir('cpar-lookup-')}/two.db`;
-  const db = await openDatabase(url);
-  await migrate(db);
-  await withPatients(db);
-  await write(db, Array.from({ length: 60 }, (_, i) => ({ action: 'view' as const, route: `GET /page/${i}`, patientIds: [1 + (i % 3), 1 + ((i + 1) % 3)] })));
-  const other = await openDatabase(url);
-  const taken = await Promise.all([extendUliLookup(db, 7), extendUliLookup(other, 5)]);
-  assert.is(taken[0] + taken[1], 60);
-  assert.is(await mark(db), 60);
-  assert.is((await lookupRows(db)).length, 120);
-  other.close();
-  db.close();
-});
+for (const store of ['file', 'sqld'] as const) {
+  lookup(`two portals extending the lookup at once on ${store === 'file' ? 'one file' : 'one sqld'} take every entry in once`, async () => {
+    const sqld = store === 'sqld' ? await startSqld() : null;
+    const url = sqld?.url ?? `file:${tempDir('cpar-lookup-')}/two.db`;
+    try {
+      const db = await openDatabase(url);
+      await migrate(db);
+      await withPatients(db);
+      await write(db, Array.from({ length: 60 }, (_, i) => ({ action: 'view' as const, route: `GET /page/${i}`, patientIds: [1 + (i % 3), 1 + ((i + 1) % 3)] })));
+      const other = await openDatabase(url);
+      const taken = await Promise.all([extendUliLookup(db, 7), extendUliLookup(other, 5)]);
+      assert.is(taken[0] + taken[1], 60);
+      assert.is(await mark(db), 60);
+      assert.is((await lookupRows(db)).length, 120);
+      assert.equal(await foundIds(db, JAN), Array.from({ length: 60 }, (_, i) => i + 1).filter((id) => (id - 1) % 3 !== 1));
+      other.close();
+      db.close();
+    } finally {
+      await sqld?.stop();
+    }
+  });
+}
 
 lookup('entries written before the lookup existed are taken in by its migration, and still verify', async () => {
   const db = await openDatabase(`file:${tempDir('cpar-lookup-')}/old.db`);
