@@ -4,7 +4,7 @@
 -- (163 frames instead of 35) and ~0.2 ms more CPU per view (docs/performance.md). Keyed by
 -- patient id it was no better (133 frames): the key of a "who saw" lookup is the patient,
 -- never the order the entries come in. So the lookup is kept behind the trail instead:
--- the scheduler appends the new entries' ULIs in bulk, sorted, a few hundred entries at a
+-- the scheduler appends the new entries' ULIs in bulk, sorted, a hundred entries at a
 -- time (src/domain/audit/uli-lookup.ts), and a search reads the lookup up to
 -- audit_uli_lookup_through and the trail's own rows after it (a range of its primary key),
 -- so it finds every entry however far behind the lookup is.

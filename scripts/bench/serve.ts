@@ -41,8 +41,8 @@ const { token } = await createSession(db, clock, Number(user.id));
 // As the portal runs: the Import page's work on its own thread — or, with
 // BENCH_IMPORT_IN_PLACE=1, on the main thread (the import phase's comparison).
 const importer = process.env.BENCH_IMPORT_IN_PLACE === '1' ? undefined : startImportingThread({ databaseUrl: `file:${path}` }, clock);
-// As the portal's scheduler does: the audit entries' ULIs taken into the lookup at each heartbeat.
-startUliLookup(opened, config.heartbeatMs);
+// As the portal's scheduler does: the audit entries' ULIs taken into the lookup every 10 s.
+startUliLookup(opened, 10_000);
 const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)', importer });
 const server = serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => {
   console.log(`BENCH-SERVER ${JSON.stringify({ cookie: `${cookieName(config)}=${token}` })}`);

@@ -15,12 +15,14 @@ export type SchedulerOptions = {
   /** how often this process renews its claims, and looks for runs whose claims lapsed */
   heartbeatMs: number;
   log: (report: TickReport) => void;
+  /** how often the audit trail's new entries are taken into its ULI lookup (10 s unless set) */
+  uliLookupMs?: number;
 };
 
 /**
  * croner fires the 21:00 sends (Edmonton, 1st–21st); an interval of one heartbeat catches up
  * a missed run and takes over one whose worker died, and polls Netcare every
- * `pollIntervalMs`. At each heartbeat's interval the audit trail's ULI lookup catches up too.
+ * `pollIntervalMs`. Every `uliLookupMs` the audit trail's ULI lookup catches up.
  * All call the same tick; ticks never overlap in one process, the database
  * keeps two processes apart, and a tick that failed is tried again at the next interval.
  */
@@ -51,7 +53,7 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
     return running;
   };
   const heartbeat = startHeartbeat(deps, options.heartbeatMs);
-  const lookup = startUliLookup(deps.db, options.heartbeatMs);
+  const lookup = startUliLookup(deps.db, options.uliLookupMs ?? 10_000);
   const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE }, () => void run());
   const interval = setInterval(() => void run(), Math.min(options.pollIntervalMs, options.heartbeatMs));
   void run();

@@ -42,11 +42,11 @@ test('at each interval the entries written since are taken into the lookup, unti
   db.close();
 });
 
-test('the portal scheduler extends the lookup at its heartbeat', async () => {
+test('the portal scheduler extends the lookup at its interval', async () => {
   const db = await withPatient();
   // No submission is due or pending: the tick never calls Netcare.
   const netcare = adapt('http://127.0.0.1:9', 'none', 'uli-lookup-test', { retryBudgetMs: 100, timeoutMs: 100 });
-  const scheduler = startScheduler({ db, clock, netcare, workerId: 'uli-lookup-test' }, { pollIntervalMs: 20, heartbeatMs: 20, log: () => {} });
+  const scheduler = startScheduler({ db, clock, netcare, workerId: 'uli-lookup-test' }, { pollIntervalMs: 20, heartbeatMs: 20, uliLookupMs: 20, log: () => {} });
   try {
     await view(db);
     await until(db, 1);

@@ -23,6 +23,11 @@ export async function extendUliLookup(db: Db, perWrite = LOOKUP_ENTRIES_PER_WRIT
   const writer = retryWhenBusy(db, { budgetMs: 10_000, firstDelayMs: 5, maxDelayMs: 100 });
   let taken = 0;
   for (;;) {
+    // A read first: a write batch takes the write lock even when there is nothing to take in,
+    // and every portal does this at every heartbeat.
+    const behind = await db.execute(`SELECT (SELECT audit_id FROM audit_uli_lookup_through)
+                                            < (SELECT coalesce(max(id), 0) FROM audit_log) AS behind`);
+    if (!Number(behind.rows[0].behind)) return taken;
     const [before, , moved] = await writer.batch([
       'SELECT audit_id FROM audit_uli_lookup_through',
       {
