@@ -13,6 +13,7 @@ import { readFromFile } from '../../src/domain/database/prepared-read.ts';
 import { createSession } from '../../src/domain/people/sessions.ts';
 import { cookieName } from '../../src/routes/session.ts';
 import { startImportingThread } from '../../src/importer/pool.ts';
+import { startUliLookup } from '../../src/scheduler/uli-lookup.ts';
 import { BENCH_USER } from './scales.ts';
 import type { Db } from '../../src/domain/database/db.ts';
 
@@ -44,6 +45,8 @@ const { token } = await createSession(db, clock, Number(user.id));
 // As the portal runs: the Import page's work on its own thread — or, with
 // BENCH_IMPORT_IN_PLACE=1, on the main thread (the import phase's comparison).
 const importer = process.env.BENCH_IMPORT_IN_PLACE === '1' ? undefined : startImportingThread({ databaseUrl: `file:${path}` }, clock);
+// As the portal's scheduler does: the audit entries' ULIs taken into the lookup every 10 s.
+startUliLookup(opened, 10_000);
 const app = createApp({ db, clock, config, netcareLabel: 'Netcare (not used by the page benchmark)', importer });
 const server = serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => {
   console.log(`BENCH-SERVER ${JSON.stringify({ cookie: `${cookieName(config)}=${token}` })}`);

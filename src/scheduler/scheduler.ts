@@ -4,6 +4,7 @@ import { SEND_PATTERN } from '../domain/pipeline/send-time.ts';
 import { tick, type TickReport } from '../domain/pipeline/runs.ts';
 import type { PipelineDeps } from '../domain/pipeline/pipeline.ts';
 import { startHeartbeat } from './heartbeat.ts';
+import { startUliLookup } from './uli-lookup.ts';
 
 /** lastBeat: when its heartbeat last renewed this process's claims (what /readyz looks at) */
 export type Scheduler = { stop(): Promise<void>; idle(): Promise<void>; lastBeat(): Date };
@@ -14,12 +15,15 @@ export type SchedulerOptions = {
   /** how often this process renews its claims, and looks for runs whose claims lapsed */
   heartbeatMs: number;
   log: (report: TickReport) => void;
+  /** how often the audit trail's new entries are taken into its ULI lookup (10 s unless set) */
+  uliLookupMs?: number;
 };
 
 /**
  * croner fires the 21:00 sends (Edmonton, 1st–21st); an interval of one heartbeat catches up
  * a missed run and takes over one whose worker died, and polls Netcare every
- * `pollIntervalMs`. All call the same tick; ticks never overlap in one process, the database
+ * `pollIntervalMs`. Every `uliLookupMs` the audit trail's ULI lookup catches up.
+ * All call the same tick; ticks never overlap in one process, the database
  * keeps two processes apart, and a tick that failed is tried again at the next interval.
  */
 export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions): Scheduler {
@@ -49,6 +53,7 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
     return running;
   };
   const heartbeat = startHeartbeat(deps, options.heartbeatMs);
+  const lookup = startUliLookup(deps.db, options.uliLookupMs ?? 10_000);
   const cron = new Cron(SEND_PATTERN, { timezone: TIME_ZONE }, () => void run());
   const interval = setInterval(() => void run(), Math.min(options.pollIntervalMs, options.heartbeatMs));
   void run();
@@ -59,6 +64,7 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
       clearInterval(interval);
       await running;
       await heartbeat.stop();
+      await lookup.stop();
     },
     idle: async () => {
       while (running) await running;

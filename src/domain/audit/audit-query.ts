@@ -1,6 +1,7 @@
 import type { Db } from '../database/db.ts';
 import { edmontonInstant } from '../time/edmonton.ts';
 import type { AuditAction } from './audit.ts';
+import { ENTRIES_WITH_PATIENT_ULI } from './uli-lookup.ts';
 
 export const AUDIT_ACTIONS: AuditAction[] = ['view', 'create', 'edit', 'delete', 'export', 'submit', 'sign-in', 'sign-in failed', 'denied'];
 export const AUDIT_PAGE_SIZE = 50;
@@ -48,12 +49,12 @@ export const OBJECT_NAME = `CASE
   END`;
 
 /**
- * Entries that name a ULI (bound twice, by namingUli): among their patients, or among the
- * ULIs a send to Netcare disclosed (a JSON list: the quoted ULI matches only a whole one).
+ * Entries that name a ULI (bound three times, by namingUli): among their patients, or among
+ * the ULIs a send to Netcare disclosed (a JSON list: the quoted ULI matches only a whole one).
  */
-export const ENTRIES_NAMING_ULI = `(id IN (SELECT audit_id FROM audit_patients WHERE uli = ?)
+export const ENTRIES_NAMING_ULI = `(id IN (${ENTRIES_WITH_PATIENT_ULI})
   OR (action = 'submit' AND instr(disclosed_ulis, ?) > 0))`;
-export const namingUli = (uli: string) => [uli, `"${uli}"`];
+export const namingUli = (uli: string) => [uli, uli, `"${uli}"`];
 
 /** One page of the audit trail, newest first, filtered; and whether there is a next page. */
 export async function searchAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; hasNext: boolean }> {
