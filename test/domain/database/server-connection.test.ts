@@ -1,0 +1,52 @@
+// Issue 16: the portal's client asks a libSQL server (a real sqld) for uncompressed answers —
+// gzip was most of the preparing thread's CPU on sqld. What passes between them is seen
+// through a forwarding proxy that notes each request's Accept-Encoding and each answer's
+// Content-Encoding.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openDatabase } from '../../../src/domain/database/db.ts';
+import { startSqld } from '../../support/processes.ts';
+
+const connection = suite('connection to a libSQL server');
+
+/** A proxy to `target` that records what each request asked for and how each answer came. */
+async function recordingProxy(target: string) {
+  const seen: { asked: string | undefined; answered: string | undefined }[] = [];
+  const { hostname, port } = new URL(target);
+  const server = createServer((req, res) => {
+    const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      seen.push({ asked: req.headers['accept-encoding'], answered: answer.headers['content-encoding'] });
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+}
+
+connection('statements and batches are answered uncompressed', async () => {
+  const sqld = await startSqld();
+  const proxy = await recordingProxy(sqld.url);
+  try {
+    const db = await openDatabase(proxy.url);
+    // An answer large enough that sqld would compress it if asked to.
+    const [big] = (await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT group_concat('patient-' || i) AS s FROM n")).rows;
+    assert.ok(String(big.s).length > 100_000);
+    await db.batch(['CREATE TABLE t (x)', 'INSERT INTO t VALUES (1)'], 'write');
+    assert.equal((await db.execute('SELECT x FROM t')).rows.map((r) => r.x), [1]);
+    db.close();
+    assert.ok(proxy.seen.length >= 3, 'every request went through the proxy');
+    for (const { asked, answered } of proxy.seen) {
+      assert.is(asked, 'identity');
+      assert.is(answered, undefined);
+    }
+  } finally {
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
+connection.run();
