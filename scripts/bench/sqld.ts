@@ -3,7 +3,7 @@
 // processes sharing its submissions through their claims, each with its own CPU and peak RSS,
 // and the server's CPU apart.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, peakRssMb, resetPeakRss } from './proc.ts';
 import { freePort, ROOT, runTask, stopChild, type SimulatorProcess } from './processes.ts';
@@ -25,7 +25,9 @@ export async function startSqldWith(dbFile: string, dir: string): Promise<SqldPr
   mkdirSync(join(data, 'dbs', 'default'), { recursive: true });
   copyFileSync(dbFile, join(data, 'dbs', 'default', 'data'));
   const port = await freePort();
-  const child = spawn(SQLD, ['--db-path', data, '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  // its log beside the data (kept with --keep): what it did when it stalls
+  const log = openSync(join(dir, 'sqld.log'), 'a');
+  const child = spawn(SQLD, ['--db-path', data, '--http-listen-addr', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 120_000;
   while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
