@@ -1,7 +1,7 @@
-// Issue 16: the portal's client asks a libSQL server (a real sqld) for uncompressed answers —
-// gzip was most of the preparing thread's CPU on sqld. What passes between them is seen
-// through a forwarding proxy that notes each request's Accept-Encoding and each answer's
-// Content-Encoding.
+// Issue 16: the portal's client reaches a libSQL server (a real sqld) over node:http
+// (src/domain/database/server-fetch.ts) and asks for uncompressed answers — gzip was most of
+// the preparing thread's CPU on sqld. What passes between them is seen through a forwarding
+// proxy that notes each request's Accept-Encoding and each answer's Content-Encoding.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, request as httpRequest } from 'node:http';
@@ -47,6 +47,23 @@ connection('statements and batches are answered uncompressed', async () => {
     proxy.close();
     await sqld.stop();
   }
+});
+
+connection("the server's errors come back as the client's, and a server that is gone fails the statement", async () => {
+  const sqld = await startSqld();
+  const db = await openDatabase(sqld.url);
+  try {
+    await db.execute('SELECT x FROM nowhere').then(() => assert.unreachable('a bad statement succeeded'), (error: Error) => {
+      assert.match(error.message, /no such table: nowhere/);
+    });
+    assert.equal((await db.execute('SELECT 1 AS one')).rows.map((r) => r.one), [1], 'the connection still works');
+  } finally {
+    await sqld.stop();
+  }
+  await db.execute('SELECT 1').then(() => assert.unreachable('answered by a stopped server'), (error: Error) => {
+    assert.match(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`, /ECONNREFUSED|ECONNRESET|socket hang up/);
+  });
+  db.close();
 });
 
 connection.run();
