@@ -14,17 +14,21 @@ const connection = suite('connection to a libSQL server');
 /** A proxy to `target` that records what each request asked for and how each answer came. */
 async function recordingProxy(target: string) {
   const seen: { asked: string | undefined; answered: string | undefined }[] = [];
+  // requests in flight now, and the most there were at once since the last reset
+  const flight = { now: 0, most: 0 };
   const { hostname, port } = new URL(target);
   const server = createServer((req, res) => {
+    flight.most = Math.max(flight.most, ++flight.now);
     const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       seen.push({ asked: req.headers['accept-encoding'], answered: answer.headers['content-encoding'] });
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
+      answer.on('end', () => flight.now--);
     });
     req.pipe(forwarded);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, flight, close: () => server.close() };
 }
 
 connection('statements and batches are answered uncompressed', async () => {
@@ -64,6 +68,34 @@ connection("the server's errors come back as the client's, and a server that is 
     assert.match(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`, /ECONNREFUSED|ECONNRESET|socket hang up/);
   });
   db.close();
+});
+
+connection('writes go to the server one at a time, reads at once; a failed write does not hold the next', async () => {
+  const sqld = await startSqld();
+  const proxy = await recordingProxy(sqld.url);
+  try {
+    const db = await openDatabase(proxy.url);
+    await db.execute('CREATE TABLE t (x)');
+    proxy.flight.most = 0;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2
+      ? db.batch([{ sql: 'INSERT INTO t VALUES (?)', args: [i] }, { sql: 'INSERT INTO t VALUES (?)', args: [-i] }], 'write')
+      : db.execute({ sql: 'INSERT INTO t VALUES (?)', args: [i] }))));
+    assert.is(proxy.flight.most, 1, 'one write in flight at a time');
+    assert.is(Number((await db.execute('SELECT count(*) AS n FROM t')).rows[0].n), 18, 'every write applied');
+    proxy.flight.most = 0;
+    await Promise.all(Array.from({ length: 12 }, () => db.execute('SELECT count(*) FROM t')));
+    assert.ok(proxy.flight.most > 1, `reads overlap (at most ${proxy.flight.most} at once)`);
+    const failed = db.batch(['INSERT INTO t VALUES (1)', 'INSERT INTO nowhere VALUES (1)'], 'write');
+    const next = db.execute('INSERT INTO t VALUES (100)');
+    await failed.then(() => assert.unreachable('a bad batch succeeded'), () => {});
+    await next;
+    assert.equal((await db.execute('SELECT x FROM t WHERE x IN (1, 100) ORDER BY x')).rows.map((r) => r.x), [1, 100],
+      "the failed batch's first insert was not applied (once, from the loop); the next write was");
+    db.close();
+  } finally {
+    proxy.close();
+    await sqld.stop();
+  }
 });
 
 connection.run();
