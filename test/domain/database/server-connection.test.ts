@@ -70,7 +70,7 @@ connection("the server's errors come back as the client's, and a server that is 
   db.close();
 });
 
-connection('writes go to the server one at a time, reads at once; a failed write does not hold the next', async () => {
+connection('writes go to the server one at a time, those that waited together as one batch; reads at once; a failed write fails alone', async () => {
   const sqld = await startSqld();
   const proxy = await recordingProxy(sqld.url);
   try {
@@ -82,13 +82,20 @@ connection('writes go to the server one at a time, reads at once; a failed write
       : db.execute({ sql: 'INSERT INTO t VALUES (?)', args: [i] }))));
     assert.is(proxy.flight.most, 1, 'one write in flight at a time');
     assert.is(Number((await db.execute('SELECT count(*) AS n FROM t')).rows[0].n), 18, 'every write applied');
+    // Those that waited together went as one batch, each told what its own statements returned.
+    const requests = proxy.seen.length;
+    const answers = await Promise.all([1, 2, 3].map((i) => db.batch([{ sql: 'INSERT INTO t VALUES (?) RETURNING x', args: [1000 + i] }], 'write')));
+    assert.equal(answers.map(([r]) => r.rows[0].x), [1001, 1002, 1003]);
+    assert.ok(proxy.seen.length - requests <= 2, `three writes in ${proxy.seen.length - requests} requests`);
     proxy.flight.most = 0;
     await Promise.all(Array.from({ length: 12 }, () => db.execute('SELECT count(*) FROM t')));
     assert.ok(proxy.flight.most > 1, `reads overlap (at most ${proxy.flight.most} at once)`);
+    // A bad batch waiting with good ones: it fails alone, they apply.
+    const first = db.execute('INSERT INTO t VALUES (99)');
     const failed = db.batch(['INSERT INTO t VALUES (1)', 'INSERT INTO nowhere VALUES (1)'], 'write');
     const next = db.execute('INSERT INTO t VALUES (100)');
-    await failed.then(() => assert.unreachable('a bad batch succeeded'), () => {});
-    await next;
+    await failed.then(() => assert.unreachable('a bad batch succeeded'), (error: Error) => assert.match(error.message, /no such table: nowhere/));
+    await Promise.all([first, next]);
     assert.equal((await db.execute('SELECT x FROM t WHERE x IN (1, 100) ORDER BY x')).rows.map((r) => r.x), [1, 100],
       "the failed batch's first insert was not applied (once, from the loop); the next write was");
     db.close();
