@@ -4,6 +4,7 @@
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/domain/time/clock.ts';
 import { openDatabase, type Db } from '../../src/domain/database/db.ts';
+import { retryWhenBusy } from '../../src/domain/database/busy-retry.ts';
 import { installationId } from '../../src/domain/database/installation.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import type { PipelineDeps } from '../../src/domain/pipeline/pipeline.ts';
@@ -31,7 +32,9 @@ async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, sim
   });
   // As openPipeline does for a database file: panels are prepared in their own thread.
   const thread = preparingThread(databaseUrl, undefined, netcare);
-  return { db, clock, netcare, workerId: workerId(), prepare: thread.prepare };
+  // As openPipeline does: a write waits out another portal's write lock (sqld answers busy at
+  // once) instead of failing the tick.
+  return { db: retryWhenBusy(db), clock, netcare, workerId: workerId(), prepare: thread.prepare };
 }
 
 /**

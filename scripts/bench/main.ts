@@ -182,7 +182,8 @@ try {
       for (const route of routes) {
         step(`Load: ${route.label} ${route.path}`);
         const before = profileFiles();
-        const figures = await loadTest(portalDb, PAGES_AT, route, profiling(['submissions', 'submissions-status', 'members'].includes(route.key)));
+        const figures = await loadTest(portalDb, PAGES_AT, route,
+          { ...profiling(['submissions', 'submissions-status', 'members'].includes(route.key)), databasePid: sqld?.pid });
         console.log(`  ${figures.requestsPerSecond.toFixed(1)} req/s, p50 ${figures.p50 ?? 'n/a'} ms, p99 ${figures.p99 ?? 'n/a'} ms, `
           + `${figures.timeouts} timeouts, status ${figures.status}, one request ${figures.coldMs.toFixed(0)} ms`);
         results.pages.push(figures);

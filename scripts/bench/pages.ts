@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { startPageServer, type PageServer } from './processes.ts';
+import { cpuSeconds } from './proc.ts';
 
 export type Route = {
   key: string; label: string; path: string;
@@ -30,6 +31,12 @@ export type LoadFigures = Route & {
   errors: number;
   timeouts: number;
   serverPeakRssMb: number | null;
+  /**
+   * CPU per answered request under load: the page server's, and the database server's on
+   * sqld (null on a file). Unlike latency, it hardly moves with the machine's other load.
+   */
+  serverCpuMsPerRequest: number | null;
+  databaseCpuMsPerRequest: number | null;
 };
 
 const CONNECTIONS = 32;
@@ -42,13 +49,15 @@ async function timedGet(server: PageServer, path: string): Promise<{ ms: number;
   return { ms: performance.now() - started, status: response.status };
 }
 
-export async function loadTest(dbPath: string, at: Date, route: Route, options: { cpuProfDir?: string } = {}): Promise<LoadFigures> {
+/** `databasePid`: sqld's process, when the pages read a libSQL server. */
+export async function loadTest(dbPath: string, at: Date, route: Route, options: { cpuProfDir?: string; databasePid?: number } = {}): Promise<LoadFigures> {
   const server = await startPageServer(dbPath, at, { ...options, withoutAuditPatients: route.withoutAuditPatients });
   try {
     const cold = await timedGet(server, route.path);
     const warm = cold.ms < 5_000 ? await timedGet(server, route.path) : null;
     const steady: number[] = [];
     const answered = new Set<object>();
+    const cpuBefore = [cpuSeconds(server.pid), options.databasePid ? cpuSeconds(options.databasePid) : null];
     const run = autocannon({
       url: server.base + route.path, connections: CONNECTIONS, duration: DURATION_S, timeout: DURATION_S,
       headers: { cookie: server.cookie },
@@ -58,6 +67,9 @@ export async function loadTest(dbPath: string, at: Date, route: Route, options: 
       else answered.add(client);
     });
     const result = await run;
+    const cpuAfter = [cpuSeconds(server.pid), options.databasePid ? cpuSeconds(options.databasePid) : null];
+    const perRequest = (i: number) => (cpuBefore[i] === null || cpuAfter[i] === null || !result['2xx'] ? null
+      : (1000 * (cpuAfter[i]! - cpuBefore[i]!)) / result['2xx']);
     steady.sort((a, b) => a - b);
     const completed = result['2xx'];
     return {
@@ -67,6 +79,7 @@ export async function loadTest(dbPath: string, at: Date, route: Route, options: 
       steadyP50: steady.length ? percentile(steady, 0.5) : null, steadyP99: steady.length ? percentile(steady, 0.99) : null,
       completed, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
       serverPeakRssMb: server.peakRssMb(),
+      serverCpuMsPerRequest: perRequest(0), databaseCpuMsPerRequest: perRequest(1),
     };
   } finally {
     await server.stop();

@@ -131,6 +131,11 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
       add(s, `${p.label} p50`, p.p50, 'ms', { digits: 0 });
       add(s, `${p.label} p99`, p.p99, 'ms', { digits: 0, target: submissions ? 'submissionsP99' : p.key === 'members' ? 'membersP99' : undefined,
         note: p.steadyP99 === null ? undefined : `after each connection's first answer: p50 ${p.steadyP50!.toFixed(0)} ms, p99 ${p.steadyP99.toFixed(0)} ms` });
+      // What a request costs in CPU, whatever else runs: on sqld, the hop is in both figures.
+      if (p.serverCpuMsPerRequest != null) {
+        add(s, `${p.label} CPU per request`, p.serverCpuMsPerRequest + (p.databaseCpuMsPerRequest ?? 0), 'ms', { digits: 2,
+          note: p.databaseCpuMsPerRequest == null ? 'the page server' : `page server ${p.serverCpuMsPerRequest.toFixed(2)} ms + sqld ${p.databaseCpuMsPerRequest.toFixed(2)} ms` });
+      }
       const without = p.key === 'members' ? r.pages.find((q) => q.key === 'members-no-audit-rows') : undefined;
       if (without?.p99) {
         add(s, 'members page p99, audit rows per patient ÷ none', (100 * p.p99!) / without.p99 - 100, '%',

@@ -1,0 +1,108 @@
+// Issue 16: the portal's client reaches a libSQL server (a real sqld) over node:http
+// (src/domain/database/server-fetch.ts) and asks for uncompressed answers — gzip was most of
+// the preparing thread's CPU on sqld. What passes between them is seen through a forwarding
+// proxy that notes each request's Accept-Encoding and each answer's Content-Encoding.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openDatabase } from '../../../src/domain/database/db.ts';
+import { startSqld } from '../../support/processes.ts';
+
+const connection = suite('connection to a libSQL server');
+
+/** A proxy to `target` that records what each request asked for and how each answer came. */
+async function recordingProxy(target: string) {
+  const seen: { asked: string | undefined; answered: string | undefined }[] = [];
+  // requests in flight now, and the most there were at once since the last reset
+  const flight = { now: 0, most: 0 };
+  const { hostname, port } = new URL(target);
+  const server = createServer((req, res) => {
+    flight.most = Math.max(flight.most, ++flight.now);
+    const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      seen.push({ asked: req.headers['accept-encoding'], answered: answer.headers['content-encoding'] });
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+      answer.on('end', () => flight.now--);
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, flight, close: () => server.close() };
+}
+
+connection('statements and batches are answered uncompressed', async () => {
+  const sqld = await startSqld();
+  const proxy = await recordingProxy(sqld.url);
+  try {
+    const db = await openDatabase(proxy.url);
+    // An answer large enough that sqld would compress it if asked to.
+    const [big] = (await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT group_concat('patient-' || i) AS s FROM n")).rows;
+    assert.ok(String(big.s).length > 100_000);
+    await db.batch(['CREATE TABLE t (x)', 'INSERT INTO t VALUES (1)'], 'write');
+    assert.equal((await db.execute('SELECT x FROM t')).rows.map((r) => r.x), [1]);
+    db.close();
+    assert.ok(proxy.seen.length >= 3, 'every request went through the proxy');
+    for (const { asked, answered } of proxy.seen) {
+      assert.is(asked, 'identity');
+      assert.is(answered, undefined);
+    }
+  } finally {
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
+connection("the server's errors come back as the client's, and a server that is gone fails the statement", async () => {
+  const sqld = await startSqld();
+  const db = await openDatabase(sqld.url);
+  try {
+    await db.execute('SELECT x FROM nowhere').then(() => assert.unreachable('a bad statement succeeded'), (error: Error) => {
+      assert.match(error.message, /no such table: nowhere/);
+    });
+    assert.equal((await db.execute('SELECT 1 AS one')).rows.map((r) => r.one), [1], 'the connection still works');
+  } finally {
+    await sqld.stop();
+  }
+  await db.execute('SELECT 1').then(() => assert.unreachable('answered by a stopped server'), (error: Error) => {
+    assert.match(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`, /ECONNREFUSED|ECONNRESET|socket hang up/);
+  });
+  db.close();
+});
+
+connection('writes go to the server one at a time, those that waited together as one batch; reads at once; a failed write fails alone', async () => {
+  const sqld = await startSqld();
+  const proxy = await recordingProxy(sqld.url);
+  try {
+    const db = await openDatabase(proxy.url);
+    await db.execute('CREATE TABLE t (x)');
+    proxy.flight.most = 0;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2
+      ? db.batch([{ sql: 'INSERT INTO t VALUES (?)', args: [i] }, { sql: 'INSERT INTO t VALUES (?)', args: [-i] }], 'write')
+      : db.execute({ sql: 'INSERT INTO t VALUES (?)', args: [i] }))));
+    assert.is(proxy.flight.most, 1, 'one write in flight at a time');
+    assert.is(Number((await db.execute('SELECT count(*) AS n FROM t')).rows[0].n), 18, 'every write applied');
+    // Those that waited together went as one batch, each told what its own statements returned.
+    const requests = proxy.seen.length;
+    const answers = await Promise.all([1, 2, 3].map((i) => db.batch([{ sql: 'INSERT INTO t VALUES (?) RETURNING x', args: [1000 + i] }], 'write')));
+    assert.equal(answers.map(([r]) => r.rows[0].x), [1001, 1002, 1003]);
+    assert.ok(proxy.seen.length - requests <= 2, `three writes in ${proxy.seen.length - requests} requests`);
+    proxy.flight.most = 0;
+    await Promise.all(Array.from({ length: 12 }, () => db.execute('SELECT count(*) FROM t')));
+    assert.ok(proxy.flight.most > 1, `reads overlap (at most ${proxy.flight.most} at once)`);
+    // A bad batch waiting with good ones: it fails alone, they apply.
+    const first = db.execute('INSERT INTO t VALUES (99)');
+    const failed = db.batch(['INSERT INTO t VALUES (1)', 'INSERT INTO nowhere VALUES (1)'], 'write');
+    const next = db.execute('INSERT INTO t VALUES (100)');
+    await failed.then(() => assert.unreachable('a bad batch succeeded'), (error: Error) => assert.match(error.message, /no such table: nowhere/));
+    await Promise.all([first, next]);
+    assert.equal((await db.execute('SELECT x FROM t WHERE x IN (1, 100) ORDER BY x')).rows.map((r) => r.x), [1, 100],
+      "the failed batch's first insert was not applied (once, from the loop); the next write was");
+    db.close();
+  } finally {
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
+connection.run();
