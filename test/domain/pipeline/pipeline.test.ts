@@ -213,25 +213,30 @@ pipeline('a run and other writes of the same process interleave without lock wai
   }
 });
 
+/** Netcare as the run reaches it, counting the most sends in flight at once. */
+function countingSends(real: PipelineDeps['netcare']) {
+  let now = 0;
+  let most = 0;
+  const netcare = { ...real, async send(...args: Parameters<typeof real.send>) {
+    most = Math.max(most, ++now);
+    try {
+      return await real.send(...args);
+    } finally {
+      now--;
+    }
+  } };
+  return { netcare, most: () => most };
+}
+
 pipeline('panels are prepared ahead, but never more than four requests go to Netcare at once', async () => {
   const w = await world();
   try {
     for (let i = 0; i < 14; i++) await addClinicPanel(w.db, { name: `Panel ${i}`, patients: 3, recipient: w.recipient });
-    let now = 0;
-    let most = 0;
-    const real = w.deps.netcare;
-    const netcare = { ...real, async send(...args: Parameters<typeof real.send>) {
-      most = Math.max(most, ++now);
-      try {
-        return await real.send(...args);
-      } finally {
-        now--;
-      }
-    } };
+    const { netcare, most } = countingSends(w.deps.netcare);
     const report = await tick({ ...w.deps, netcare });
     assert.is(report.runs[0].outcomes.pending, 14);
-    assert.ok(most <= CONCURRENCY, `${most} requests at once`);
-    assert.ok(most > 1, 'the sends overlap');
+    assert.ok(most() <= CONCURRENCY, `${most()} requests at once`);
+    assert.ok(most() > 1, 'the sends overlap');
   } finally {
     await w.close();
   }
@@ -242,17 +247,7 @@ pipeline('fewer panels than are in progress still overlap; what they became is c
   try {
     for (let i = 0; i < 3; i++) await addClinicPanel(w.db, { name: `Small ${i}`, patients: 2, recipient: w.recipient });
     for (let i = 0; i < 2; i++) await addClinicPanel(w.db, { name: `Invalid ${i}`, withoutConfirmation: 1, recipient: w.recipient });
-    let now = 0;
-    let most = 0;
-    const real = w.deps.netcare;
-    const netcare = { ...real, async send(...args: Parameters<typeof real.send>) {
-      most = Math.max(most, ++now);
-      try {
-        return await real.send(...args);
-      } finally {
-        now--;
-      }
-    } };
+    const { netcare, most } = countingSends(w.deps.netcare);
     let writes = 0;
     const batch = w.db.batch.bind(w.db);
     w.db.batch = (stmts, mode) => {
@@ -261,7 +256,7 @@ pipeline('fewer panels than are in progress still overlap; what they became is c
     };
     const report = await tick({ ...w.deps, netcare }, w.clock.now(), { poll: false });
     assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 2, pending: 3, unanswered: 0, rejected: 0, unreachable: 0 });
-    assert.ok(most > 1, 'the sends overlap');
+    assert.ok(most() > 1, 'the sends overlap');
     // Queueing, one claim of all five, what they became, the run's end (one commit per panel would be 8 or more).
     assert.ok(writes <= 4, `${writes} write commits`);
     assert.is(await count(w.db, "SELECT count(*) FROM submissions WHERE status = 'Pending'"), 3);
