@@ -16,7 +16,7 @@ import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
 import { preparingThread } from '../../src/preparer/panels.ts';
 import { measureFloor } from './floor.ts';
-import { peakRssMb, resetPeakRss, sampleRss, threadCpuSeconds } from './proc.ts';
+import { peakRssMb, resetPeakRss, sampleRss, threadCpuSeconds, threadTimes } from './proc.ts';
 import { printResult } from './processes.ts';
 
 type Options = { db: string; at: string; simulator?: string; seededAt?: string; worker?: string };
@@ -80,23 +80,36 @@ async function sharedRun(db: Db, databaseUrl: string, at: Date, simulator: strin
   };
 }
 
+const round = (v: number) => Math.round(v * 100) / 100;
+
 /** Runs `work` with this process's peak RSS reset first and sampled every 50 ms. */
 async function measured<T>(work: () => Promise<T>) {
   const peakReset = resetPeakRss();
   const sampler = sampleRss(50);
   const cpuBefore = process.cpuUsage();
   const threadsBefore = threadCpuSeconds();
+  const timesBefore = new Map([...threadsBefore.keys()].map((tid) => [tid, threadTimes(tid)]));
   const started = performance.now();
   const value = await work();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   // The busiest thread bounds the wall time however many cores there are.
   const threads = [...threadCpuSeconds()].map(([tid, s]) => ({ main: tid === process.pid, seconds: s - (threadsBefore.get(tid) ?? 0) }));
+  // Where the process's CPU went, by the threads alive at the end (a thread that ended is in the total only).
+  const byThread = [...threadCpuSeconds().keys()].flatMap((tid) => {
+    const now = threadTimes(tid);
+    const before = timesBefore.get(tid);
+    if (!now) return [];
+    const user = now.user - (before?.user ?? 0);
+    const system = now.system - (before?.system ?? 0);
+    return user + system >= 0.05 ? [{ name: tid === process.pid ? 'main' : now.name, user: round(user), system: round(system) }] : [];
+  }).sort((a, b) => b.user + b.system - (a.user + a.system));
   const sampled = sampler.stop();
   return {
     value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
     mainThreadCpuSeconds: threads.find((t) => t.main)?.seconds ?? null,
     busiestThreadCpuSeconds: threads.length ? Math.max(...threads.map((t) => t.seconds)) : null,
+    threads: byThread, userCpuSeconds: cpu.user / 1e6, systemCpuSeconds: cpu.system / 1e6,
     // VmHWM is exact; when it could not be reset it includes the set-up before the task.
     peakRssMb: peakReset ? peakRssMb() : null, sampledPeakRssMb: sampled.peakMb, rssSamples: sampled.samples,
   };

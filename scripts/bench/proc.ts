@@ -42,6 +42,17 @@ export function cpuSeconds(pid: number | 'self' = 'self'): number | null {
   }
 }
 
+/** A thread's name (its comm: "node", "libuv-worker", "V8 DefaultWorke"…) and user and system CPU seconds so far. */
+export function threadTimes(tid: number): { name: string; user: number; system: number } | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds used so far by each thread of this process (from /proc/self/task), by thread id. */
 export function threadCpuSeconds(): Map<number, number> {
   const threads = new Map<number, number>();

@@ -7,6 +7,7 @@ import type { Row } from './report.ts';
 export type TaskFigures = {
   seconds: number; cpuSeconds: number; peakRssMb: number | null; sampledPeakRssMb: number;
   mainThreadCpuSeconds?: number | null; busiestThreadCpuSeconds?: number | null;
+  threads?: { name: string; user: number; system: number }[]; userCpuSeconds?: number; systemCpuSeconds?: number;
 };
 export type RunFigures = TaskFigures & {
   submissions: number; patients: number; patientsSent: number; problemsRecorded: number; patientsPerSecond: number;
@@ -83,6 +84,12 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
       note: r.run.busiestThreadCpuSeconds == null ? undefined
         : `busiest thread ${r.run.busiestThreadCpuSeconds.toFixed(1)} s, main thread ${r.run.mainThreadCpuSeconds?.toFixed(1) ?? '?'} s`,
     });
+    if (r.run.threads?.length) {
+      add(s, 'CPU by thread (user + system)', r.run.cpuSeconds, 's', {
+        note: `user ${r.run.userCpuSeconds?.toFixed(1)} s, system ${r.run.systemCpuSeconds?.toFixed(1)} s; `
+          + r.run.threads.slice(0, 8).map((t) => `${t.name} ${t.user.toFixed(1)} + ${t.system.toFixed(1)}`).join(', '),
+      });
+    }
     // CPU against CPU: on a busy machine the floor's wall time grows with the load, its CPU does not.
     const floorCpu = r.floor?.cpuSeconds ?? r.floor?.seconds;
     if (floorCpu) add(s, "portal process's CPU / floor's CPU", r.run.cpuSeconds / floorCpu, '×', { target: 'runCpuVsFloor', note: `every thread of the portal; the floor's pass took ${floorCpu.toFixed(2)} s of CPU; Netcare's cost is the simulator's, below` });
@@ -122,10 +129,21 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
   if (r.pages) {
     const s = 'Pages (autocannon, 32 connections, 10 s; fresh server process per route)';
     const references = r.pages.filter((p) => p.key === 'static' || p.key === 'login' || p.key === 'unread');
-    for (const p of r.pages) {
+    // A route measured more than once (the members page and its twin without audit rows) is
+    // shown by its median run; the runs' p99s are in the note.
+    const runsOf = new Map<string, LoadFigures[]>();
+    for (const p of r.pages) runsOf.set(p.key, [...(runsOf.get(p.key) ?? []), p]);
+    const medianRun = (runs: LoadFigures[]) => [...runs].sort((a, b) => (a.p99 ?? Infinity) - (b.p99 ?? Infinity))[(runs.length - 1) >> 1];
+    const medianCpu = (runs: LoadFigures[]) => {
+      const cpu = runs.map((q) => q.serverCpuMsPerRequest).filter((v): v is number => v != null).sort((a, b) => a - b);
+      return cpu.length ? cpu[(cpu.length - 1) >> 1] : null;
+    };
+    for (const [key, runs] of runsOf) {
+      const p = { ...medianRun(runs), serverCpuMsPerRequest: medianCpu(runs) };
+      const several = runs.length > 1 ? `median of ${runs.length} alternated runs (p99 ${runs.map((q) => q.p99).join(', ')} ms); ` : '';
       // Both orders are judged: the issue asks for every panel reachable and sortable by status.
       const submissions = p.key === 'submissions' || p.key === 'submissions-status';
-      const note = `${p.status === 200 ? '' : `ANSWERS ${p.status}! `}${p.completed} ok, ${p.non2xx} non-2xx, ${p.timeouts} timeouts; one request alone ${p.coldMs.toFixed(0)} ms cold`
+      const note = `${several}${p.status === 200 ? '' : `ANSWERS ${p.status}! `}${p.completed} ok, ${p.non2xx} non-2xx, ${p.timeouts} timeouts; one request alone ${p.coldMs.toFixed(0)} ms cold`
         + `${p.warmMs === null ? '' : `, ${p.warmMs.toFixed(0)} ms warm`}; server peak RSS ${p.serverPeakRssMb?.toFixed(0) ?? '?'} MB`;
       add(s, `${p.label} req/s`, p.requestsPerSecond, '/s', { digits: 1, note });
       add(s, `${p.label} p50`, p.p50, 'ms', { digits: 0 });
@@ -136,10 +154,14 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
         add(s, `${p.label} CPU per request`, p.serverCpuMsPerRequest + (p.databaseCpuMsPerRequest ?? 0), 'ms', { digits: 2,
           note: p.databaseCpuMsPerRequest == null ? 'the page server' : `page server ${p.serverCpuMsPerRequest.toFixed(2)} ms + sqld ${p.databaseCpuMsPerRequest.toFixed(2)} ms` });
       }
-      const without = p.key === 'members' ? r.pages.find((q) => q.key === 'members-no-audit-rows') : undefined;
+      const withoutRuns = key === 'members' ? runsOf.get('members-no-audit-rows') : undefined;
+      const without = withoutRuns && { ...medianRun(withoutRuns), serverCpuMsPerRequest: medianCpu(withoutRuns) };
       if (without?.p99) {
+        const cpu = p.serverCpuMsPerRequest && without.serverCpuMsPerRequest
+          ? `; CPU per request ${p.serverCpuMsPerRequest.toFixed(2)} ms with, ${without.serverCpuMsPerRequest.toFixed(2)} ms without (${((100 * p.serverCpuMsPerRequest) / without.serverCpuMsPerRequest - 100).toFixed(1)}%)` : '';
         add(s, 'members page p99, audit rows per patient ÷ none', (100 * p.p99!) / without.p99 - 100, '%',
-          { digits: 1, target: 'membersAuditCost', note: `${p.p99} ms with, ${without.p99} ms without; req/s ${p.requestsPerSecond.toFixed(0)} with, ${without.requestsPerSecond.toFixed(0)} without` });
+          { digits: 1, target: 'membersAuditCost', note: `medians of ${runs.length} and ${withoutRuns!.length} alternated runs: ${p.p99} ms with, ${without.p99} ms without; `
+            + `req/s ${p.requestsPerSecond.toFixed(0)} with, ${without.requestsPerSecond.toFixed(0)} without${cpu}` });
       }
       if (!['login', 'inbox', 'submissions', 'submissions-status'].includes(p.key)) continue;
       for (const ref of references.filter((ref) => ref.key !== p.key && (submissions || ref.key === 'static'))) {

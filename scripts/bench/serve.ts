@@ -3,6 +3,8 @@
 //   node --import tsx scripts/bench/serve.ts <db path or URL> <port> <ISO instant> [--without-audit-patients]
 // --without-audit-patients: the audit entries are written but not their rows per patient, so
 // the members page can be measured with and without them (what those rows cost, issue 13).
+// An entry's hash covers the rows written before it, so without them it names no patient at
+// all: the entry as it was before issue 13, a count.
 // Prints "BENCH-SERVER {"cookie": …}" when listening; exits on SIGTERM (writing a --cpu-prof).
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.tsx';
@@ -17,7 +19,7 @@ import { startUliLookup } from '../../src/scheduler/uli-lookup.ts';
 import { BENCH_USER } from './scales.ts';
 import type { Db } from '../../src/domain/database/db.ts';
 
-/** The client with every batch's INSERT INTO audit_patients left out (the entry itself stays). */
+/** The client with every batch's INSERT INTO audit_patients left out (the entry itself stays, naming no patient). */
 function withoutAuditPatients(db: Db): Db {
   const named = (s: unknown) => /^\s*INSERT INTO audit_patients/.test(typeof s === 'string' ? s : (s as { sql: string }).sql);
   return new Proxy(db, {

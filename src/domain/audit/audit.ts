@@ -3,7 +3,7 @@ import type { Db } from '../database/db.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Scope } from '../people/permissions.ts';
 import { formatEdmontonDateTime } from '../time/edmonton.ts';
-import { contentSql, hashSql } from './audit-chain.ts';
+import { contentSql, hashSql, STORED_PATIENTS } from './audit-chain.ts';
 import { retryWhenBusy } from '../database/busy-retry.ts';
 
 export type AuditAction = 'view' | 'create' | 'edit' | 'delete' | 'export' | 'submit' | 'sign-in' | 'sign-in failed' | 'denied';
@@ -30,12 +30,15 @@ export type Disclosed = { count: number; ulis: string };
 // The patients named: ?12 is the JSON list of their ids, in the order given.
 const NAMED = 'FROM json_each(?12) j JOIN patients pt ON pt.id = j.value';
 const NAME = `pt.last_name || ', ' || pt.first_name`;
+const NEXT_ID = '(SELECT coalesce(max(id), 0) + 1 FROM audit_log)';
 
 /**
  * The statements that append one entry and name its patients, to run in one write batch
- * (alone or with the change they record). The entry goes after the last one, its hash chained
- * to that one's: a write batch holds the database's write lock from its start, so two writers,
- * in one process or two, cannot both link to the same entry.
+ * (alone or with the change they record). The patients' rows go first, under the id the
+ * entry is about to take; the entry then goes after the last one, its hash chained to that
+ * one's and covering those rows as `audit verify` reads them back (each patient looked up
+ * once). A write batch holds the database's write lock from its start, so two writers, in one
+ * process or two, cannot both link to the same entry.
  */
 export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditEntry, username?: string): InStatement[] {
   const now = clock.now();
@@ -52,23 +55,20 @@ export function auditStatements(clock: Clock, scope: Scope | null, entry: AuditE
     sql: `INSERT INTO audit_log (id, at, at_edmonton, user_id, username, permissions, action, route, object_type, object_id,
             patient_count, request_id, disclosed_ulis, prev_hash, hash)
           SELECT v.id, v.at, v.at_edmonton, v.user_id, v.username, v.permissions, v.action, v.route, v.object_type, v.object_id,
-                 v.patient_count, v.request_id, v.disclosed_ulis, v.prev, ${hashSql('v.prev', contentSql('v', 'v.patients'))}
-            FROM (SELECT w.*, CASE ?11 WHEN -1 THEN json_array_length(w.patients) ELSE CAST(?11 AS INTEGER) END AS patient_count FROM (
-                  SELECT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) AS id, CAST(?1 AS INTEGER) AS at, ?2 AS at_edmonton,
+                 v.patient_count, v.request_id, v.disclosed_ulis, v.prev, ${hashSql('v.prev', contentSql('v', STORED_PATIENTS('v')))}
+            FROM (SELECT w.*, CASE ?11 WHEN -1 THEN (SELECT count(*) FROM audit_patients WHERE audit_id = w.id) ELSE CAST(?11 AS INTEGER) END AS patient_count FROM (
+                  SELECT ${NEXT_ID} AS id, CAST(?1 AS INTEGER) AS at, ?2 AS at_edmonton,
                          CAST(?3 AS INTEGER) AS user_id, ?4 AS username, ?5 AS permissions, ?6 AS action, ?7 AS route,
                          ?8 AS object_type, ?9 AS object_id, ?10 AS request_id, ?13 AS disclosed_ulis,
-                         (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS prev,
-                         (SELECT json_group_array(json_array(p.id, p.uli, p.name))
-                            FROM (SELECT pt.id, pt.uli, ${NAME} AS name ${NAMED} ORDER BY j.key) p) AS patients) w) v`,
+                         (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS prev) w) v`,
     args,
   };
   if (!entry.patientIds?.length) return [append];
-  const entryId = '(SELECT max(id) FROM audit_log)';
-  return [append, {
+  return [{
     sql: `INSERT INTO audit_patients (audit_id, position, patient_id, uli, name)
-          SELECT ${entryId}, j.key, pt.id, pt.uli, ${NAME} ${NAMED}`,
+          SELECT ${NEXT_ID}, j.key, pt.id, pt.uli, ${NAME} ${NAMED}`,
     args: args.slice(0, 12),
-  }];
+  }, append];
 }
 
 type Waiting = { statements: InStatement[]; done: (error?: unknown) => void };
