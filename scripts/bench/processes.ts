@@ -51,9 +51,15 @@ function profileOptions(dir: string | undefined, name: string): string[] {
   return dir ? ['--cpu-prof', '--cpu-prof-dir', join(dir, `${name}-${Date.now()}`)] : [];
 }
 
+/**
+ * A Node process of the bench, with glibc's malloc arenas limited as `npm start` and
+ * docs/OPERATIONS.md run the portal (MALLOC_ARENA_MAX=2: each thread that allocates gets an
+ * arena of its own otherwise, and the preparing thread's freed memory stays in its arena —
+ * the province run's peak RSS 285 MB with the default, 253 MB with two).
+ */
 function node(args: string[], env: Record<string, string> = {}, nodeOptions: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT, env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
 
