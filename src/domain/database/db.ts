@@ -4,6 +4,7 @@ import { createClient, type Client } from '@libsql/client';
 import { BUSY_TIMEOUT_MS, closeReader, readFromFile } from './prepared-read.ts';
 import { serverFetch } from './server-fetch.ts';
 import { oneWriteAtATime } from './one-writer.ts';
+import { keepPreparedStatements } from './statement-cache.ts';
 
 export type Db = Client;
 
@@ -12,7 +13,7 @@ export type Db = Client;
  * process (or the pooled connections of this one) waits for a writer instead of failing;
  * libSQL turns foreign keys on for every connection it opens. A libSQL server is reached
  * over node:http (server-fetch.ts) with this process's writes sent one at a time
- * (one-writer.ts).
+ * (one-writer.ts). A file's connections keep their prepared statements (statement-cache.ts).
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
   const isFile = url.startsWith('file:');
@@ -21,6 +22,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   // A plain file path (no memory database, no URL options): its per-request reads are prepared once.
   const onDisk = path !== '' && !path.startsWith(':') && !url.includes('?');
   const isServer = /^(https?|libsql|wss?):/.test(url);
+  if (isFile) keepPreparedStatements();
   const db = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined, fetch: isServer ? serverFetch : undefined });
   if (isServer) return oneWriteAtATime(db);
   if (isFile) await db.execute('PRAGMA journal_mode = WAL');
