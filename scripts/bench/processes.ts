@@ -52,19 +52,10 @@ function profileOptions(dir: string | undefined, name: string): string[] {
 }
 
 /**
- * How `npm start` (package.json) and docs/OPERATIONS.md run the portal, for every process of
- * the bench that runs the portal's code (not the floor, the best the machine can do with
- * Node's defaults, nor the simulator): semi-spaces of 8 MB instead of 16, so the main thread's
- * young generation does not grow to ~48 MB while the monthly run's poll reads the registry's
- * outcomes (the province run's peak RSS 253–266 MB → 219–227 MB).
- */
-export const PORTAL_NODE_OPTIONS = ['--max-semi-space-size=8'];
-
-/**
- * A Node process of the bench, with glibc's malloc arenas limited as `npm start` runs the
- * portal (MALLOC_ARENA_MAX=2: each thread that allocates gets an arena of its own otherwise,
- * and the preparing thread's freed memory stays in its arena — the province run's peak RSS
- * 285 MB with the default, 253 MB with two).
+ * A Node process of the bench, with glibc's malloc arenas limited as `npm start` and
+ * docs/OPERATIONS.md run the portal (MALLOC_ARENA_MAX=2: each thread that allocates gets an
+ * arena of its own otherwise, and the preparing thread's freed memory stays in its arena —
+ * the province run's peak RSS 285 MB with the default, 253 MB with two).
  */
 function node(args: string[], env: Record<string, string> = {}, nodeOptions: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], {
@@ -110,7 +101,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
 
 /** Runs one measured task of child.ts in its own process and returns what it printed. */
 export async function runTask<T>(task: string, options: object, { cpuProfDir }: { cpuProfDir?: string } = {}): Promise<T> {
-  const nodeOptions = [...(task === 'floor' ? [] : PORTAL_NODE_OPTIONS), ...profileOptions(cpuProfDir, task)];
+  const nodeOptions = profileOptions(cpuProfDir, task);
   const child = node(['scripts/bench/child.ts', task, JSON.stringify(options)], {}, nodeOptions);
   const line = await lineStartingWith(child, RESULT, true);
   await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
@@ -128,7 +119,7 @@ export type PageServer = { base: string; cookie: string; pid: number; peakRssMb(
 export async function startPageServer(databasePath: string, at: Date,
   { cpuProfDir, env = {}, withoutAuditPatients = false }: { cpuProfDir?: string; env?: Record<string, string>; withoutAuditPatients?: boolean } = {}): Promise<PageServer> {
   const port = await freePort();
-  const nodeOptions = [...PORTAL_NODE_OPTIONS, ...profileOptions(cpuProfDir, 'server')];
+  const nodeOptions = profileOptions(cpuProfDir, 'server');
   const child = node(['scripts/bench/serve.ts', databasePath, String(port), at.toISOString(),
     ...(withoutAuditPatients ? ['--without-audit-patients'] : [])], env, nodeOptions);
   const ready = JSON.parse(await lineStartingWith(child, 'BENCH-SERVER ', true)) as { cookie: string };
