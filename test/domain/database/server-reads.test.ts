@@ -1,0 +1,91 @@
+// Issue 16: on a libSQL server, the reads every request makes run on streams kept open between
+// requests (src/domain/database/server-reads.ts) — sqld set up a connection, schema and all,
+// for each new stream. Seen through a forwarding proxy that notes whether each request opens a
+// stream (no baton) or goes on with one; against a real sqld, restarted in the middle.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openDatabase } from '../../../src/domain/database/db.ts';
+import { readRow } from '../../../src/domain/database/prepared-read.ts';
+import { startSqld } from '../../support/processes.ts';
+
+const reads = suite('reads on kept streams');
+
+/** A proxy to `target` that counts the pipeline requests that open a new stream. */
+async function streamCountingProxy(target: string) {
+  const counts = { opened: 0, continued: 0 };
+  const { hostname, port } = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.url?.endsWith('/pipeline')) {
+        if ((JSON.parse(body.toString()) as { baton: string | null }).baton) counts.continued++;
+        else counts.opened++;
+      }
+      const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on('error', () => res.destroy());
+      forwarded.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => server.close() };
+}
+
+reads('twenty reads, one after the other, open one stream; each sees what another portal wrote just before', async () => {
+  const sqld = await startSqld();
+  const proxy = await streamCountingProxy(sqld.url);
+  const portal = await openDatabase(proxy.url);
+  const other = await openDatabase(sqld.url);
+  try {
+    await other.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+    await other.execute('INSERT INTO v VALUES (0)');
+    proxy.counts.opened = 0;
+    for (let i = 1; i <= 20; i++) {
+      await other.execute({ sql: 'UPDATE v SET n = ?', args: [i] });
+      assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), i, `read ${i} sees the write before it`);
+    }
+    assert.is(proxy.counts.opened, 1, 'one stream opened for twenty reads');
+    assert.ok(proxy.counts.continued >= 19, `the others went on with it (${proxy.counts.continued})`);
+    // reads at once take a stream each, and keep them for the next ones
+    const at = await Promise.all(Array.from({ length: 4 }, () => readRow(portal, 'SELECT n FROM v')));
+    assert.equal(at.map((r) => Number(r!.n)), [20, 20, 20, 20]);
+    const opened = proxy.counts.opened;
+    await Promise.all(Array.from({ length: 4 }, () => readRow(portal, 'SELECT n FROM v')));
+    assert.is(proxy.counts.opened, opened, 'the four streams were kept');
+  } finally {
+    portal.close();
+    other.close();
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
+reads('a kept stream the server no longer knows (sqld restarted) is replaced, and the read answered', async () => {
+  const first = await startSqld();
+  const portal = await openDatabase(first.url);
+  let second: Awaited<ReturnType<typeof startSqld>> | undefined;
+  try {
+    await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+    await portal.execute('INSERT INTO v VALUES (7)');
+    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
+    await first.stop();
+    second = await startSqld({ data: first.data, port: first.port });
+    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
+    // a read that cannot succeed still fails, with the server's reason
+    let refused = '';
+    await readRow(portal, 'SELECT missing_column FROM v').catch((error: Error) => (refused = error.message));
+    assert.match(refused, /no such column/, refused);
+    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7, 'and the next read is answered');
+  } finally {
+    portal.close();
+    await second?.stop();
+  }
+});
+
+reads.run();
