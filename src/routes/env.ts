@@ -25,6 +25,8 @@ export type AppEnv = {
     scope: Scope;
     chrome: Chrome;
     requestId: string;
+    /** the data's version read with the session, for a GET (undefined: read it when needed) */
+    dataVersion: number | undefined;
   };
 };
 
@@ -50,7 +52,7 @@ export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 
 export async function keptPage(c: AppContext, key: string, render: () => Promise<unknown>) {
   const { scope, unread, netcare } = c.var.chrome;
   const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null]);
-  const bytes = await atDataVersion(c.var.deps.db, `page|${key}|${chrome}`, async () => {
+  const bytes = await atDataVersion(c.var.deps.db, `page|${key}|${chrome}`, c.var.dataVersion, async () => {
     const text = await resolveCallback(html`<!DOCTYPE html>${await render()}`, HtmlEscapedCallbackPhase.Stringify, false, {});
     return Buffer.from(`${text}`);
   });

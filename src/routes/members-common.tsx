@@ -77,7 +77,7 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   // The plain page (no search, no report of a change) is kept as the HTML it rendered to, with
   // the patients it shows, until the data or the day changes; its view is audited every time.
   if (!wantsFragment(c) && !query.q && !notice && !bulk) {
-    const kept = await atDataVersion(db, `members-page|${panel.id}|${today}|${query.problem}|${query.page}`, async () => {
+    const kept = await atDataVersion(db, `members-page|${panel.id}|${today}|${query.problem}|${query.page}`, c.var.dataVersion, async () => {
       const listing = await load();
       return { body: await rendered(<MembersBody panel={panel} listing={listing} today={today} />), patientIds: listing.rows.map((r) => r.patientId) };
     });
@@ -86,7 +86,7 @@ export async function showMembers(c: AppContext, panel: MembersPanel, query: Mem
   }
   // A search is read afresh; the list and its filters only when the data (or the day) changed.
   const listing = query.q ? await load()
-    : await atDataVersion(db, `members|${panel.id}|${today}|${query.problem}|${query.page}`, load);
+    : await atDataVersion(db, `members|${panel.id}|${today}|${query.problem}|${query.page}`, c.var.dataVersion, load);
   await audit(c, { action: 'view', objectType: 'panel_members', objectId: panel.id, 
     patientIds: listing.rows.map((r) => r.patientId) });
   if (!wantsFragment(c)) {

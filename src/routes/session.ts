@@ -45,6 +45,9 @@ export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv
   }
   const { session, scope, unread } = signedIn;
   c.set('session', session);
+  // A GET shows the data as it is; the version read with the session serves its kept pages
+  // (a POST reads it again after its change).
+  c.set('dataVersion', c.req.method === 'GET' || c.req.method === 'HEAD' ? signedIn.dataVersion : undefined);
   c.set('scope', scope);
   c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel });
   await next();

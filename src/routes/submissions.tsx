@@ -38,7 +38,7 @@ async function rowView(c: AppContext, row: SubmissionRow, options: { message?: s
  */
 async function rowTag(c: AppContext, id: number): Promise<string> {
   const minute = Math.floor(c.var.deps.clock.now().getTime() / 60_000);
-  return `"row-${id}-${await dataVersion(c.var.deps.db)}-${minute}"`;
+  return `"row-${id}-${c.var.dataVersion ?? await dataVersion(c.var.deps.db)}-${minute}"`;
 }
 const revalidate = (etag: string) => ({ ETag: etag, 'Cache-Control': 'private, no-cache' });
 
@@ -66,7 +66,7 @@ async function fullPage(c: AppContext, message?: { panelId: number; text: string
   // "will be sent …" turns at 21:00; readiness is the day's): what stays is the HTML it rendered
   // to, escaped as it was rendered, which the page takes in as it is.
   const key = `submissions-table|${Math.floor(now.getTime() / 60_000)}|${options.sort}|${options.page}|${options.standing}`;
-  const table = () => atDataVersion(db, key, async () => rendered(<SubmissionsTable {...await load()} now={now} />));
+  const table = () => atDataVersion(db, key, c.var.dataVersion, async () => rendered(<SubmissionsTable {...await load()} now={now} />));
   // The page around the table is kept too, unless it reports a Submit (a notice of its own).
   if (notice === undefined) return keptPage(c, key, async () => <SubmissionsPage table={await table()} chrome={c.var.chrome} />);
   return page(c, <SubmissionsPage table={await table()} chrome={c.var.chrome} notice={notice} />);

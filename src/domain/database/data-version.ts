@@ -22,10 +22,11 @@ const kept = new WeakMap<Db, Map<string, Kept>>();
  * kept until the data changes. The version is read before loading, so what is kept is at
  * least as new as the version it is kept under; a write in between only costs a second load.
  * The value is shared by every caller: treat it as read-only. A key must name everything else
- * the value depends on (the page asked for, the day, …).
+ * the value depends on (the page asked for, the day, …). `known`: the version read already in
+ * this request, before anything it shows (a GET's, read with its session); undefined, it is read.
  */
-export async function atDataVersion<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
-  const version = await dataVersion(db);
+export async function atDataVersion<T>(db: Db, key: string, known: number | undefined, load: () => Promise<T>): Promise<T> {
+  const version = known ?? await dataVersion(db);
   let byKey = kept.get(db);
   if (!byKey) kept.set(db, (byKey = new Map()));
   const hit = byKey.get(key);
