@@ -1,3 +1,4 @@
+import { readsFromServer, serverRead } from './server-reads.ts';
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 
@@ -46,7 +47,7 @@ export function oneWriteAtATime(db: Db): Db {
     waiting.push({ statements, done, failed });
     void pump();
   });
-  return new Proxy(db, {
+  const proxy: Db = new Proxy(db, {
     get(target, name) {
       if (name === 'batch') {
         return (stmts: InStatement[], mode?: Parameters<Db['batch']>[1]) => (mode === 'read' ? target.batch(stmts, mode) : write(stmts));
@@ -54,11 +55,14 @@ export function oneWriteAtATime(db: Db): Db {
       if (name === 'execute') {
         return (stmt: InStatement, args?: unknown) => {
           const statement = typeof stmt === 'string' && args !== undefined ? ({ sql: stmt, args } as InStatement) : stmt;
-          return READ.test(sqlOf(statement)) ? target.execute(statement) : write([statement]).then((results) => results[0]);
+          if (!READ.test(sqlOf(statement))) return write([statement]).then((results) => results[0]);
+          // on a stream kept between reads when the server is reached over HTTP (server-reads.ts)
+          return readsFromServer(proxy) ? serverRead(proxy, statement) : target.execute(statement);
         };
       }
       const value = Reflect.get(target, name, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  return proxy;
 }

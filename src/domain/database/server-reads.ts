@@ -1,4 +1,5 @@
 import * as hrana from '@libsql/hrana-client';
+import { LibsqlError, type InStatement, type ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 import { serverFetch } from './server-fetch.ts';
 
@@ -38,12 +39,30 @@ export function closeServerReads(db: Db): void {
 /** Whether `db` reads through kept streams. */
 export const readsFromServer = (db: Db): boolean => servers.has(db);
 
+/** A client statement as Hrana's (the client's own conversion: positional or named arguments). */
+function hranaStmt(stmt: InStatement): hrana.Stmt {
+  const [sql, args] = typeof stmt === 'string' ? [stmt, undefined] : [stmt.sql, stmt.args];
+  const statement = new hrana.Stmt(sql);
+  if (Array.isArray(args)) statement.bindIndexes(args as hrana.InValue[]);
+  else if (args) for (const [name, value] of Object.entries(args)) statement.bindName(name, value as hrana.InValue);
+  return statement;
+}
+
+/** Hrana's rows as the client's ResultSet (what `execute` gives). */
+function resultSet(rows: hrana.RowsResult): ResultSet {
+  const result = {
+    columns: rows.columnNames.map((c) => c ?? ''), columnTypes: rows.columnDecltypes.map((c) => c ?? ''),
+    rows: rows.rows as unknown as ResultSet['rows'], rowsAffected: rows.affectedRowCount, lastInsertRowid: rows.lastInsertRowid,
+  };
+  return { ...result, toJSON: () => ({ ...result, rows: result.rows.map((r) => Array.from(r as ArrayLike<unknown>)), lastInsertRowid: result.lastInsertRowid?.toString() }) };
+}
+
 /**
- * The first row of a read on a kept stream, or undefined. A stream that fails is dropped; a
- * kept one (it may have lapsed on the server) is replaced by a new one and the read tried once
- * more, so a read fails only when a fresh stream fails too.
+ * A read on a kept stream, answered as the client's `execute` would. A stream that fails is
+ * dropped; a kept one (it may have lapsed on the server) is replaced by a new one and the read
+ * tried once more, so a read fails only when a fresh stream fails too.
  */
-export async function serverRow(db: Db, sql: string, args: (string | number)[]): Promise<Record<string, unknown> | undefined> {
+export async function serverRead(db: Db, stmt: InStatement): Promise<ResultSet> {
   const server = servers.get(db);
   if (!server) throw new Error('this client does not read through kept streams');
   const now = Date.now();
@@ -52,14 +71,19 @@ export async function serverRow(db: Db, sql: string, args: (string | number)[]):
   for (const reused of kept ? [true, false] : [false]) {
     const stream = reused ? kept!.stream : server.client.openStream();
     try {
-      const { row } = await stream.queryRow([sql, args]);
+      const rows = await stream.query(hranaStmt(stmt));
       if (server.idle.length < KEPT_STREAMS && servers.get(db) === server) server.idle.push({ stream, idleSince: Date.now() });
       else stream.close();
-      return row as Record<string, unknown> | undefined;
+      return resultSet(rows);
     } catch (error) {
       stream.close();
-      if (!reused) throw error;
+      if (!reused) throw error instanceof hrana.ResponseError ? new LibsqlError(error.message, error.code ?? 'SQLITE_ERROR', undefined, undefined, error) : error;
     }
   }
-  return undefined;
+  throw new Error('unreachable');
+}
+
+/** The first row of a read on a kept stream, or undefined. */
+export async function serverRow(db: Db, sql: string, args: (string | number)[]): Promise<Record<string, unknown> | undefined> {
+  return (await serverRead(db, { sql, args })).rows[0];
 }

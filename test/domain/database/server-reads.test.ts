@@ -88,4 +88,37 @@ reads('a kept stream the server no longer knows (sqld restarted) is replaced, an
   }
 });
 
+reads('the client\'s reads (execute of a SELECT) go on kept streams, answered as the client answers them', async () => {
+  const sqld = await startSqld();
+  const proxy = await streamCountingProxy(sqld.url);
+  const portal = await openDatabase(proxy.url);
+  const plain = await openDatabase(sqld.url);
+  try {
+    await portal.execute('CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, photo BLOB, weight REAL)');
+    await portal.batch([{ sql: 'INSERT INTO p VALUES (?, ?, ?, ?)', args: [1, 'Zoë', new Uint8Array([1, 2, 3]), 61.5] },
+      { sql: 'INSERT INTO p VALUES (:id, :name, NULL, NULL)', args: { id: 2, name: 'Ana' } }], 'write');
+    const statements = ['SELECT * FROM p ORDER BY id', { sql: 'SELECT name FROM p WHERE id = ?', args: [1] },
+      { sql: 'SELECT name, :extra AS extra FROM p WHERE id = :id', args: { id: 2, extra: 'x' } }];
+    proxy.counts.opened = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const statement of statements) {
+        const [kept, fresh] = [await portal.execute(statement), await plain.execute(statement)];
+        assert.equal(kept.columns, fresh.columns);
+        assert.equal(kept.rows.map((r) => ({ ...r })), fresh.rows.map((r) => ({ ...r })));
+        assert.equal(kept.rows.map((r) => Array.from(r as ArrayLike<unknown>)), fresh.rows.map((r) => Array.from(r as ArrayLike<unknown>)));
+      }
+    }
+    assert.is(proxy.counts.opened, 1, 'nine reads, one stream');
+    let refused: unknown;
+    await portal.execute('SELECT missing_column FROM p').catch((error: unknown) => (refused = error));
+    assert.is((refused as { code?: string }).code !== undefined, true, 'a LibsqlError with a code');
+    assert.match(String((refused as Error).message), /no such column/);
+  } finally {
+    portal.close();
+    plain.close();
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
 reads.run();
