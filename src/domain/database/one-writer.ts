@@ -1,4 +1,4 @@
-import { readsFromServer, serverRead } from './server-reads.ts';
+import { readsFromServer, serverRead, serverReadBatch } from './server-reads.ts';
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 
@@ -50,7 +50,8 @@ export function oneWriteAtATime(db: Db): Db {
   const proxy: Db = new Proxy(db, {
     get(target, name) {
       if (name === 'batch') {
-        return (stmts: InStatement[], mode?: Parameters<Db['batch']>[1]) => (mode === 'read' ? target.batch(stmts, mode) : write(stmts));
+        return (stmts: InStatement[], mode?: Parameters<Db['batch']>[1]) => (mode !== 'read' ? write(stmts)
+          : readsFromServer(proxy) ? serverReadBatch(proxy, stmts) : target.batch(stmts, mode));
       }
       if (name === 'execute') {
         return (stmt: InStatement, args?: unknown) => {

@@ -58,11 +58,12 @@ function resultSet(rows: hrana.RowsResult): ResultSet {
 }
 
 /**
- * A read on a kept stream, answered as the client's `execute` would. A stream that fails is
- * dropped; a kept one (it may have lapsed on the server) is replaced by a new one and the read
- * tried once more, so a read fails only when a fresh stream fails too.
+ * Runs `work` on a kept stream. A stream that fails is dropped (whatever state it was left
+ * in goes with it); a kept one (it may have lapsed on the server) is replaced by a new one
+ * and the work tried once more, so it fails only when a fresh stream fails too. Only reads
+ * come here: trying one again changes nothing.
  */
-export async function serverRead(db: Db, stmt: InStatement): Promise<ResultSet> {
+async function onKeptStream<T>(db: Db, work: (stream: hrana.HttpStream) => Promise<T>): Promise<T> {
   const server = servers.get(db);
   if (!server) throw new Error('this client does not read through kept streams');
   const now = Date.now();
@@ -71,16 +72,58 @@ export async function serverRead(db: Db, stmt: InStatement): Promise<ResultSet> 
   for (const reused of kept ? [true, false] : [false]) {
     const stream = reused ? kept!.stream : server.client.openStream();
     try {
-      const rows = await stream.query(hranaStmt(stmt));
+      const result = await work(stream);
       if (server.idle.length < KEPT_STREAMS && servers.get(db) === server) server.idle.push({ stream, idleSince: Date.now() });
       else stream.close();
-      return resultSet(rows);
+      return result;
     } catch (error) {
       stream.close();
       if (!reused) throw error instanceof hrana.ResponseError ? new LibsqlError(error.message, error.code ?? 'SQLITE_ERROR', undefined, undefined, error) : error;
     }
   }
   throw new Error('unreachable');
+}
+
+/** A read on a kept stream, answered as the client's `execute` would. */
+export function serverRead(db: Db, stmt: InStatement): Promise<ResultSet> {
+  return onKeptStream(db, async (stream) => resultSet(await stream.query(hranaStmt(stmt))));
+}
+
+/**
+ * The client's `batch(statements, 'read')` on a kept stream: one read-only transaction, sent
+ * as one request, with the client's own steps (each statement only if the one before
+ * succeeded and the transaction is still open; ROLLBACK unless COMMIT succeeded).
+ */
+export function serverReadBatch(db: Db, stmts: InStatement[]): Promise<ResultSet[]> {
+  return onKeptStream(db, async (stream) => {
+    const version = await servers.get(db)!.client.getVersion();
+    const batch = stream.batch(version >= 3);
+    const begin = batch.step();
+    const began = begin.run('BEGIN TRANSACTION READONLY');
+    const inTransaction = (step: hrana.BatchStep, after: hrana.BatchStep) => {
+      step.condition(hrana.BatchCond.ok(after));
+      if (version >= 3) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
+      return step;
+    };
+    let last = begin;
+    const queries = stmts.map((stmt) => {
+      last = inTransaction(batch.step(), last);
+      return last.query(hranaStmt(stmt));
+    });
+    const commit = inTransaction(batch.step(), last);
+    const committed = commit.run('COMMIT');
+    batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(commit))).run('ROLLBACK').catch(() => undefined);
+    await batch.execute();
+    await began;
+    const results: ResultSet[] = [];
+    for (const query of queries) {
+      const rows = await query;
+      if (rows === undefined) throw new LibsqlError('a statement of the read batch was not run: its transaction ended', 'TRANSACTION_CLOSED');
+      results.push(resultSet(rows));
+    }
+    await committed;
+    return results;
+  });
 }
 
 /** The first row of a read on a kept stream, or undefined. */

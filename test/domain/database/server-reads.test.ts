@@ -121,4 +121,40 @@ reads('the client\'s reads (execute of a SELECT) go on kept streams, answered as
   }
 });
 
+reads('read batches go on kept streams too: one transaction each, answered as the client\'s, and never left open', async () => {
+  const sqld = await startSqld();
+  const proxy = await streamCountingProxy(sqld.url);
+  const portal = await openDatabase(proxy.url);
+  const other = await openDatabase(sqld.url);
+  try {
+    await other.execute('CREATE TABLE v (n INTEGER NOT NULL, t TEXT)');
+    await other.execute("INSERT INTO v VALUES (0, 'a')");
+    const statements = ['SELECT n FROM v', { sql: 'SELECT t, ? AS x FROM v WHERE n >= ?', args: ['y', 0] }, 'SELECT count(*) AS c FROM v'];
+    proxy.counts.opened = 0;
+    for (let i = 1; i <= 5; i++) {
+      await other.execute({ sql: 'UPDATE v SET n = ?', args: [i] });
+      const [kept, fresh] = [await portal.batch(statements, 'read'), await other.batch(statements, 'read')];
+      assert.equal(kept.map((r) => r.rows.map((row) => ({ ...row }))), fresh.map((r) => r.rows.map((row) => ({ ...row }))));
+      assert.equal(kept.map((r) => r.columns), fresh.map((r) => r.columns));
+      assert.is(Number(kept[0].rows[0].n), i, `batch ${i} sees the write before it`);
+      // the stream is back in autocommit: a plain read after the batch sees the next write
+      await other.execute({ sql: 'UPDATE v SET n = ?', args: [i + 100] });
+      assert.is(Number((await portal.execute('SELECT n FROM v')).rows[0].n), i + 100);
+    }
+    assert.is(proxy.counts.opened, 1, 'ten reads and batches, one stream');
+    // a batch that fails is refused, and what comes after it still sees every write
+    let refused = false;
+    await portal.batch(['SELECT n FROM v', 'SELECT missing_column FROM v'], 'read').catch(() => (refused = true));
+    assert.ok(refused, 'the failing batch is refused');
+    await other.execute('UPDATE v SET n = 999');
+    assert.is(Number((await portal.batch(['SELECT n FROM v'], 'read'))[0].rows[0].n), 999);
+    assert.is(Number((await portal.execute('SELECT n FROM v')).rows[0].n), 999);
+  } finally {
+    portal.close();
+    other.close();
+    proxy.close();
+    await sqld.stop();
+  }
+});
+
 reads.run();
