@@ -14,7 +14,8 @@ export type Db = Client;
  * process (or the pooled connections of this one) waits for a writer instead of failing;
  * libSQL turns foreign keys on for every connection it opens. A libSQL server is reached
  * over node:http (server-fetch.ts) with this process's writes sent one at a time
- * (one-writer.ts), its per-request reads on kept streams (server-reads.ts). A file's connections keep their prepared statements (statement-cache.ts).
+ * (one-writer.ts) and its reads on streams kept open (server-reads.ts). A file's connections
+ * keep their prepared statements (statement-cache.ts).
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
   const isFile = url.startsWith('file:');

@@ -1,6 +1,5 @@
 import Database from 'libsql';
 import type { Db } from './db.ts';
-import { readsFromServer, serverRow } from './server-reads.ts';
 
 // The reads every request makes (its session, the data's version) cost more to parse and plan
 // than to run: @libsql/client prepares each statement anew. For a database file they run here,
@@ -30,12 +29,12 @@ export function closeReader(db: Db): void {
 
 /**
  * The first row of a read (`?` arguments), or undefined: prepared once per statement for a
- * database file, on a kept stream for a server reached over HTTP (server-reads.ts), through
- * the client otherwise. A BLOB comes back as bytes either way.
+ * database file, through the client otherwise (on a server, its reads go on kept streams:
+ * server-reads.ts). A BLOB comes back as bytes either way.
  */
 export async function readRow(db: Db, sql: string, args: (string | number)[] = []): Promise<Record<string, unknown> | undefined> {
   const path = files.get(db);
-  if (path === undefined) return readsFromServer(db) ? serverRow(db, sql, args) : (await db.execute({ sql, args })).rows[0];
+  if (path === undefined) return (await db.execute({ sql, args })).rows[0];
   let reader = readers.get(db);
   if (!reader) readers.set(db, (reader = { db: new Database(path, { timeout: BUSY_TIMEOUT_MS }), statements: new Map() }));
   let statement = reader.statements.get(sql);

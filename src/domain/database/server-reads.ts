@@ -3,9 +3,9 @@ import { LibsqlError, type InStatement, type ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 import { serverFetch } from './server-fetch.ts';
 
-// The reads every request makes (its session, the data's version), when the database is a
-// libSQL server: run on streams kept open between requests. The client opens a stream for each
-// statement and closes it with the answer, and sqld sets up a connection for every stream —
+// The client's reads (its `execute` of a SELECT, its read batches) when the database is a
+// libSQL server, run on streams kept open between requests (one-writer.ts sends them here). The
+// client opens a stream for each statement and closes it with the answer, and sqld sets up a connection for every stream —
 // reading the portal's schema each time: against a local sqld, a `SELECT 1` cost sqld 1.9 ms of
 // CPU on a new stream and 0.46 ms on a kept one. A kept stream runs each statement on its own,
 // outside any transaction, so it sees every write committed before it, by any portal, as the
@@ -124,9 +124,4 @@ export function serverReadBatch(db: Db, stmts: InStatement[]): Promise<ResultSet
     await committed;
     return results;
   });
-}
-
-/** The first row of a read on a kept stream, or undefined. */
-export async function serverRow(db: Db, sql: string, args: (string | number)[]): Promise<Record<string, unknown> | undefined> {
-  return (await serverRead(db, { sql, args })).rows[0];
 }
