@@ -30,7 +30,7 @@ export async function openPipeline(db: Db, clock: Clock, config: Config, metrics
   // The pipeline's writes wait out another connection's write lock instead of failing the run.
   const pipeline: PipelineDeps = {
     db: retryWhenBusy(db), clock, netcare: connection.netcare, workerId: workerId(), claimMs: config.claimLapseMs,
-    checkpoint, prepare: thread?.prepare,
+    checkpoint, prepare: thread?.prepare, donePreparing: thread?.release,
   };
   return { pipeline, connection };
 }

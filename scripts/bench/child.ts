@@ -34,7 +34,7 @@ async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, sim
   const thread = preparingThread(databaseUrl, undefined, netcare);
   // As openPipeline does: a write waits out another portal's write lock (sqld answers busy at
   // once) instead of failing the tick.
-  return { db: retryWhenBusy(db), clock, netcare, workerId: workerId(), prepare: thread.prepare };
+  return { db: retryWhenBusy(db), clock, netcare, workerId: workerId(), prepare: thread.prepare, donePreparing: thread.release };
 }
 
 /**

@@ -10,7 +10,7 @@ export function sharedDatabase(url: string): boolean {
 }
 
 export function preparingThread(databaseUrl: string, authToken: string | undefined, netcare: AdaptedNetcare):
-  { prepare: PreparePanel; close(): Promise<void> } {
+  { prepare: PreparePanel; release(): Promise<void>; running(): boolean; close(): Promise<void> } {
   const preparer = startPreparer({ databaseUrl, authToken });
   return {
     async prepare(panelId, submissionId, runAt) {
@@ -23,6 +23,8 @@ export function preparingThread(databaseUrl: string, authToken: string | undefin
           : Promise.reject(new Error('a panel that failed validation has no message to send'))),
       };
     },
+    release: () => preparer.release(),
+    running: () => preparer.running(),
     close: () => preparer.close(),
   };
 }

@@ -8,6 +8,8 @@ export type Preparer = {
   prepare(panelId: number, submissionId: number, runAt: Date): Promise<PreparedMessage | null>;
   /** whether a thread is running now */
   running(): boolean;
+  /** stops the thread now unless a panel is being prepared */
+  release(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -18,6 +20,7 @@ export function startPreparer(data: WorkerData, { idleMs = 60_000 } = {}): Prepa
   return {
     prepare: (panelId, submissionId, runAt) => pool.request({ panelId, submissionId, runAtMs: runAt.getTime() }),
     running: pool.running,
+    release: pool.release,
     close: pool.close,
   };
 }

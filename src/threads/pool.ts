@@ -9,6 +9,8 @@ export type ThreadPool<Req, Res> = {
   request(request: Req, transfer?: ArrayBuffer[]): Promise<Res>;
   /** whether a thread is running now */
   running(): boolean;
+  /** Stops the thread now if nothing waits on it (its memory back at once); the next request starts another. */
+  release(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -73,6 +75,13 @@ export function threadPool<Req, Res>(entry: URL, workerData: unknown, { label, i
       });
     },
     running: () => worker !== null,
+    async release() {
+      const stopping = worker;
+      if (!stopping || waiting.size > 0) return;
+      clearTimeout(idle);
+      worker = null;
+      await stopping.terminate();
+    },
     async close() {
       clearTimeout(idle);
       const stopping = worker;

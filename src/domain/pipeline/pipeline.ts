@@ -24,6 +24,8 @@ export type PipelineDeps = {
    * province's panels do not hold this thread's event loop); in this thread when absent.
    */
   prepare?: PreparePanel;
+  /** the tick's sends are done: what `prepare` holds may be let go (it starts again when needed) */
+  donePreparing?: () => Promise<void>;
   /** true once the process is shutting down: a run stops at its next safe point */
   stopping?: () => boolean;
 };

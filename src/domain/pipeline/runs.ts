@@ -58,6 +58,9 @@ export async function tick(deps: PipelineDeps, at: Date = deps.clock.now(), { po
     if (error instanceof Stopped) return { runs, polled: NOT_POLLED, stopped: true, ...(helped ? { helped } : {}) };
     throw error;
   }
+  // The sends are done: what preparing them held (a thread, its heap, its connection) goes
+  // before the poll reads the registry's outcomes, not a minute later.
+  await deps.donePreparing?.();
   return { runs, polled: poll && !deps.stopping?.() ? await pollPending(deps) : NOT_POLLED, ...(helped ? { helped } : {}) };
 }
 

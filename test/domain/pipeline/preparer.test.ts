@@ -34,7 +34,8 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
     const recipient = await addUser(db, 'jsmith');
     const good = await addClinicPanel(db, { name: 'Good', patients: 40, recipient });
     const bad = await addClinicPanel(db, { name: 'Unvisited', patients: 5, withoutVisit: 3, recipient });
-    const report = await tick({ db, clock, netcare, workerId: 'thread-test', prepare: thread.prepare });
+    const report = await tick({ db, clock, netcare, workerId: 'thread-test', prepare: thread.prepare, donePreparing: thread.release });
+    assert.not.ok(thread.running(), 'the thread is let go once the tick has sent its panels, before the poll');
     assert.equal(report.runs[0].outcomes, { skipped: 0, invalid: 1, pending: 1, unanswered: 0, rejected: 0, unreachable: 0 });
     const rows = (await db.execute('SELECT panel_id, status, patient_count, brief_error FROM submissions ORDER BY panel_id')).rows;
     assert.equal(rows.map((r) => [r.panel_id, r.status, r.patient_count, r.brief_error]), [
@@ -79,6 +80,26 @@ threaded('the thread applies every rule itself: unconfirmed patients fail the pa
     ]);
     assert.equal(await judged(unnamed.panelId), [['practitioner_without_id', 'Dr. Nobody has no Practitioner ID recorded.', []]]);
     assert.equal(await judged(empty.panelId), [['no_patients', 'The panel has no patients assigned.', []]]);
+  } finally {
+    await preparer.close();
+    db.close();
+  }
+});
+
+threaded('released while a panel is being prepared, the thread finishes it; released idle, it stops at once', async () => {
+  const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
+  const db = await openDatabase(url);
+  await migrate(db);
+  const preparer = startPreparer({ databaseUrl: url });
+  try {
+    const panel = await addClinicPanel(db, { name: 'Good', patients: 3 });
+    const preparing = preparer.prepare(panel.panelId, 1, RUN);
+    await preparer.release();
+    assert.ok(preparer.running(), 'a thread with work is not stopped');
+    assert.is((await preparing)?.patientCount, 3);
+    await preparer.release();
+    assert.not.ok(preparer.running(), 'an idle thread is stopped at once, not after its idle minute');
+    assert.is((await preparer.prepare(panel.panelId, 2, RUN))?.patientCount, 3, 'the next panel starts another');
   } finally {
     await preparer.close();
     db.close();
