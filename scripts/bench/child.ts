@@ -89,20 +89,33 @@ async function measured<T>(work: () => Promise<T>) {
   const cpuBefore = process.cpuUsage();
   const threadsBefore = threadCpuSeconds();
   const timesBefore = new Map([...threadsBefore.keys()].map((tid) => [tid, threadTimes(tid)]));
+  // A thread may end before the work does (the preparing thread is let go before the poll):
+  // each thread's times are read every 200 ms, and an ended one counts as last seen.
+  const lastSeen = new Map<number, { name: string; user: number; system: number; seconds: number }>();
+  const look = () => {
+    for (const [tid, seconds] of threadCpuSeconds()) {
+      const times = threadTimes(tid);
+      if (times) lastSeen.set(tid, { ...times, seconds });
+    }
+  };
+  const watcher = setInterval(look, 200);
+  watcher.unref();
   const started = performance.now();
   const value = await work();
+  clearInterval(watcher);
+  look();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   // The busiest thread bounds the wall time however many cores there are.
-  const threads = [...threadCpuSeconds()].map(([tid, s]) => ({ main: tid === process.pid, seconds: s - (threadsBefore.get(tid) ?? 0) }));
-  // Where the process's CPU went, by the threads alive at the end (a thread that ended is in the total only).
-  const byThread = [...threadCpuSeconds().keys()].flatMap((tid) => {
-    const now = threadTimes(tid);
+  const threads = [...lastSeen].map(([tid, t]) => ({ main: tid === process.pid, seconds: t.seconds - (threadsBefore.get(tid) ?? 0) }));
+  // Where the process's CPU went, by thread (one that ended as last seen, up to 200 ms short).
+  const alive = new Set(threadCpuSeconds().keys());
+  const byThread = [...lastSeen].flatMap(([tid, now]) => {
     const before = timesBefore.get(tid);
-    if (!now) return [];
     const user = now.user - (before?.user ?? 0);
     const system = now.system - (before?.system ?? 0);
-    return user + system >= 0.05 ? [{ name: tid === process.pid ? 'main' : now.name, user: round(user), system: round(system) }] : [];
+    const name = tid === process.pid ? 'main' : alive.has(tid) ? now.name : `${now.name} (ended)`;
+    return user + system >= 0.05 ? [{ name, user: round(user), system: round(system) }] : [];
   }).sort((a, b) => b.user + b.system - (a.user + a.system));
   const sampled = sampler.stop();
   return {
