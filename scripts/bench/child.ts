@@ -16,7 +16,7 @@ import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
 import { preparingThread } from '../../src/preparer/panels.ts';
 import { measureFloor } from './floor.ts';
-import { peakRssMb, resetPeakRss, sampleRss, threadCpuSeconds, threadTimes } from './proc.ts';
+import { peakRssMb, resetPeakRss, sampleRss, threadIds, threadTimes } from './proc.ts';
 import { printResult } from './processes.ts';
 
 type Options = { db: string; at: string; simulator?: string; seededAt?: string; worker?: string };
@@ -87,15 +87,14 @@ async function measured<T>(work: () => Promise<T>) {
   const peakReset = resetPeakRss();
   const sampler = sampleRss(50);
   const cpuBefore = process.cpuUsage();
-  const threadsBefore = threadCpuSeconds();
-  const timesBefore = new Map([...threadsBefore.keys()].map((tid) => [tid, threadTimes(tid)]));
+  const timesBefore = new Map(threadIds().map((tid) => [tid, threadTimes(tid)]));
   // A thread may end before the work does (the preparing thread is let go before the poll):
   // each thread's times are read every 200 ms, and an ended one counts as last seen.
-  const lastSeen = new Map<number, { name: string; user: number; system: number; seconds: number }>();
+  const lastSeen = new Map<number, { name: string; user: number; system: number }>();
   const look = () => {
-    for (const [tid, seconds] of threadCpuSeconds()) {
+    for (const tid of threadIds()) {
       const times = threadTimes(tid);
-      if (times) lastSeen.set(tid, { ...times, seconds });
+      if (times) lastSeen.set(tid, times);
     }
   };
   const watcher = setInterval(look, 200);
@@ -106,17 +105,18 @@ async function measured<T>(work: () => Promise<T>) {
   look();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  // The busiest thread bounds the wall time however many cores there are.
-  const threads = [...lastSeen].map(([tid, t]) => ({ main: tid === process.pid, seconds: t.seconds - (threadsBefore.get(tid) ?? 0) }));
-  // Where the process's CPU went, by thread (one that ended as last seen, up to 200 ms short).
-  const alive = new Set(threadCpuSeconds().keys());
-  const byThread = [...lastSeen].flatMap(([tid, now]) => {
+  const spent = [...lastSeen].map(([tid, now]) => {
     const before = timesBefore.get(tid);
-    const user = now.user - (before?.user ?? 0);
-    const system = now.system - (before?.system ?? 0);
-    const name = tid === process.pid ? 'main' : alive.has(tid) ? now.name : `${now.name} (ended)`;
-    return user + system >= 0.05 ? [{ name, user: round(user), system: round(system) }] : [];
-  }).sort((a, b) => b.user + b.system - (a.user + a.system));
+    return { tid, name: now.name, user: now.user - (before?.user ?? 0), system: now.system - (before?.system ?? 0) };
+  });
+  // The busiest thread bounds the wall time however many cores there are.
+  const threads = spent.map((t) => ({ main: t.tid === process.pid, seconds: t.user + t.system }));
+  // Where the process's CPU went, by thread (one that ended as last seen, up to 200 ms short).
+  const alive = new Set(threadIds());
+  const byThread = spent.filter((t) => t.user + t.system >= 0.05).map((t) => ({
+    name: t.tid === process.pid ? 'main' : alive.has(t.tid) ? t.name : `${t.name} (ended)`,
+    user: round(t.user), system: round(t.system),
+  })).sort((a, b) => b.user + b.system - (a.user + a.system));
   const sampled = sampler.stop();
   return {
     value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,

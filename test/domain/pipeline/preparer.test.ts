@@ -22,10 +22,16 @@ import { addClinicPanel } from '../../support/clinic.ts';
 const RUN = new Date('2027-03-15T21:00:00-06:00');
 const threaded = suite('panels prepared in their own thread');
 
-threaded('a run gives the same outcomes, problems and messages as in its own thread', async () => {
+/** A migrated database file, which another thread can open too. */
+async function migratedFile() {
   const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
   const db = await openDatabase(url);
   await migrate(db);
+  return { url, db };
+}
+
+threaded('a run gives the same outcomes, problems and messages as in its own thread', async () => {
+  const { url, db } = await migratedFile();
   const clock = new ManualClock(RUN);
   const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
   const netcare = adapt(simulator.url, 'test simulator', 'test-installation', { retryBudgetMs: 1000, timeoutMs: 500 });
@@ -62,9 +68,7 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
 });
 
 threaded('the thread applies every rule itself: unconfirmed patients fail the panel, which gets no message', async () => {
-  const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
-  const db = await openDatabase(url);
-  await migrate(db);
+  const { url, db } = await migratedFile();
   const preparer = startPreparer({ databaseUrl: url });
   try {
     const unconfirmed = await addClinicPanel(db, { name: 'Unconfirmed', patients: 3, withoutConfirmation: 2 });
@@ -87,9 +91,7 @@ threaded('the thread applies every rule itself: unconfirmed patients fail the pa
 });
 
 threaded('released while a panel is being prepared, the thread finishes it; released idle, it stops at once', async () => {
-  const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-preparer-')), 'test.db')}`;
-  const db = await openDatabase(url);
-  await migrate(db);
+  const { url, db } = await migratedFile();
   const preparer = startPreparer({ databaseUrl: url });
   try {
     const panel = await addClinicPanel(db, { name: 'Good', patients: 3 });
