@@ -3,6 +3,7 @@ import { edmontonDate } from '../time/edmonton.ts';
 import { extractRows } from '../pipeline/extraction.ts';
 import { validateFacts, type Validation } from './validation.ts';
 import { isWarningKind, panelWarnings, warnedPatientIds, type ReadinessWarning, type WarningKind } from './readiness-warnings.ts';
+import { lastVisitUpTo } from './last-visit.ts';
 
 export const MEMBERS_PAGE_SIZE = 50;
 export const CANDIDATES_SHOWN = 20;
@@ -45,10 +46,10 @@ export function isMemberFilter(value: unknown): value is MemberFilter {
 }
 
 /**
- * The last visit exactly as extraction computes it: the latest visit with any practitioner
- * of the clinic up to the Edmonton day of `at` (its one argument).
+ * The last visit exactly as extraction computes it, up to the Edmonton day of `at`: the
+ * statement's first argument (?1), so it must come before any other `?` in the statement.
  */
-export const LAST_VISIT_SQL = '(SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?)';
+export const LAST_VISIT_SQL = lastVisitUpTo('?1');
 const MEMBER_COLUMNS = `pt.id, pt.uli, pt.last_name, pt.first_name, pt.birth_date, pt.gender, pt.status, m.confirmed_on,
   m.confirmed_by, m.confirmation_recorded_at, ${LAST_VISIT_SQL} AS last_visit_on`;
 const BY_NAME = 'ORDER BY pt.last_name COLLATE NOCASE, pt.first_name COLLATE NOCASE, pt.id';

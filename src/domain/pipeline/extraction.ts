@@ -4,6 +4,7 @@ import { edmontonDate } from '../time/edmonton.ts';
 import type { PanelSnapshot, SnapshotPatient } from '../submissions/snapshot.ts';
 import type { PanelFacts } from '../panels/validation.ts';
 import { JsonColumn, NULL, type MemberColumns } from '../database/json-column.ts';
+import { lastVisitUpTo } from '../panels/last-visit.ts';
 
 /**
  * The three reads of a snapshot, with their arguments in order. Whoever runs them must run
@@ -25,7 +26,7 @@ export const EXTRACTION = {
   // The last column lists the patients with a date that cannot be true (after the day).
   members: {
     sql: `SELECT CAST(json_group_array(pt.id) AS BLOB), CAST(json_group_array(m.confirmed_on) AS BLOB),
-                 CAST(json_group_array((SELECT max(v.visit_date) FROM visits v WHERE v.patient_id = pt.id AND v.visit_date <= ?1)) AS BLOB),
+                 CAST(json_group_array(${lastVisitUpTo('?1')}) AS BLOB),
                  CAST(json_group_array(pt.uli) AS BLOB), CAST(json_group_array(pt.last_name) AS BLOB),
                  CAST(json_group_array(pt.first_name) AS BLOB), CAST(json_group_array(pt.birth_date) AS BLOB),
                  CAST(json_group_array(pt.gender) AS BLOB),
