@@ -52,22 +52,13 @@ function profileOptions(dir: string | undefined, name: string): string[] {
 }
 
 /**
- * The V8 flags `npm start` runs the portal with (package.json; a test holds the two together).
- * Without a larger initial old space, V8 collects the main thread's 13 MB heap whenever the
- * message buffers it receives from the preparing thread pass a limit set by that small heap:
- * 85 full collections in the province run, and 19.6–24.7 s of the portal's CPU instead of 15.5–16.7 s.
- */
-export const PORTAL_NODE_FLAGS = ['--initial-old-space-size=64'];
-
-/**
- * A Node process of the bench, with the portal's V8 flags (the simulator too: Netcare's stand-in
- * runs as the portal's embedded one would) and glibc's malloc arenas limited as `npm start` and
+ * A Node process of the bench, with glibc's malloc arenas limited as `npm start` and
  * docs/OPERATIONS.md run the portal (MALLOC_ARENA_MAX=2: each thread that allocates gets an
  * arena of its own otherwise, and the preparing thread's freed memory stays in its arena —
  * the province run's peak RSS 285 MB with the default, 253 MB with two).
  */
 function node(args: string[], env: Record<string, string> = {}, nodeOptions: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...PORTAL_NODE_FLAGS, ...nodeOptions, '--import', 'tsx', ...args], {
+  return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], {
     cwd: ROOT, env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
