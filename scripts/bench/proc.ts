@@ -62,7 +62,10 @@ export function threadIds(): number[] {
   }
 }
 
-/** Samples this process's RSS every `everyMs` (50 ms by default; memoryUsage.rss(), not memoryUsage(), which also walks the heaps: 0.36 ms a look in the run); stop() gives the peak seen. */
+/**
+ * Samples this process's RSS every `everyMs` (50 ms by default); stop() gives the peak seen.
+ * memoryUsage.rss(), not memoryUsage(), which also walks the heaps (0.36 ms a look in the run).
+ */
 export function sampleRss(everyMs = 50) {
   let peak = process.memoryUsage.rss();
   let samples = 0;
