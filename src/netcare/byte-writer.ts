@@ -1,19 +1,23 @@
 // Bytes written into one buffer that grows as needed: the monthly run's messages, a panel
 // of thousands of patients at a time.
+import { BufferPool } from './buffer-pool.ts';
+
 export class ByteWriter {
   private buffer: Buffer;
   private length = 0;
 
-  constructor(estimate: number) {
-    // Never from the shared pool: the bytes may be transferred to another thread whole.
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 1024));
+  /** `pool`: where buffers come from and where one outgrown goes back (a new pool by default). */
+  constructor(estimate: number, private readonly pool = new BufferPool()) {
+    // Never from Node's shared pool: the bytes may be transferred to another thread whole.
+    this.buffer = pool.take(Math.max(estimate, 1024));
   }
 
   /** Room for `count` more bytes. */
   private room(count: number) {
     if (this.length + count <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.length + count));
+    const grown = this.pool.take(Math.max(this.buffer.length * 2, this.length + count));
     this.buffer.copy(grown, 0, 0, this.length);
+    this.pool.give(this.buffer);
     this.buffer = grown;
   }
 

@@ -8,6 +8,7 @@ import { JsonColumn, NULL, PLAIN, type MemberColumns } from '../domain/database/
 import { edmontonDate } from '../domain/time/edmonton.ts';
 import type { PanelSnapshot } from '../domain/submissions/snapshot.ts';
 import { ByteWriter } from './byte-writer.ts';
+import type { BufferPool } from './buffer-pool.ts';
 import { filled, groupFrame, panelProblems, quote, type CparMessage } from './encode.ts';
 import { calendarDayAt, dateProblem, fhirGender, LAST_VISIT_URL, ULI_SYSTEM, type FhirGender } from './payload.ts';
 
@@ -17,8 +18,9 @@ export type PanelHead = Omit<PanelSnapshot, 'patients'>;
 /**
  * messageFromSnapshot for the snapshot whose patient k is element order[k] of every column.
  */
-export function messageFromColumns(panel: PanelHead, columns: MemberColumns, order: number[], submissionId: number): CparMessage {
-  return { body: encodeColumns(panel, columns, order, submissionId), problems: columnProblems(panel, columns, order, submissionId) };
+export function messageFromColumns(panel: PanelHead, columns: MemberColumns, order: number[], submissionId: number,
+  pool?: BufferPool): CparMessage {
+  return { body: encodeColumns(panel, columns, order, submissionId, pool), problems: columnProblems(panel, columns, order, submissionId) };
 }
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
@@ -37,9 +39,9 @@ const COMMA = 0x2c;
 const REFERENCE_END = ascii('"}');
 const EXTENSION_END = ascii('}]');
 
-function encodeColumns(panel: PanelHead, c: MemberColumns, order: number[], submissionId: number): Buffer {
+function encodeColumns(panel: PanelHead, c: MemberColumns, order: number[], submissionId: number, pool?: BufferPool): Buffer {
   const { opening, comma } = groupFrame({ ...panel, patients: [] }, submissionId, order.length);
-  const out = new ByteWriter(opening.length + order.length * 480);
+  const out = new ByteWriter(opening.length + order.length * 480, pool);
   out.ascii(opening);
   for (let k = 0; k < order.length; k++) {
     const i = order[k];

@@ -1,7 +1,11 @@
 // What the main thread and the preparing thread say to each other (structured clone).
 import type { Validation } from '../domain/panels/validation.ts';
 
-export type PrepareRequest = { panelId: number; submissionId: number; runAtMs: number };
+export type PrepareRequest = {
+  panelId: number; submissionId: number; runAtMs: number;
+  /** buffers of messages sent and read, transferred back for the next messages to be written into */
+  recycled?: ArrayBuffer[];
+};
 
 /** A prepared panel: its message is bytes (transferred, not copied) and only when valid. */
 export type PreparedMessage = {

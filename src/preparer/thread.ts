@@ -6,6 +6,7 @@ import { openDatabase } from '../domain/database/db.ts';
 import { extractRows } from '../domain/pipeline/extraction.ts';
 import { validateFacts } from '../domain/panels/validation.ts';
 import { messageFromColumns } from '../netcare/encode-columns.ts';
+import { BufferPool } from '../netcare/buffer-pool.ts';
 import { filePath, nativeExtractor } from './native-extraction.ts';
 import { serveRequests } from '../threads/pool.ts';
 import type { PrepareRequest, PreparedMessage, WorkerData } from './protocol.ts';
@@ -17,13 +18,17 @@ const path = filePath(databaseUrl);
 const extract = path ? nativeExtractor(path).extract
   : await openDatabase(databaseUrl, authToken).then((db) => (panelId: number, at: Date) => extractRows(db, panelId, at));
 
-async function prepare({ panelId, submissionId, runAtMs }: PrepareRequest): Promise<PreparedMessage | null> {
+// The buffers of messages already sent, written into again (buffer-pool.ts says why).
+const buffers = new BufferPool();
+
+async function prepare({ panelId, submissionId, runAtMs, recycled = [] }: PrepareRequest): Promise<PreparedMessage | null> {
+  for (const buffer of recycled) buffers.give(Buffer.from(buffer));
   const extracted = await extract(panelId, new Date(runAtMs));
   if (!extracted) return null;
   const validation = validateFacts(extracted.facts);
   // A panel that fails the rules is never sent: no message is built for it (nor its names read).
   const members = validation.ok ? extracted.members() : null;
-  const message = members && messageFromColumns(members.panel, members.columns, members.order, submissionId);
+  const message = members && messageFromColumns(members.panel, members.columns, members.order, submissionId, buffers);
   return { panelId, patientCount: extracted.facts.patientCount, ulis: members ? extracted.uliList() : '[]', validation, body: message?.body ?? null, problems: message?.problems ?? [] };
 }
 

@@ -15,7 +15,7 @@ import { adapt } from '../../../src/netcare-connection.ts';
 import { encodeCparGroup } from '../../../src/netcare/encode.ts';
 import { preparingThread, sharedDatabase } from '../../../src/preparer/panels.ts';
 import { startPreparer } from '../../../src/preparer/pool.ts';
-import { startTestSimulator } from '../../netcare/support/simulator.ts';
+import { setFault, startTestSimulator } from '../../netcare/support/simulator.ts';
 import { addUser, count } from '../../support/app.ts';
 import { addClinicPanel } from '../../support/clinic.ts';
 
@@ -60,6 +60,49 @@ threaded('a run gives the same outcomes, problems and messages as in its own thr
     const again = await another.prepare(good.panelId, 77, RUN);
     assert.ok(again?.body && Buffer.from(again.body).equals(inThread), 'and the next panel starts another');
     await another.close();
+  } finally {
+    await thread.close();
+    await simulator.close();
+    db.close();
+  }
+});
+
+threaded('a message\'s buffer given back after its send carries a later message, byte for byte as written afresh', async () => {
+  const { url, db } = await migratedFile();
+  const preparer = startPreparer({ databaseUrl: url });
+  try {
+    const large = await addClinicPanel(db, { name: 'Large', patients: 60 });
+    const small = await addClinicPanel(db, { name: 'Small', patients: 7 });
+    const first = (await preparer.prepare(large.panelId, 1, RUN))!;
+    const buffer = first.body!.buffer as ArrayBuffer;
+    const size = buffer.byteLength;
+    preparer.recycle(buffer);
+    const second = (await preparer.prepare(small.panelId, 2, RUN))!;
+    assert.is(buffer.byteLength, 0, 'the buffer went back to the thread (transferred, not copied)');
+    assert.is(second.body!.buffer.byteLength, size, 'the next message was written into it');
+    const afresh = encodeCparGroup((await extractPanel(db, small.panelId, RUN))!, 2);
+    assert.ok(Buffer.from(second.body!).equals(afresh), 'the same bytes as a message written into a new buffer');
+  } finally {
+    await preparer.close();
+    db.close();
+  }
+});
+
+threaded('only a message Netcare accepted gives its buffer back: after any other answer a write may still be under way', async () => {
+  const { url, db } = await migratedFile();
+  const simulator = await startTestSimulator({ clock: new ManualClock(RUN) });
+  const netcare = adapt(simulator.url, 'test simulator', 'test-installation', { retryBudgetMs: 1000, timeoutMs: 500 });
+  const preparer = startPreparer({ databaseUrl: url });
+  const given: ArrayBuffer[] = [];
+  const thread = preparingThread(url, undefined, netcare, { ...preparer, recycle: (b) => (given.push(b), preparer.recycle(b)) });
+  try {
+    const panel = await addClinicPanel(db, { name: 'Good', patients: 5 });
+    await setFault(simulator.url, { mode: '500' });
+    assert.is((await (await thread.prepare(panel.panelId, 1, RUN))!.send()).kind, 'error');
+    assert.is(given.length, 0, 'a message not accepted keeps its buffer');
+    await setFault(simulator.url, { mode: 'none' });
+    assert.is((await (await thread.prepare(panel.panelId, 2, RUN))!.send()).kind, 'accepted');
+    assert.is(given.length, 1, 'an accepted one gives it back');
   } finally {
     await thread.close();
     await simulator.close();
