@@ -2,8 +2,6 @@
 // time, on its own database connection, so the main thread's event loop (pages, Netcare
 // answers, commits) never waits on a panel's reads or its gigabyte of FHIR.
 import { workerData } from 'node:worker_threads';
-import { openDatabase } from '../domain/database/db.ts';
-import { extractRows } from '../domain/pipeline/extraction.ts';
 import { validateFacts } from '../domain/panels/validation.ts';
 import { messageFromColumns } from '../netcare/encode-columns.ts';
 import { BufferPool } from '../netcare/buffer-pool.ts';
@@ -15,8 +13,14 @@ const { databaseUrl, authToken } = workerData as WorkerData;
 const path = filePath(databaseUrl);
 // A file is read through the native driver with its statements prepared once; a server
 // through the client, as everywhere else.
-const extract = path ? nativeExtractor(path).extract
-  : await openDatabase(databaseUrl, authToken).then((db) => (panelId: number, at: Date) => extractRows(db, panelId, at));
+const extract = path ? nativeExtractor(path).extract : await throughClient();
+
+/** The client and its dependencies are loaded only for a server: a file's thread starts without them. */
+async function throughClient() {
+  const [{ openDatabase }, { extractRows }] = await Promise.all([import('../domain/database/db.ts'), import('../domain/pipeline/extraction.ts')]);
+  const db = await openDatabase(databaseUrl, authToken);
+  return (panelId: number, at: Date) => extractRows(db, panelId, at);
+}
 
 // The buffers of messages already sent, written into again (buffer-pool.ts says why).
 const buffers = new BufferPool();
