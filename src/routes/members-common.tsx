@@ -42,9 +42,17 @@ export function notFound(c: AppContext, message: string) {
   return page(c, <ErrorPage status={404} message={message} chrome={c.var.chrome} />, 404);
 }
 
+/**
+ * The active panel the address names, or null. A GET reads it at the data version its session
+ * read, so a kept members page costs no read of its own on a libSQL server; a change (a POST)
+ * reads it afresh.
+ */
 export async function loadPanel(c: AppContext): Promise<MembersPanel | null> {
   const id = Number(c.req.param('panelId'));
-  return Number.isSafeInteger(id) ? getActivePanel(c.var.deps.db, id) : null;
+  if (!Number.isSafeInteger(id)) return null;
+  const { db } = c.var.deps;
+  const version = c.var.dataVersion;
+  return version === undefined ? getActivePanel(db, id) : atDataVersion(db, `active-panel|${id}`, version, () => getActivePanel(db, id));
 }
 
 export function memberQuery(params: URLSearchParams): MemberQuery {

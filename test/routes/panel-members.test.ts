@@ -221,6 +221,18 @@ listing('a missing, inactive or non-numeric panel is 404', async () => {
   for (const panel of [99999, ids.inactivePanel]) assert.is((await request(app, 'POST', `${base(panel)}/members.csv`, { cookie })).status, 404);
 });
 
+listing('a panel shown, then renamed or deactivated elsewhere, is read again at the next GET', async () => {
+  const seen = await addClinicPanel(db, { name: 'Seen', number: 'PNL-SEEN', patients: 2 });
+  const heading = async () => text((await dom(await request(app, 'GET', list(seen.panelId), { cookie }))).querySelector('h1'));
+  assert.match(await heading(), 'Seen');
+  assert.match(await heading(), 'Seen', 'the same page again, kept');
+  // Another portal (or the CLI) writes: the data version moves, whoever writes.
+  await db.execute({ sql: "UPDATE panels SET name = 'Renamed' WHERE id = ?", args: [seen.panelId] });
+  assert.match(await heading(), 'Renamed');
+  await db.execute({ sql: 'UPDATE panels SET active = 0 WHERE id = ?', args: [seen.panelId] });
+  assert.is((await request(app, 'GET', list(seen.panelId), { cookie })).status, 404, 'deactivated: no members page');
+});
+
 listing.run();
 
 // ---------------------------------------------------------------------------------------
