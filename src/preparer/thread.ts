@@ -2,6 +2,7 @@
 // time, on its own database connection, so the main thread's event loop (pages, Netcare
 // answers, commits) never waits on a panel's reads or its gigabyte of FHIR.
 import { workerData } from 'node:worker_threads';
+import { extractRows } from '../domain/pipeline/extraction.ts';
 import { validateFacts } from '../domain/panels/validation.ts';
 import { messageFromColumns } from '../netcare/encode-columns.ts';
 import { BufferPool } from '../netcare/buffer-pool.ts';
@@ -17,7 +18,7 @@ const extract = path ? nativeExtractor(path).extract : await throughClient();
 
 /** The client and its dependencies are loaded only for a server: a file's thread starts without them. */
 async function throughClient() {
-  const [{ openDatabase }, { extractRows }] = await Promise.all([import('../domain/database/db.ts'), import('../domain/pipeline/extraction.ts')]);
+  const { openDatabase } = await import('../domain/database/db.ts');
   const db = await openDatabase(databaseUrl, authToken);
   return (panelId: number, at: Date) => extractRows(db, panelId, at);
 }
