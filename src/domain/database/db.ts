@@ -5,7 +5,7 @@ import { BUSY_TIMEOUT_MS, closeReader, readFromFile } from './prepared-read.ts';
 import { serverFetch } from './server-fetch.ts';
 import { oneWriteAtATime } from './one-writer.ts';
 import { keepPreparedStatements } from './statement-cache.ts';
-import { closeServerReads, readFromServer } from './server-reads.ts';
+import { closeServerStreams, streamsToServer } from './server-streams.ts';
 
 export type Db = Client;
 
@@ -13,8 +13,9 @@ export type Db = Client;
  * Opens the portal's database. File databases get WAL and a busy timeout so a second
  * process (or the pooled connections of this one) waits for a writer instead of failing;
  * libSQL turns foreign keys on for every connection it opens. A libSQL server is reached
- * over node:http (server-fetch.ts) with this process's writes sent one at a time
- * (one-writer.ts) and its reads on streams kept open (server-reads.ts). A file's connections
+ * with this process's writes sent one at a time (one-writer.ts), its reads and writes on
+ * streams kept open over a WebSocket (server-streams.ts) and the rest over node:http
+ * (server-fetch.ts). A file's connections
  * keep their prepared statements (statement-cache.ts).
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
@@ -29,10 +30,10 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   if (isServer) {
     const server = oneWriteAtATime(db);
     if (/^https?:/.test(url)) {
-      readFromServer(server, url, authToken);
+      streamsToServer(server, url, authToken);
       const close = server.close.bind(server);
       server.close = () => {
-        closeServerReads(server);
+        closeServerStreams(server);
         close();
       };
     }

@@ -1,4 +1,4 @@
-import { readsFromServer, serverRead, serverReadBatch } from './server-reads.ts';
+import { onServerStreams, serverRead, serverReadBatch, serverWriteBatch } from './server-streams.ts';
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 
@@ -25,7 +25,9 @@ export function oneWriteAtATime(db: Db): Db {
   let inFlight = false;
   const send = async (writes: Write[]) => {
     try {
-      const results = await db.batch(writes.flatMap((w) => w.statements), 'write');
+      const statements = writes.flatMap((w) => w.statements);
+      // on a stream kept between writes when the server is reached over HTTP (server-streams.ts)
+      const results = await (onServerStreams(proxy) ? serverWriteBatch(proxy, statements) : db.batch(statements, 'write'));
       let at = 0;
       for (const w of writes) w.done(results.slice(at, (at += w.statements.length)));
     } catch (error) {
@@ -51,14 +53,14 @@ export function oneWriteAtATime(db: Db): Db {
     get(target, name) {
       if (name === 'batch') {
         return (stmts: InStatement[], mode?: Parameters<Db['batch']>[1]) => (mode !== 'read' ? write(stmts)
-          : readsFromServer(proxy) ? serverReadBatch(proxy, stmts) : target.batch(stmts, mode));
+          : onServerStreams(proxy) ? serverReadBatch(proxy, stmts) : target.batch(stmts, mode));
       }
       if (name === 'execute') {
         return (stmt: InStatement, args?: unknown) => {
           const statement = typeof stmt === 'string' && args !== undefined ? ({ sql: stmt, args } as InStatement) : stmt;
           if (!READ.test(sqlOf(statement))) return write([statement]).then((results) => results[0]);
-          // on a stream kept between reads when the server is reached over HTTP (server-reads.ts)
-          return readsFromServer(proxy) ? serverRead(proxy, statement) : target.execute(statement);
+          // on a stream kept between reads when the server is reached over HTTP (server-streams.ts)
+          return onServerStreams(proxy) ? serverRead(proxy, statement) : target.execute(statement);
         };
       }
       const value = Reflect.get(target, name, target);

@@ -30,7 +30,7 @@ export function closeReader(db: Db): void {
 /**
  * The first row of a read (`?` arguments), or undefined: prepared once per statement for a
  * database file, through the client otherwise (on a server, its reads go on kept streams:
- * server-reads.ts). A BLOB comes back as bytes either way.
+ * server-streams.ts). A BLOB comes back as bytes either way.
  */
 export async function readRow(db: Db, sql: string, args: (string | number)[] = []): Promise<Record<string, unknown> | undefined> {
   const path = files.get(db);

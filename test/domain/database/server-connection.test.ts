@@ -1,49 +1,36 @@
-// Issue 16: the portal's client reaches a libSQL server (a real sqld) over node:http
-// (src/domain/database/server-fetch.ts) and asks for uncompressed answers — gzip was most of
-// the preparing thread's CPU on sqld. What passes between them is seen through a forwarding
-// proxy that notes each request's Accept-Encoding and each answer's Content-Encoding.
+// Issue 16: the portal's client reaches a libSQL server (a real sqld) over a WebSocket for its
+// statements (src/domain/database/server-streams.ts) and over node:http for the rest
+// (server-fetch.ts), uncompressed either way — gzip was most of the preparing thread's CPU on
+// sqld. What passes between them is seen through a forwarding proxy (test/support/hrana-proxy.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../../../src/domain/database/db.ts';
 import { startSqld } from '../../support/processes.ts';
+import { hranaProxy } from '../../support/hrana-proxy.ts';
 
 const connection = suite('connection to a libSQL server');
 
-/** A proxy to `target` that records what each request asked for and how each answer came. */
-async function recordingProxy(target: string) {
-  const seen: { asked: string | undefined; answered: string | undefined }[] = [];
-  // requests in flight now, and the most there were at once since the last reset
-  const flight = { now: 0, most: 0 };
-  const { hostname, port } = new URL(target);
-  const server = createServer((req, res) => {
-    flight.most = Math.max(flight.most, ++flight.now);
-    const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      seen.push({ asked: req.headers['accept-encoding'], answered: answer.headers['content-encoding'] });
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      answer.on('end', () => flight.now--);
-    });
-    req.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, flight, close: () => server.close() };
-}
-
-connection('statements and batches are answered uncompressed', async () => {
+connection('statements, batches and transactions are answered uncompressed', async () => {
   const sqld = await startSqld();
-  const proxy = await recordingProxy(sqld.url);
+  const proxy = await hranaProxy(sqld.url);
   try {
     const db = await openDatabase(proxy.url);
     // An answer large enough that sqld would compress it if asked to.
-    const [big] = (await db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT group_concat('patient-' || i) AS s FROM n")).rows;
+    const large = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT group_concat('patient-' || i) AS s FROM n";
+    const [big] = (await db.execute(large)).rows;
     assert.ok(String(big.s).length > 100_000);
     await db.batch(['CREATE TABLE t (x)', 'INSERT INTO t VALUES (1)'], 'write');
     assert.equal((await db.execute('SELECT x FROM t')).rows.map((r) => r.x), [1]);
+    // An interactive transaction (migrations, imports) goes over the client's HTTP requests.
+    const tx = await db.transaction('write');
+    assert.ok(String((await tx.execute(large)).rows[0].s).length > 100_000);
+    await tx.execute('INSERT INTO t VALUES (2)');
+    await tx.commit();
     db.close();
-    assert.ok(proxy.seen.length >= 3, 'every request went through the proxy');
-    for (const { asked, answered } of proxy.seen) {
+    assert.ok(proxy.seen.overSocket >= 3, 'the statements and the batch went over the socket');
+    assert.equal(proxy.seen.socketExtensions, [''], 'one socket, no permessage-deflate');
+    assert.ok(proxy.seen.http.length >= 2, 'the transaction went over HTTP');
+    for (const { asked, answered } of proxy.seen.http) {
       assert.is(asked, 'identity');
       assert.is(answered, undefined);
     }
@@ -72,24 +59,22 @@ connection("the server's errors come back as the client's, and a server that is 
 
 connection('writes go to the server one at a time, those that waited together as one batch; reads at once; a failed write fails alone', async () => {
   const sqld = await startSqld();
-  const proxy = await recordingProxy(sqld.url);
+  const proxy = await hranaProxy(sqld.url);
   try {
     const db = await openDatabase(proxy.url);
     await db.execute('CREATE TABLE t (x)');
-    proxy.flight.most = 0;
     await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2
       ? db.batch([{ sql: 'INSERT INTO t VALUES (?)', args: [i] }, { sql: 'INSERT INTO t VALUES (?)', args: [-i] }], 'write')
       : db.execute({ sql: 'INSERT INTO t VALUES (?)', args: [i] }))));
-    assert.is(proxy.flight.most, 1, 'one write in flight at a time');
+    assert.is(proxy.seen.writes.most, 1, 'one write in flight at a time');
     assert.is(Number((await db.execute('SELECT count(*) AS n FROM t')).rows[0].n), 18, 'every write applied');
     // Those that waited together went as one batch, each told what its own statements returned.
-    const requests = proxy.seen.length;
+    const batches = proxy.seen.writeBatches;
     const answers = await Promise.all([1, 2, 3].map((i) => db.batch([{ sql: 'INSERT INTO t VALUES (?) RETURNING x', args: [1000 + i] }], 'write')));
     assert.equal(answers.map(([r]) => r.rows[0].x), [1001, 1002, 1003]);
-    assert.ok(proxy.seen.length - requests <= 2, `three writes in ${proxy.seen.length - requests} requests`);
-    proxy.flight.most = 0;
+    assert.ok(proxy.seen.writeBatches - batches <= 2, `three writes in ${proxy.seen.writeBatches - batches} batches`);
     await Promise.all(Array.from({ length: 12 }, () => db.execute('SELECT count(*) FROM t')));
-    assert.ok(proxy.flight.most > 1, `reads overlap (at most ${proxy.flight.most} at once)`);
+    assert.ok(proxy.seen.reads.most > 1, `reads overlap (at most ${proxy.seen.reads.most} at once)`);
     // A bad batch waiting with good ones: it fails alone, they apply.
     const first = db.execute('INSERT INTO t VALUES (99)');
     const failed = db.batch(['INSERT INTO t VALUES (1)', 'INSERT INTO nowhere VALUES (1)'], 'write');

@@ -1,54 +1,29 @@
-// Issue 16: on a libSQL server, the reads every request makes run on streams kept open between
-// requests (src/domain/database/server-reads.ts) — sqld set up a connection, schema and all,
-// for each new stream. Seen through a forwarding proxy that notes whether each request opens a
-// stream (no baton) or goes on with one; against a real sqld, restarted in the middle.
+// Issue 16: on a libSQL server, the reads every request makes and the writes run on streams kept
+// open between requests, over a WebSocket (src/domain/database/server-streams.ts) — sqld set up
+// a connection, schema and all, for each new stream. Seen through a forwarding proxy that notes
+// whether each request opens a stream or goes on with one; against a real sqld, restarted in
+// the middle.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openDatabase, type Db } from '../../../src/domain/database/db.ts';
 import { readRow } from '../../../src/domain/database/prepared-read.ts';
 import { startSqld } from '../../support/processes.ts';
+import { hranaProxy, type Seen } from '../../support/hrana-proxy.ts';
 
 const reads = suite('reads on kept streams');
-
-/** A proxy to `target` that counts the pipeline requests that open a new stream. */
-async function streamCountingProxy(target: string) {
-  const counts = { opened: 0, continued: 0 };
-  const { hostname, port } = new URL(target);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (req.url?.endsWith('/pipeline')) {
-        if ((JSON.parse(body.toString()) as { baton: string | null }).baton) counts.continued++;
-        else counts.opened++;
-      }
-      const forwarded = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forwarded.on('error', () => res.destroy());
-      forwarded.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => server.close() };
-}
 
 /**
  * A sqld, a portal reaching it through the counting proxy, and another client reaching it
  * directly (another portal, or the plain client to compare with): `work` gets them, and all
  * are closed after it.
  */
-async function withPortalAndOther(work: (portal: Db, other: Db, counts: { opened: number; continued: number }) => Promise<void>) {
+async function withPortalAndOther(work: (portal: Db, other: Db, counts: Seen) => Promise<void>) {
   const sqld = await startSqld();
-  const proxy = await streamCountingProxy(sqld.url);
+  const proxy = await hranaProxy(sqld.url);
   const portal = await openDatabase(proxy.url);
   const other = await openDatabase(sqld.url);
   try {
-    await work(portal, other, proxy.counts);
+    await work(portal, other, proxy.seen);
   } finally {
     portal.close();
     other.close();
@@ -66,6 +41,7 @@ reads('twenty reads, one after the other, open one stream; each sees what anothe
     assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), i, `read ${i} sees the write before it`);
   }
   assert.is(counts.opened, 1, 'one stream opened for twenty reads');
+  assert.ok(counts.overSocket >= 20, `carried by the WebSocket, not a request each (${counts.overSocket})`);
   assert.ok(counts.continued >= 19, `the others went on with it (${counts.continued})`);
   // reads at once take a stream each, and keep them for the next ones
   const at = await Promise.all(Array.from({ length: 4 }, () => readRow(portal, 'SELECT n FROM v')));
@@ -98,12 +74,12 @@ reads('a kept stream the server no longer knows (sqld restarted) is replaced, an
 });
 
 reads('the client\'s reads (execute of a SELECT) go on kept streams, answered as the client answers them', () => withPortalAndOther(async (portal, plain, counts) => {
+  counts.opened = 0;
   await portal.execute('CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, photo BLOB, weight REAL)');
   await portal.batch([{ sql: 'INSERT INTO p VALUES (?, ?, ?, ?)', args: [1, 'Zoë', new Uint8Array([1, 2, 3]), 61.5] },
     { sql: 'INSERT INTO p VALUES (:id, :name, NULL, NULL)', args: { id: 2, name: 'Ana' } }], 'write');
   const statements = ['SELECT * FROM p ORDER BY id', { sql: 'SELECT name FROM p WHERE id = ?', args: [1] },
     { sql: 'SELECT name, :extra AS extra FROM p WHERE id = :id', args: { id: 2, extra: 'x' } }];
-  counts.opened = 0;
   for (let round = 0; round < 3; round++) {
     for (const statement of statements) {
       const [kept, fresh] = [await portal.execute(statement), await plain.execute(statement)];
@@ -112,7 +88,7 @@ reads('the client\'s reads (execute of a SELECT) go on kept streams, answered as
       assert.equal(kept.rows.map((r) => Array.from(r as ArrayLike<unknown>)), fresh.rows.map((r) => Array.from(r as ArrayLike<unknown>)));
     }
   }
-  assert.is(counts.opened, 1, 'nine reads, one stream');
+  assert.is(counts.opened, 1, 'two writes and nine reads, one stream');
   let refused: unknown;
   await portal.execute('SELECT missing_column FROM p').catch((error: unknown) => (refused = error));
   assert.is((refused as { code?: string }).code !== undefined, true, 'a LibsqlError with a code');
@@ -143,5 +119,44 @@ reads('read batches go on kept streams too: one transaction each, answered as th
   assert.is(Number((await portal.batch(['SELECT n FROM v'], 'read'))[0].rows[0].n), 999);
   assert.is(Number((await portal.execute('SELECT n FROM v')).rows[0].n), 999);
 }));
+
+reads('writes go on kept streams too: one transaction each, answered as the client answers them, all or nothing', () => withPortalAndOther(async (portal, plain, counts) => {
+  counts.opened = 0;
+  await portal.execute('CREATE TABLE w (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)');
+  for (let i = 1; i <= 10; i++) {
+    const [inserted] = await portal.batch([{ sql: 'INSERT INTO w (name) VALUES (?)', args: [`n${i}`] }], 'write');
+    assert.is(Number(inserted.lastInsertRowid), i, `write ${i}'s rowid`);
+    assert.is(inserted.rowsAffected, 1);
+    const updated = await portal.execute({ sql: 'UPDATE w SET name = name || ? WHERE id <= ?', args: ['', i] });
+    assert.is(updated.rowsAffected, i, 'an execute that writes, answered with its count');
+  }
+  assert.is(counts.opened, 1, 'twenty-one writes, one stream');
+  // a batch whose second statement fails applies nothing, and says why as the client would
+  let refused: unknown;
+  await portal.batch([{ sql: 'INSERT INTO w (name) VALUES (?)', args: ['new'] }, { sql: 'INSERT INTO w (name) VALUES (?)', args: ['n1'] }], 'write')
+    .catch((error: unknown) => (refused = error));
+  assert.match(String((refused as { code?: string }).code), /SQLITE_CONSTRAINT/, String(refused));
+  assert.is(Number((await plain.execute("SELECT count(*) AS c FROM w WHERE name = 'new'")).rows[0].c), 0, 'nothing of the failed batch applied');
+  // and the next write goes through, seen by another portal at once
+  await portal.execute({ sql: 'INSERT INTO w (name) VALUES (?)', args: ['after'] });
+  assert.is(Number((await plain.execute("SELECT count(*) AS c FROM w WHERE name = 'after'")).rows[0].c), 1);
+}));
+
+reads('a write after the server restarted goes on a new socket, once', async () => {
+  const first = await startSqld();
+  const portal = await openDatabase(first.url);
+  let second: Awaited<ReturnType<typeof startSqld>> | undefined;
+  try {
+    await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+    await portal.execute('INSERT INTO v VALUES (1)');
+    await first.stop();
+    second = await startSqld({ data: first.data, port: first.port });
+    await portal.execute('INSERT INTO v VALUES (2)');
+    assert.equal((await portal.execute('SELECT n FROM v ORDER BY n')).rows.map((r) => Number(r.n)), [1, 2]);
+  } finally {
+    portal.close();
+    await second?.stop();
+  }
+});
 
 reads.run();

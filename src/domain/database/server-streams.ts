@@ -1,0 +1,190 @@
+import * as hrana from '@libsql/hrana-client';
+import { LibsqlError, type InStatement, type ResultSet } from '@libsql/client';
+import type { Db } from './db.ts';
+
+// The client's reads (its `execute` of a SELECT, its read batches) and this process's write
+// batches, when the database is a libSQL server, run on streams kept open between requests
+// (one-writer.ts sends them here). The
+// client opens a stream for each statement and closes it with the answer, and sqld sets up a connection for every stream —
+// reading the portal's schema each time: against a local sqld, a `SELECT 1` cost sqld 1.9 ms of
+// CPU on a new stream and 0.46 ms on a kept one. A kept stream runs each statement on its own,
+// outside any transaction, so it sees every write committed before it, by any portal, as the
+// client's own read would.
+//
+// The streams are carried by one WebSocket to the server (Hrana over WebSocket, which sqld
+// serves on its HTTP address), not by an HTTP request per statement: a session's read on a kept
+// stream cost the portal 0.18–0.19 ms and sqld 0.25–0.27 ms over HTTP, 0.05 ms and 0.09–0.10 ms
+// over the socket. A write batch went as one HTTP request on a new stream (a new connection in
+// sqld, 1.9 ms of its CPU): the members page, which writes its audit entry, cost sqld 2.33 ms
+// per request. Only the client's interactive transactions (migrations, imports) stay on its
+// own HTTP requests.
+
+/** Streams kept idle per client: as many statements as are usually in flight at once. */
+const KEPT_STREAMS = 8;
+/** A stream idle this long is closed rather than used (sqld lets an idle HTTP stream lapse after about 10 s; a socket's streams do not lapse, but an idle one holds a connection in sqld). */
+export const STREAM_IDLE_MS = 5_000;
+
+type Kept = { stream: hrana.Stream; idleSince: number };
+type Server = { client: hrana.Client; idle: Kept[]; open: () => hrana.Client };
+
+const servers = new WeakMap<Db, Server>();
+
+/** Called by openDatabase for a client of a server reached over HTTP(S): its streams go over ws(s). */
+export function streamsToServer(db: Db, url: string, authToken: string | undefined): void {
+  const socketUrl = url.replace(/^http/, 'ws');
+  const open = () => hrana.openWs(socketUrl, authToken);
+  servers.set(db, { client: open(), idle: [], open });
+}
+
+/** The server's socket client, opened again if its socket has closed (the server restarted). */
+function liveClient(server: Server): hrana.Client {
+  if (server.client.closed) {
+    server.client.close();
+    server.idle = [];
+    server.client = server.open();
+  }
+  return server.client;
+}
+
+/** Closes the kept streams with their client (openDatabase's close). */
+export function closeServerStreams(db: Db): void {
+  const server = servers.get(db);
+  servers.delete(db);
+  if (!server) return;
+  for (const kept of server.idle) kept.stream.close();
+  server.client.close();
+}
+
+/** Whether `db` reads and writes through kept streams. */
+export const onServerStreams = (db: Db): boolean => servers.has(db);
+
+/** A client statement as Hrana's (the client's own conversion: positional or named arguments). */
+function hranaStmt(stmt: InStatement): hrana.Stmt {
+  const [sql, args] = typeof stmt === 'string' ? [stmt, undefined] : [stmt.sql, stmt.args];
+  const statement = new hrana.Stmt(sql);
+  if (Array.isArray(args)) statement.bindIndexes(args as hrana.InValue[]);
+  else if (args) for (const [name, value] of Object.entries(args)) statement.bindName(name, value as hrana.InValue);
+  return statement;
+}
+
+/** Hrana's rows as the client's ResultSet (what `execute` gives). */
+function resultSet(rows: hrana.RowsResult): ResultSet {
+  const result = {
+    columns: rows.columnNames.map((c) => c ?? ''), columnTypes: rows.columnDecltypes.map((c) => c ?? ''),
+    rows: rows.rows as unknown as ResultSet['rows'], rowsAffected: rows.affectedRowCount, lastInsertRowid: rows.lastInsertRowid,
+  };
+  return { ...result, toJSON: () => ({ ...result, rows: result.rows.map((r) => Array.from(r as ArrayLike<unknown>)), lastInsertRowid: result.lastInsertRowid?.toString() }) };
+}
+
+/**
+ * Runs `work` on a kept stream. A stream that fails is dropped (whatever state it was left
+ * in goes with it); a kept one (it may have lapsed on the server) is replaced by a new one
+ * and the work tried once more, so it fails only when a fresh stream fails too. Only reads
+ * come here: trying one again changes nothing.
+ */
+async function onKeptStream<T>(db: Db, work: (stream: hrana.Stream) => Promise<T>): Promise<T> {
+  const server = servers.get(db);
+  if (!server) throw new Error('this client does not read through kept streams');
+  const kept = takeKept(server);
+  for (const reused of kept ? [true, false] : [false]) {
+    const stream = reused ? kept! : liveClient(server).openStream();
+    try {
+      const result = await work(stream);
+      keep(db, server, stream);
+      return result;
+    } catch (error) {
+      stream.close();
+      if (!reused) throw asLibsqlError(error);
+    }
+  }
+  throw new Error('unreachable');
+}
+
+/** An idle kept stream still worth using, if there is one. */
+function takeKept(server: Server): hrana.Stream | undefined {
+  const now = Date.now();
+  let kept: Kept | undefined;
+  while ((kept = server.idle.pop()) && (kept.stream.closed || now - kept.idleSince > STREAM_IDLE_MS)) kept.stream.close();
+  return kept?.stream;
+}
+
+/** A stream that answered goes back among the idle ones, up to KEPT_STREAMS. */
+function keep(db: Db, server: Server, stream: hrana.Stream): void {
+  if (server.idle.length < KEPT_STREAMS && servers.get(db) === server && !stream.closed) server.idle.push({ stream, idleSince: Date.now() });
+  else stream.close();
+}
+
+/** The server's refusal as the client reports it (a LibsqlError with SQLite's code). */
+function asLibsqlError(error: unknown): unknown {
+  return error instanceof hrana.ResponseError ? new LibsqlError(error.message, error.code ?? 'SQLITE_ERROR', undefined, undefined, error) : error;
+}
+
+/** A read on a kept stream, answered as the client's `execute` would. */
+export function serverRead(db: Db, stmt: InStatement): Promise<ResultSet> {
+  return onKeptStream(db, async (stream) => resultSet(await stream.query(hranaStmt(stmt))));
+}
+
+/**
+ * The client's `batch(statements, 'read')` on a kept stream: one read-only transaction, sent
+ * as one request, with the client's own steps (each statement only if the one before
+ * succeeded and the transaction is still open; ROLLBACK unless COMMIT succeeded).
+ */
+export function serverReadBatch(db: Db, stmts: InStatement[]): Promise<ResultSet[]> {
+  return onKeptStream(db, (stream) => inTransaction(db, stream, 'BEGIN TRANSACTION READONLY', stmts));
+}
+
+/**
+ * The client's `batch(statements, 'write')` on a kept stream: one transaction (BEGIN
+ * IMMEDIATE), one request, the same steps. Unlike a read it is never sent twice: once sent it
+ * may have been applied, so a failure reaches the caller as the client's own would. A stream
+ * is taken only from a client whose socket is open, so a server that restarted costs no write.
+ */
+export async function serverWriteBatch(db: Db, stmts: InStatement[]): Promise<ResultSet[]> {
+  const server = servers.get(db);
+  if (!server) throw new Error('this client does not write through kept streams');
+  const client = liveClient(server);
+  const kept = takeKept(server);
+  const stream = kept ?? client.openStream();
+  try {
+    const results = await inTransaction(db, stream, 'BEGIN IMMEDIATE', stmts);
+    keep(db, server, stream);
+    return results;
+  } catch (error) {
+    stream.close();
+    throw asLibsqlError(error);
+  }
+}
+
+/** `stmts` in one transaction opened by `begin`, as the client's batch runs them. */
+async function inTransaction(db: Db, stream: hrana.Stream, begin: string, stmts: InStatement[]): Promise<ResultSet[]> {
+  const version = await servers.get(db)!.client.getVersion();
+  const batch = stream.batch(version >= 3);
+  const first = batch.step();
+  const began = first.run(begin);
+  const after = (step: hrana.BatchStep, previous: hrana.BatchStep) => {
+    step.condition(hrana.BatchCond.ok(previous));
+    if (version >= 3) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
+    return step;
+  };
+  let last = first;
+  const queries = stmts.map((stmt) => {
+    last = after(batch.step(), last);
+    const query = last.query(hranaStmt(stmt));
+    query.catch(() => undefined);
+    return query;
+  });
+  const commit = after(batch.step(), last);
+  const committed = commit.run('COMMIT');
+  committed.catch(() => undefined);
+  batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.ok(commit))).run('ROLLBACK').catch(() => undefined);
+  await batch.execute();
+  await began;
+  const results: ResultSet[] = [];
+  for (const query of queries) {
+    const rows = await query;
+    if (rows === undefined) throw new LibsqlError('a statement of the batch was not run: its transaction ended', 'TRANSACTION_CLOSED');
+    results.push(resultSet(rows));
+  }
+  await committed;
+  return results;
+}
