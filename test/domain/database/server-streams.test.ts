@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDatabase, type Db } from '../../../src/domain/database/db.ts';
+import { STREAMS } from '../../../src/domain/database/server-streams.ts';
 import { readRow } from '../../../src/domain/database/prepared-read.ts';
 import { startSqld } from '../../support/processes.ts';
 import { hranaProxy, type Seen } from '../../support/hrana-proxy.ts';
@@ -49,6 +50,18 @@ reads('twenty reads, one after the other, open one stream; each sees what anothe
   const opened = counts.opened;
   await Promise.all(Array.from({ length: 4 }, () => readRow(portal, 'SELECT n FROM v')));
   assert.is(counts.opened, opened, 'the four streams were kept');
+}));
+
+reads(`more reads at once than STREAMS (${STREAMS}) wait for a stream instead of opening more; each is answered`, () => withPortalAndOther(async (portal, other, counts) => {
+  await other.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+  await other.execute('INSERT INTO v VALUES (5)');
+  counts.opened = 0;
+  for (let round = 0; round < 3; round++) {
+    const answers = await Promise.all(Array.from({ length: STREAMS * 2 }, (_, i) => readRow(portal, 'SELECT n + ? AS m FROM v', [i])));
+    assert.equal(answers.map((r) => Number(r!.m)), Array.from({ length: STREAMS * 2 }, (_, i) => 5 + i));
+  }
+  assert.is(counts.opened, STREAMS, `${STREAMS} streams for ${STREAMS * 6} reads`);
+  assert.is(counts.reads.most, STREAMS, 'no more reads in flight than streams');
 }));
 
 reads('a kept stream the server no longer knows (sqld restarted) is replaced, and the read answered', async () => {
