@@ -79,7 +79,9 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     add(s, 'wall time', r.run.seconds, 's', { target: 'runWall', note: outcomes(r.run) });
     add(s, 'patients per second', r.run.patientsPerSecond, '/s', { digits: 0, note: `${r.run.patients} patients extracted, ${r.run.patientsSent} sent` });
     add(s, 'peak RSS, portal process', peak(r.run), 'MB', { digits: 0, target: 'runRss', note: `VmHWM; sampled every 50 ms: ${r.run.sampledPeakRssMb.toFixed(0)} MB` });
-    if (r.floor) add(s, 'monthly run / floor', r.run.seconds / r.floor.seconds, '×', { target: 'runVsFloor' });
+    // Issue 14 judged the run's wall against the floor's (≤ 3×); issue 16 judges the portal's CPU
+    // instead (below): the wall includes the simulator's work on the same two cores.
+    if (r.floor) add(s, 'monthly run / floor (wall)', r.run.seconds / r.floor.seconds, '×', { note: 'shown, not judged: the run is judged on the portal\'s CPU (issue 16)' });
     add(s, 'CPU, portal process', r.run.cpuSeconds, 's', {
       note: r.run.busiestThreadCpuSeconds == null ? undefined
         : `busiest thread ${r.run.busiestThreadCpuSeconds.toFixed(1)} s, main thread ${r.run.mainThreadCpuSeconds?.toFixed(1) ?? '?'} s`,

@@ -52,9 +52,9 @@ export type Target = {
 export const TARGETS = {
   runWall: { label: 'monthly run wall time', limit: 60, unit: 's', atMost: true, scales: ['province'], busy: 90, sqld: 90 },
   runRss: { label: 'monthly run peak RSS (portal)', limit: 256, unit: 'MB', atMost: true, scales: ['province'] },
-  // Issue 14: the run with the registry's feedback stored stays within 3× the floor (wall).
-  runVsFloor: { label: 'monthly run / floor', limit: 3, unit: '×', atMost: true, scales: ['province'], busy: null, sqld: null },
-  // The portal's own cost, whatever Netcare's (the simulator's CPU is shown apart).
+  // The portal's own cost, whatever Netcare's (the simulator's CPU is shown apart). Issue 16
+  // judges the run on it instead of issue 14's wall ÷ floor (≤ 3×), which includes the
+  // simulator's work on the same cores; that ratio is still printed.
   runCpuVsFloor: { label: 'monthly run portal CPU / floor', limit: 2, unit: '×', atMost: true, scales: ['province'], busy: null, sqld: null },
   // Issue 16: the stricter page targets of a normal run; a busy run or sqld keeps the previous ones.
   submissionsP99: { label: 'Submissions page p99', limit: 50, unit: 'ms', atMost: true, scales: ['province'], busy: 100, sqld: 100 },
