@@ -2,22 +2,20 @@ import * as hrana from '@libsql/hrana-client';
 import { LibsqlError, type InStatement, type ResultSet } from '@libsql/client';
 import type { Db } from './db.ts';
 
-// The client's reads (its `execute` of a SELECT, its read batches) and this process's write
-// batches, when the database is a libSQL server, run on streams kept open between requests
-// (one-writer.ts sends them here). The
-// client opens a stream for each statement and closes it with the answer, and sqld sets up a connection for every stream —
-// reading the portal's schema each time: against a local sqld, a `SELECT 1` cost sqld 1.9 ms of
-// CPU on a new stream and 0.46 ms on a kept one. A kept stream runs each statement on its own,
-// outside any transaction, so it sees every write committed before it, by any portal, as the
-// client's own read would.
+// When the database is a libSQL server, the client's reads (its `execute` of a SELECT, its read
+// batches) and this process's write batches run on streams kept open between requests
+// (one-writer.ts sends them here). The client itself opens a stream for each statement and
+// closes it with the answer, and sqld sets up a connection for every stream, reading the
+// portal's schema each time: against a local sqld, a `SELECT 1` cost sqld 1.9 ms of CPU on a new
+// stream and 0.46 ms on a kept one. A kept stream runs each read on its own, outside any
+// transaction, so it sees every write committed before it, by any portal, as the client's own
+// read would.
 //
-// The streams are carried by one WebSocket to the server (Hrana over WebSocket, which sqld
-// serves on its HTTP address), not by an HTTP request per statement: a session's read on a kept
-// stream cost the portal 0.18–0.19 ms and sqld 0.25–0.27 ms over HTTP, 0.05 ms and 0.09–0.10 ms
-// over the socket. A write batch went as one HTTP request on a new stream (a new connection in
-// sqld, 1.9 ms of its CPU): the members page, which writes its audit entry, cost sqld 2.33 ms
-// per request. Only the client's interactive transactions (migrations, imports) stay on its
-// own HTTP requests.
+// The streams are carried by one WebSocket to the server (Hrana over WebSocket, which sqld serves
+// on its HTTP address), not by an HTTP request per statement: a session's read on a kept stream
+// cost the portal 0.18–0.19 ms and sqld 0.25–0.27 ms over HTTP, 0.05 ms and 0.09–0.10 ms over
+// the socket. Only the client's interactive transactions (migrations, imports) stay on its own
+// HTTP requests (server-fetch.ts).
 
 /**
  * Streams per client, in use or idle: a statement that finds them all in use waits for one
