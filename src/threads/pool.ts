@@ -41,7 +41,9 @@ export function threadPool<Req, Res>(entry: URL, workerData: unknown, { label, i
     started.on('message', (reply: Reply<Res>) => {
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);
-      if (waiting.size === 0) {
+      // Idle: the thread no longer keeps the process alive — unless it is being stopped (an
+      // answer can still arrive then), when whoever stops it waits for it to end.
+      if (waiting.size === 0 && worker === started) {
         started.unref();
         idle = setTimeout(() => {
           if (worker === started && waiting.size === 0) {
