@@ -29,14 +29,12 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   const db = createClient({ url, authToken, timeout: isFile ? BUSY_TIMEOUT_MS : undefined, fetch: isServer ? serverFetch : undefined });
   if (isServer) {
     const server = oneWriteAtATime(db);
-    if (/^https?:/.test(url)) {
-      streamsToServer(server, url, authToken);
-      const close = server.close.bind(server);
-      server.close = () => {
-        closeServerStreams(server);
-        close();
-      };
-    }
+    streamsToServer(server, url, authToken);
+    const close = server.close.bind(server);
+    server.close = () => {
+      closeServerStreams(server);
+      close();
+    };
     return server;
   }
   if (isFile) await db.execute('PRAGMA journal_mode = WAL');

@@ -33,10 +33,23 @@ type Server = { client: hrana.Client; idle: Kept[]; open: () => hrana.Client; bu
 
 const servers = new WeakMap<Db, Server>();
 
-/** Called by openDatabase for a client of a server reached over HTTP(S): its streams go over ws(s). */
+/**
+ * The WebSocket address of a libSQL server's URL: http(s) and ws(s) as they are, `libsql://`
+ * as the client reads it (TLS unless `?tls=0`), with an `authToken` in the URL's query.
+ */
+export function socketAddress(url: string): { url: string; authToken?: string } {
+  const parsed = new URL(url);
+  const tls = parsed.searchParams.get('tls');
+  const authToken = parsed.searchParams.get('authToken') ?? undefined;
+  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:', 'libsql:': tls === '0' ? 'ws:' : 'wss:' }[parsed.protocol];
+  if (!scheme) throw new Error(`not a libSQL server URL: ${parsed.protocol}`);
+  return { url: `${scheme}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`, authToken };
+}
+
+/** Called by openDatabase for a client of a libSQL server: its streams go over one WebSocket. */
 export function streamsToServer(db: Db, url: string, authToken: string | undefined): void {
-  const socketUrl = url.replace(/^http/, 'ws');
-  const open = () => hrana.openWs(socketUrl, authToken);
+  const address = socketAddress(url);
+  const open = () => hrana.openWs(address.url, authToken ?? address.authToken);
   servers.set(db, { client: open(), idle: [], open, busy: 0, waiting: [], closed: false });
 }
 

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDatabase, type Db } from '../../../src/domain/database/db.ts';
-import { STREAMS } from '../../../src/domain/database/server-streams.ts';
+import { socketAddress, STREAMS } from '../../../src/domain/database/server-streams.ts';
 import { readRow } from '../../../src/domain/database/prepared-read.ts';
 import { startSqld } from '../../support/processes.ts';
 import { hranaProxy, type Seen } from '../../support/hrana-proxy.ts';
@@ -171,5 +171,37 @@ reads('a write after the server restarted goes on a new socket, once', async () 
     await second?.stop();
   }
 });
+
+reads('the socket\'s address from each form of a server URL', () => {
+  assert.equal(socketAddress('http://127.0.0.1:8080'), { url: 'ws://127.0.0.1:8080', authToken: undefined });
+  assert.equal(socketAddress('https://db.example'), { url: 'wss://db.example', authToken: undefined });
+  assert.equal(socketAddress('libsql://db.example'), { url: 'wss://db.example', authToken: undefined });
+  assert.equal(socketAddress('libsql://127.0.0.1:8080?tls=0'), { url: 'ws://127.0.0.1:8080', authToken: undefined });
+  assert.equal(socketAddress('libsql://db.example?authToken=t0k'), { url: 'wss://db.example', authToken: 't0k' });
+  assert.equal(socketAddress('ws://127.0.0.1:8080'), { url: 'ws://127.0.0.1:8080', authToken: undefined });
+  assert.throws(() => socketAddress('file:db/cpar.db'), /not a libSQL server URL/);
+});
+
+for (const form of ['ws', 'libsql'] as const) {
+  reads(`a ${form}:// URL reads and writes on kept streams too`, async () => {
+    const sqld = await startSqld();
+    const proxy = await hranaProxy(sqld.url);
+    const port = new URL(proxy.url).port;
+    const portal = await openDatabase(form === 'ws' ? `ws://127.0.0.1:${port}` : `libsql://127.0.0.1:${port}?tls=0`);
+    try {
+      await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+      for (let i = 1; i <= 10; i++) {
+        await portal.execute({ sql: 'INSERT INTO v VALUES (?)', args: [i] });
+        assert.is(Number((await portal.execute('SELECT count(*) AS c FROM v')).rows[0].c), i);
+      }
+      assert.is(proxy.seen.opened, 1, `twenty-one statements, one stream (${proxy.seen.opened})`);
+      assert.is(proxy.seen.writeBatches, 11);
+    } finally {
+      portal.close();
+      proxy.close();
+      await sqld.stop();
+    }
+  });
+}
 
 reads.run();
