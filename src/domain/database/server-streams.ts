@@ -15,7 +15,7 @@ import type { Db } from './db.ts';
 // on its HTTP address), not by an HTTP request per statement: a session's read on a kept stream
 // cost the portal 0.18–0.19 ms and sqld 0.25–0.27 ms over HTTP, 0.05 ms and 0.09–0.10 ms over
 // the socket. Only the client's interactive transactions (migrations, imports) stay on its own
-// HTTP requests (server-fetch.ts).
+// requests (for an http URL, over server-fetch.ts).
 
 /**
  * Streams per client, in use or idle: a statement that finds them all in use waits for one
