@@ -26,7 +26,7 @@ export function oneWriteAtATime(db: Db): Db {
   const send = async (writes: Write[]) => {
     try {
       const statements = writes.flatMap((w) => w.statements);
-      // on a stream kept between writes when the server is reached over HTTP (server-streams.ts)
+      // on a stream kept between writes when the database is a server (server-streams.ts)
       const results = await (onServerStreams(proxy) ? serverWriteBatch(proxy, statements) : db.batch(statements, 'write'));
       let at = 0;
       for (const w of writes) w.done(results.slice(at, (at += w.statements.length)));
@@ -59,7 +59,7 @@ export function oneWriteAtATime(db: Db): Db {
         return (stmt: InStatement, args?: unknown) => {
           const statement = typeof stmt === 'string' && args !== undefined ? ({ sql: stmt, args } as InStatement) : stmt;
           if (!READ.test(sqlOf(statement))) return write([statement]).then((results) => results[0]);
-          // on a stream kept between reads when the server is reached over HTTP (server-streams.ts)
+          // on a stream kept between reads when the database is a server (server-streams.ts)
           return onServerStreams(proxy) ? serverRead(proxy, statement) : target.execute(statement);
         };
       }

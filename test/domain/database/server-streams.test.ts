@@ -14,14 +14,14 @@ import { hranaProxy, type Seen } from '../../support/hrana-proxy.ts';
 const reads = suite('reads on kept streams');
 
 /**
- * A sqld, a portal reaching it through the counting proxy, and another client reaching it
- * directly (another portal, or the plain client to compare with): `work` gets them, and all
- * are closed after it.
+ * A sqld, a portal reaching it through the counting proxy (at the URL `portalUrl` makes of the
+ * proxy's http:// one), and another client reaching it directly (another portal, or the plain
+ * client to compare with): `work` gets them, and all are closed after it.
  */
-async function withPortalAndOther(work: (portal: Db, other: Db, counts: Seen) => Promise<void>) {
+async function withPortalAndOther(work: (portal: Db, other: Db, counts: Seen) => Promise<void>, portalUrl = (url: string) => url) {
   const sqld = await startSqld();
   const proxy = await hranaProxy(sqld.url);
-  const portal = await openDatabase(proxy.url);
+  const portal = await openDatabase(portalUrl(proxy.url));
   const other = await openDatabase(sqld.url);
   try {
     await work(portal, other, proxy.seen);
@@ -183,25 +183,15 @@ reads('the socket\'s address from each form of a server URL', () => {
 });
 
 for (const form of ['ws', 'libsql'] as const) {
-  reads(`a ${form}:// URL reads and writes on kept streams too`, async () => {
-    const sqld = await startSqld();
-    const proxy = await hranaProxy(sqld.url);
-    const port = new URL(proxy.url).port;
-    const portal = await openDatabase(form === 'ws' ? `ws://127.0.0.1:${port}` : `libsql://127.0.0.1:${port}?tls=0`);
-    try {
-      await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
-      for (let i = 1; i <= 10; i++) {
-        await portal.execute({ sql: 'INSERT INTO v VALUES (?)', args: [i] });
-        assert.is(Number((await portal.execute('SELECT count(*) AS c FROM v')).rows[0].c), i);
-      }
-      assert.is(proxy.seen.opened, 1, `twenty-one statements, one stream (${proxy.seen.opened})`);
-      assert.is(proxy.seen.writeBatches, 11);
-    } finally {
-      portal.close();
-      proxy.close();
-      await sqld.stop();
+  reads(`a ${form}:// URL reads and writes on kept streams too`, () => withPortalAndOther(async (portal, _other, counts) => {
+    await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+    for (let i = 1; i <= 10; i++) {
+      await portal.execute({ sql: 'INSERT INTO v VALUES (?)', args: [i] });
+      assert.is(Number((await portal.execute('SELECT count(*) AS c FROM v')).rows[0].c), i);
     }
-  });
+    assert.is(counts.opened, 1, `twenty-one statements, one stream (${counts.opened})`);
+    assert.is(counts.writeBatches, 11);
+  }, (url) => (form === 'ws' ? url.replace(/^http/, 'ws') : `libsql://${new URL(url).host}?tls=0`)));
 }
 
 reads.run();
