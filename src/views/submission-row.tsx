@@ -93,7 +93,7 @@ export function SubmissionRowView({ row, now, readiness, message, check, queued 
       </td>
       <td class="patients num">{last?.patientCount ?? null}</td>
       <td class="status">
-        {last ? <span class={`badge badge-${last.status.toLowerCase()}`}>{last.status}</span> : null}
+        {last ? <span class={`badge badge-${last.status.toLowerCase()}`}>{last.status}</span> : <span class="never">Never submitted</span>}
         {last?.status === 'Submitted' && last.registryCounted !== null ? (
           <a class="counted" href={registryFeedbackUrl(row.panelId)}>
             {last.registryCounted.toLocaleString('en-CA')} of {(last.patientCount ?? 0).toLocaleString('en-CA')} counted

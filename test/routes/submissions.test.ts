@@ -123,10 +123,10 @@ page('the status is a labelled badge', async () => {
   assert.is(doc.querySelector('#submissions thead th:nth-child(4)')?.textContent, 'Status');
 });
 
-page('a panel never submitted has a row with empty cells and a Submit button', async () => {
+page('a panel never submitted says so in its Status cell (as its filter does), with empty cells and a Submit button', async () => {
   const doc = await submissionsDoc();
   const never = cells(doc.querySelector(`#panel-${ids.never}`)!);
-  assert.equal(never.slice(1, 5), ['', '', '', '']);
+  assert.equal(never.slice(1, 5), ['', '', 'Never submitted', '']);
   assert.ok(doc.querySelector(`#panel-${ids.never} form button`));
 });
 
