@@ -1,7 +1,7 @@
 // One HTTP exchange with Netcare, on node:http(s): a panel is sent as one buffer, without the
 // web-stream copies fetch makes of every body (a province's run sends about a gigabyte).
 // Keep-alive comes from Node's global agents, whose idle sockets do not keep a process alive.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /**
@@ -13,18 +13,28 @@ export type Answer = { status: number; body: unknown; retryAfterMs: number | und
 
 export type Outgoing = { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array };
 
-/** Every failure becomes `{ failed }` in words that name no patient: a timeout covers the answer too. */
+/**
+ * Every failure becomes `{ failed }` in words that name no patient. One timer covers the whole
+ * exchange, the answer's body included, and is cleared as soon as the exchange is settled:
+ * AbortSignal.timeout left each request's timer pending until its signal was collected, which
+ * cost a province's run (4,334 requests) 40–200 µs a request.
+ */
 export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promise<Answer> {
-  const signal = AbortSignal.timeout(timeoutMs);
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   const headers = outgoing.body ? { ...outgoing.headers, 'Content-Length': String(outgoing.body.length) } : outgoing.headers;
   return new Promise((resolve) => {
     let written = false;
-    const failed = (error: unknown) => resolve({ failed: describe(error, signal, timeoutMs), written });
-    let req;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (answer: Answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    const failed = (error: unknown) => settle({ failed: timedOut ? `no answer within ${timeoutMs} ms` : describe(error), written });
+    let req: ClientRequest;
     try {
-      req = request(url, { method: outgoing.method, headers, signal }, (response) => {
-        read(response).then((text) => resolve({
+      req = request(url, { method: outgoing.method, headers }, (response) => {
+        read(response).then((text) => settle({
           status: response.statusCode ?? 0,
           body: parseJson(text),
           retryAfterMs: retryAfterMs(response.headers['retry-after']),
@@ -34,6 +44,10 @@ export function send(url: string, outgoing: Outgoing, timeoutMs: number): Promis
       failed(error);
       return;
     }
+    timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new Error('timed out'));
+    }, timeoutMs);
     req.on('error', failed);
     req.on('finish', () => (written = true));
     req.end(outgoing.body);
@@ -50,8 +64,7 @@ function read(response: IncomingMessage): Promise<string> {
   });
 }
 
-function describe(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return `no answer within ${timeoutMs} ms`;
+function describe(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? `connection failed (${code})` : 'connection failed';
 }
