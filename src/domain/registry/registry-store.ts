@@ -40,9 +40,9 @@ export function confirmationStatements(now: number, confirmed: Confirmation[]): 
       args: [JSON.stringify(exceptions)],
     },
     {
-      sql: `UPDATE submissions SET status = 'Submitted', submitted_at = ?1, last_polled_at = ?1,
-                   registry_counted = (SELECT json_extract(value, '$[1]') FROM json_each(?2) WHERE json_extract(value, '$[0]') = submissions.id)
-             WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) AND status = 'Pending'`,
+      sql: `UPDATE submissions SET status = 'Submitted', submitted_at = ?1, last_polled_at = ?1, registry_counted = c.counted
+              FROM (SELECT value ->> 0 AS id, value ->> 1 AS counted FROM json_each(?2)) AS c
+             WHERE submissions.id = c.id AND submissions.status = 'Pending'`,
       args: [now, JSON.stringify(confirmed.map((c) => [c.submissionId, c.registry.counted]))],
     },
     // The failure recipient hears of new mismatches and conflicts, in the same commit.

@@ -57,6 +57,20 @@ store('a month without it, or a conflict with another provider, starts a new run
   assert.equal(items.map((i) => [i.kind, i.openSince.submissionId]), [['mismatch', third], ['conflict', fourth]]);
 });
 
+store('confirmations committed together: each submission gets its own count; one no longer Pending keeps its own', async () => {
+  const at = (m: number) => `2027-0${m}-15T21:00:00-07:00`;
+  const ids = [
+    await addSubmission(db, panelId, { status: 'Pending', createdAt: at(1), patientCount: 900 }),
+    await addSubmission(db, await addPanel(db, 'Second'), { status: 'Pending', createdAt: at(1), patientCount: 900 }),
+    await addSubmission(db, await addPanel(db, 'Third'), { status: 'Failed', createdAt: at(1), patientCount: 900 }),
+    await addSubmission(db, await addPanel(db, 'Fourth'), { status: 'Pending', createdAt: at(1), patientCount: 900 }),
+  ];
+  const counted = [812, 5, 77, 0];
+  await db.batch(confirmationStatements(Date.now(), ids.map((submissionId, i) => ({ submissionId, registry: { counted: counted[i], exceptions: [] } }))), 'write');
+  const rows = (await db.execute({ sql: 'SELECT status, registry_counted FROM submissions WHERE id IN (?, ?, ?, ?) ORDER BY id', args: ids })).rows;
+  assert.equal(rows.map((r) => [r.status, r.registry_counted]), [['Submitted', 812], ['Submitted', 5], ['Failed', null], ['Submitted', 0]]);
+});
+
 store('a submission no longer Pending gets nothing: a second poll confirming it too stores nothing twice', async () => {
   const id = await addSubmission(db, panelId, { status: 'Pending', createdAt: '2027-01-15T21:00:00-07:00', patientCount: 1 });
   const statements = confirmationStatements(Date.now(), [{ submissionId: id, registry: { counted: 0, exceptions: [mismatch] } }]);
