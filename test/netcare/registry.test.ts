@@ -102,6 +102,17 @@ wire('a malformed outcome is refused with the path of its first problem, never a
   assert.not.ok(readRegistryOutcome(undefined).ok, 'no outcome at all');
 });
 
+wire('a problem names the issue it is in and where, counted from the start', () => {
+  const outcome = JSON.parse(JSON.stringify(buildRegistryOutcome(judged.counted, 4, judged.findings)));
+  const last = outcome.issue.length - 1;
+  outcome.issue[last].expression = ['Group.member[x]'];
+  assert.equal(readRegistryOutcome(outcome), { ok: false, problem: `outcome.issue[${last}].expression: must point at one Group.member` });
+  const mismatchAt = outcome.issue.findIndex((i: any) => i.details?.coding?.[0].code === 'demographic-mismatch');
+  const second = JSON.parse(JSON.stringify(buildRegistryOutcome(judged.counted, 4, judged.findings)));
+  second.issue[mismatchAt].extension[1].extension[2].valueString = '';
+  assert.equal(readRegistryOutcome(second), { ok: false, problem: `outcome.issue[${mismatchAt}].extension(difference 0): registry must be 1 to 255 characters` });
+});
+
 wire.run();
 
 const answer = suite('the simulator confirms with the registry outcome');
