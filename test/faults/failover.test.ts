@@ -26,6 +26,8 @@ const SHORT = {
  * 18–19 (helpers' benches beside it), when a 10.6 s bound failed although nothing was wrong.
  */
 const TAKEOVER_BOUND_MS = 60_000;
+/** Repetitions that may miss the run (done again) before the test fails. */
+const MISSES_ALLOWED = 3;
 
 async function clinic(env: Record<string, string>) {
   const io = { env, readStdin: async () => 'a long enough password\n', out: () => {}, err: (l: string) => assert.unreachable(l) };
@@ -55,8 +57,13 @@ async function state(db: Awaited<ReturnType<typeof openDatabase>>): Promise<stri
 
 type KillPoint = 'run claimed' | 'panel sent';
 
-/** One repetition; returns how long after the kill the survivor finished the run. */
-async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: KillPoint): Promise<number> {
+/**
+ * One repetition; returns how long after the kill the survivor finished the run, or 'missed'
+ * when the run was over before the kill landed (the test's own timing, not a failover: on a
+ * loaded machine the other database's repetition, in this process, can hold the event loop
+ * longer than a run of five panels lasts).
+ */
+async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: KillPoint): Promise<number | 'missed'> {
   const env = { DATABASE_URL: databaseUrl, NETCARE_URL: simulatorUrl, ...SHORT };
   await clinic(env);
   const db = await openDatabase(databaseUrl);
@@ -73,12 +80,16 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
       const sent = (await simRequests(simulatorUrl)).some((r) => r.method === 'POST' && r.idempotencyKey?.includes(installation));
       return sent ? held : undefined;
     };
+    const finished = async () => Number((await db.execute(
+      "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n) === 1;
     // Generous: on a loaded machine the portals' start-up alone has taken over 30 s.
-    await until(async () => (await holder()) !== undefined, 90_000, `the run's ${killPoint}`).catch(async (error) => {
+    let caught: unknown;
+    await until(async () => (caught = await holder()) !== undefined || await finished(), 90_000, `the run's ${killPoint}`).catch(async (error) => {
       throw new Error(`${error.message}\n${await state(db)}\n${portals.map((p, i) => `portal ${i} (pid ${p.child.pid}, exit ${p.child.exitCode}):\n${p.out().slice(-1500)}\n${p.err().slice(-1500)}`).join('\n')}`);
     });
+    if (caught === undefined) return missedRun(db);
     // A worker id is host:pid:random.
-    const pid = Number(String(await holder()).split(':')[1]);
+    const pid = Number(String(caught).split(':')[1]);
     const victim = portals.find((p) => p.child.pid === pid)!;
     const survivor = portals.find((p) => p !== victim)!;
     assert.ok(victim, 'one of the two portals holds the run');
@@ -86,10 +97,7 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.exited;
-    assert.is(await db.execute("SELECT count(*) AS n FROM scheduled_runs WHERE finished_at IS NOT NULL").then((r) => Number(r.rows[0].n)), 0,
-      'killed during the run');
-    const finished = async () => Number((await db.execute(
-      "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n) === 1;
+    if (await finished()) return missedRun(db);
     await until(finished, TAKEOVER_BOUND_MS, 'the survivor finishing the run');
     const takeoverMs = Date.now() - killedAt;
     await until(async () => Number((await db.execute(
@@ -107,6 +115,15 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
   }
 }
 
+/** A run over before the kill: it must have ended as any run does (every panel final, once), or the test fails here. */
+async function missedRun(db: Awaited<ReturnType<typeof openDatabase>>): Promise<'missed'> {
+  const statuses = (await db.execute('SELECT panel_id, status FROM submissions')).rows;
+  assert.is(new Set(statuses.map((r) => Number(r.panel_id))).size, 5, `one submission per CPAR panel\n${await state(db)}`);
+  assert.ok(statuses.length === 5 && statuses.every((r) => r.status === 'Submitted' || r.status === 'Failed' || r.status === 'Pending'),
+    `a run over before the kill ended as runs do\n${await state(db)}`);
+  return 'missed';
+}
+
 function report(what: string, takeovers: number[]) {
   const sorted = [...takeovers].sort((a, b) => a - b);
   console.log(`  ${what}: takeover after kill -9 in ${sorted[0]}–${sorted[sorted.length - 1]} ms (median ${sorted[sorted.length >> 1]} ms) over ${sorted.length} repetitions`);
@@ -118,14 +135,19 @@ async function repetitions(databases: () => Promise<{ url: string; stop(): Promi
   try {
     await setFault(simulator.url, { mode: 'slow', slowMs: 1_000 });
     const takeovers: number[] = [];
-    for (let i = 0; i < REPETITIONS; i++) {
+    let missed = 0;
+    while (takeovers.length < REPETITIONS) {
       const database = await databases();
       try {
-        takeovers.push(await repetition(database.url, simulator.url, i % 2 === 0 ? 'run claimed' : 'panel sent'));
+        const takeover = await repetition(database.url, simulator.url, takeovers.length % 2 === 0 ? 'run claimed' : 'panel sent');
+        if (takeover !== 'missed') takeovers.push(takeover);
+        // Done again with a new database; a test that can never catch a run fails.
+        else assert.ok(++missed <= MISSES_ALLOWED, `the run was over before the kill in ${missed} repetitions`);
       } finally {
         await database.stop();
       }
     }
+    if (missed > 0) console.log(`  (${missed} repetition(s) done again: the run was over before the kill)`);
     return takeovers;
   } finally {
     await simulator.stop();
