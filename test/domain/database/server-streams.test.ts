@@ -64,27 +64,34 @@ reads(`more reads at once than STREAMS (${STREAMS}) wait for a stream instead of
   assert.is(counts.reads.most, STREAMS, 'no more reads in flight than streams');
 }));
 
-reads('a kept stream the server no longer knows (sqld restarted) is replaced, and the read answered', async () => {
+/** A portal on a sqld that is stopped and started again (same data, same port) between `before` and `after`. */
+async function acrossRestart(before: (portal: Db) => Promise<void>, after: (portal: Db) => Promise<void>) {
   const first = await startSqld();
   const portal = await openDatabase(first.url);
   let second: Awaited<ReturnType<typeof startSqld>> | undefined;
   try {
-    await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
-    await portal.execute('INSERT INTO v VALUES (7)');
-    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
+    await before(portal);
     await first.stop();
     second = await startSqld({ data: first.data, port: first.port });
-    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
-    // a read that cannot succeed still fails, with the server's reason
-    let refused = '';
-    await readRow(portal, 'SELECT missing_column FROM v').catch((error: Error) => (refused = error.message));
-    assert.match(refused, /no such column/, refused);
-    assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7, 'and the next read is answered');
+    await after(portal);
   } finally {
     portal.close();
     await second?.stop();
   }
-});
+}
+
+reads('a kept stream the server no longer knows (sqld restarted) is replaced, and the read answered', () => acrossRestart(async (portal) => {
+  await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+  await portal.execute('INSERT INTO v VALUES (7)');
+  assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
+}, async (portal) => {
+  assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7);
+  // a read that cannot succeed still fails, with the server's reason
+  let refused = '';
+  await readRow(portal, 'SELECT missing_column FROM v').catch((error: Error) => (refused = error.message));
+  assert.match(refused, /no such column/, refused);
+  assert.is(Number((await readRow(portal, 'SELECT n FROM v'))!.n), 7, 'and the next read is answered');
+}));
 
 reads('the client\'s reads (execute of a SELECT) go on kept streams, answered as the client answers them', () => withPortalAndOther(async (portal, plain, counts) => {
   counts.opened = 0;
@@ -155,22 +162,13 @@ reads('writes go on kept streams too: one transaction each, answered as the clie
   assert.is(Number((await plain.execute("SELECT count(*) AS c FROM w WHERE name = 'after'")).rows[0].c), 1);
 }));
 
-reads('a write after the server restarted goes on a new socket, once', async () => {
-  const first = await startSqld();
-  const portal = await openDatabase(first.url);
-  let second: Awaited<ReturnType<typeof startSqld>> | undefined;
-  try {
-    await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
-    await portal.execute('INSERT INTO v VALUES (1)');
-    await first.stop();
-    second = await startSqld({ data: first.data, port: first.port });
-    await portal.execute('INSERT INTO v VALUES (2)');
-    assert.equal((await portal.execute('SELECT n FROM v ORDER BY n')).rows.map((r) => Number(r.n)), [1, 2]);
-  } finally {
-    portal.close();
-    await second?.stop();
-  }
-});
+reads('a write after the server restarted goes on a new socket, once', () => acrossRestart(async (portal) => {
+  await portal.execute('CREATE TABLE v (n INTEGER NOT NULL)');
+  await portal.execute('INSERT INTO v VALUES (1)');
+}, async (portal) => {
+  await portal.execute('INSERT INTO v VALUES (2)');
+  assert.equal((await portal.execute('SELECT n FROM v ORDER BY n')).rows.map((r) => Number(r.n)), [1, 2]);
+}));
 
 reads('the socket\'s address from each form of a server URL', () => {
   assert.equal(socketAddress('http://127.0.0.1:8080'), { url: 'ws://127.0.0.1:8080', authToken: undefined });
