@@ -70,7 +70,7 @@ function Actions({ panelId, item, today }: { panelId: number; item: FeedbackItem
 function PatientCell({ item }: { item: FeedbackItem }) {
   return (
     <th scope="row">
-      {item.patient ? <>{item.patient.name}<span class="uli meta"> {item.patient.uli}</span></> : <span class="meta">No longer in the clinical record</span>}
+      {item.patient ? <>{item.patient.name}<span class="uli meta"> {item.patient.uli}</span></> : <><span class="meta">No patient in the clinical record has this ULI now</span>{item.uli && <span class="uli meta"> {item.uli}</span>}</>}
     </th>
   );
 }

@@ -21,9 +21,9 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
   const sent = await addSubmission(db, answered.panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 2 });
   await db.execute({ sql: 'UPDATE submissions SET registry_counted = 1 WHERE id = ?', args: [sent] });
   await db.execute({
-    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-          VALUES (?1, ?2, ?3, 'mismatch', '{"fields":[{"field":"gender","clinic":"F","registry":"X"}]}', ?1),
-                 (?1, ?2, ?4, 'conflict', '{"provider":"Dr. Away","clinic":"Away Clinic","confirmedOn":"2025-02-02"}', ?1)`,
+    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+          VALUES (?1, ?2, (SELECT uli FROM patients WHERE id = ?3), 'mismatch', '{"fields":[{"field":"gender","clinic":"F","registry":"X"}]}', ?1),
+                 (?1, ?2, (SELECT uli FROM patients WHERE id = ?4), 'conflict', '{"provider":"Dr. Away","clinic":"Away Clinic","confirmedOn":"2025-02-02"}', ?1)`,
     args: [sent, answered.panelId, answered.patientIds[0], answered.patientIds[1]],
   });
   const waiting = '0a1b2c3d-0000-4000-8000-000000000001';

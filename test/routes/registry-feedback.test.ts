@@ -20,8 +20,8 @@ page.before(async () => {
   const october = await addSubmission(db, panel.panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 4 });
   await db.execute({ sql: 'UPDATE submissions SET registry_counted = 2 WHERE id IN (?, ?)', args: [march, october] });
   const insert = (patient: number, kind: string, detail: object, since: number) => db.execute({
-    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-          VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+          VALUES (?, ?, (SELECT uli FROM patients WHERE id = ?), ?, ?, ?) RETURNING id`,
     args: [october, panel.panelId, patient, kind, JSON.stringify(detail), since],
   });
   items = {
@@ -82,6 +82,22 @@ page('the registry’s inbox message leads to this page', async () => {
   })).rows[0].id);
   const doc = await dom(await request(app, 'GET', `/inbox/${id}`, { cookie: await signIn(app, 'clerk') }));
   assert.is(doc.querySelector('a#fix-link')?.getAttribute('href'), URL());
+});
+
+page('an item whose ULI no patient has now shows the ULI the registry named, and cannot be acted on', async () => {
+  const cookie = await signIn(app, 'clerk');
+  const uli = String((await db.execute({ sql: 'SELECT uli FROM patients WHERE id = ?', args: [panel.patientIds[1]] })).rows[0].uli);
+  await db.execute({ sql: "UPDATE patients SET uli = '199999999' WHERE id = ?", args: [panel.patientIds[1]] });
+  try {
+    const row = (await dom(await request(app, 'GET', URL(), { cookie }))).querySelector(`#item-${items.mismatch} th`)!;
+    assert.match(row.textContent ?? '', `No patient in the clinical record has this ULI now ${uli}`);
+    const refused = await request(app, 'POST', `${URL()}/${items.mismatch}`, { cookie, form: { action: 'contacted' } });
+    assert.is(refused.status, 422);
+    assert.match((await dom(refused)).querySelector('#feedback-error')?.textContent ?? '', 'No patient in the clinical record has the ULI the registry named');
+    assert.is(await count(db, `SELECT count(*) FROM registry_actions WHERE exception_id = ${items.mismatch}`), 0);
+  } finally {
+    await db.execute({ sql: 'UPDATE patients SET uli = ? WHERE id = ?', args: [uli, panel.patientIds[1]] });
+  }
 });
 
 page.run();

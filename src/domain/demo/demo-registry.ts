@@ -11,7 +11,7 @@ import { edmontonDate } from '../time/edmonton.ts';
 import { detailOf } from '../registry/registry-store.ts';
 
 export type DemoMember = {
-  patientId: number; uli: string; last: string; first: string; birth: string; gender: string; confirmedOn: string | null;
+  uli: string; last: string; first: string; birth: string; gender: string; confirmedOn: string | null;
 };
 export type DemoSubmission = { id: number; panelId: number; createdAt: number; count: number };
 
@@ -40,11 +40,10 @@ export function demoRegistryStatements(subs: DemoSubmission[], membersOf: (panel
     const now = new Map<string, number>();
     for (const e of read.outcome.exceptions) {
       const detail = detailOf(e);
-      const patientId = sent[e.member].patientId;
-      const key = `${patientId}:${e.kind}:${e.kind === 'conflict' ? e.provider : ''}`;
+      const key = `${e.uli}:${e.kind}:${e.kind === 'conflict' ? e.provider : ''}`;
       const openSince = before.get(key) ?? sub.id;
       now.set(key, openSince);
-      rows.push([sub.id, sub.panelId, patientId, e.kind, JSON.stringify(detail), openSince]);
+      rows.push([sub.id, sub.panelId, e.uli, e.kind, JSON.stringify(detail), openSince]);
     }
     previous.set(sub.panelId, now);
   }
@@ -54,6 +53,6 @@ export function demoRegistryStatements(subs: DemoSubmission[], membersOf: (panel
              WHERE id IN (SELECT value ->> 0 FROM json_each(?1))`,
       args: [JSON.stringify(counted)],
     },
-    bulk('registry_exceptions', ['submission_id', 'panel_id', 'patient_id', 'kind', 'detail', 'open_since_submission_id'], rows),
+    bulk('registry_exceptions', ['submission_id', 'panel_id', 'uli', 'kind', 'detail', 'open_since_submission_id'], rows),
   ];
 }

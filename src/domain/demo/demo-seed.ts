@@ -210,7 +210,7 @@ async function clinicStatements(db: Db, now: Date, staff: Staff): Promise<{ stat
   const registry = demoRegistryStatements(
     answered
       .map((s) => ({ id: s.id, panelId: panelId(s.panel), createdAt: s.createdAt, count: s.count! })),
-    (id) => members[id - panelId(0)].flatMap((m, k) => (m.patient.status === 'active' ? [{ ...m.patient, patientId: m.patient.id, confirmedOn: confirmations[id - panelId(0)][k] }] : [])),
+    (id) => members[id - panelId(0)].flatMap((m, k) => (m.patient.status === 'active' ? [{ ...m.patient, confirmedOn: confirmations[id - panelId(0)][k] }] : [])),
   );
 
   const statements = [

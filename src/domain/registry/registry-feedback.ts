@@ -23,7 +23,10 @@ export type ActionTaken = { action: FeedbackAction; at: Date; by: string; confir
 
 type ItemBase = {
   id: number;
+  /** the patient with the ULI the registry named; null when no patient in the clinical record has it now */
   patient: { id: number; name: string; uli: string } | null;
+  /** the ULI the registry named */
+  uli: string | null;
   openSince: { submissionId: number; createdAt: Date };
   /** what the clinic recorded about this item since it opened, oldest first */
   actions: ActionTaken[];
@@ -52,6 +55,7 @@ export async function registryFeedback(db: Db, panelId: number): Promise<Registr
     const base: ItemBase = {
       id: item.id,
       patient: item.patient && { id: item.patient.id, name: `${item.patient.lastName}, ${item.patient.firstName}`, uli: item.patient.uli },
+      uli: item.uli,
       openSince: item.openSince,
       // Actions on this patient and kind since the item opened: an older one belongs to an earlier episode.
       actions: actions
@@ -87,7 +91,7 @@ export async function recordFeedbackAction(db: Db, clock: Clock, scope: Scope, p
     const exists = await db.execute({ sql: 'SELECT 1 FROM registry_exceptions WHERE id = ? AND panel_id = ?', args: [itemId, panelId] });
     return { ok: false, reason: exists.rows.length ? 'not_open' : 'not_found' };
   }
-  if (!item.patient) return { ok: false, reason: 'invalid', message: 'This patient is no longer in the clinical record.' };
+  if (!item.patient) return { ok: false, reason: 'invalid', message: 'No patient in the clinical record has the ULI the registry named.' };
   const today = edmontonDate(clock.now());
   if (action === 'confirmed' && (confirmedOn === null || confirmedOn > today)) {
     return { ok: false, reason: 'invalid', message: `Enter the date the patient confirmed, written YYYY-MM-DD, not after today (${today}).` };

@@ -18,9 +18,10 @@ export function confirmationStatements(now: number, confirmed: Confirmation[]): 
     registry.exceptions.map((e) => ({ sid: submissionId, uli: e.uli, kind: e.kind, detail: JSON.stringify(detailOf(e)) })));
   return [
     {
-      // Matched to the patient by ULI, the member's identity in the message. Open since the
-      // previous outcome of the panel's that reported the same exception, else since this one.
-      // The list is read once and each submission's previous outcome found once (MATERIALIZED).
+      // Kept by ULI, the member's identity in the message and the registry's: the pages find
+      // the patient (db/migrations/036). Open since the previous outcome of the panel's that
+      // reported the same exception, else since this one. The list is read once and each
+      // submission's previous outcome found once (MATERIALIZED).
       sql: `WITH x AS MATERIALIZED (
               SELECT value ->> 'sid' AS sid, value ->> 'uli' AS uli, value ->> 'kind' AS kind, value ->> 'detail' AS detail FROM json_each(?)),
             -- each submission still Pending, with the panel's previous outcome: found once, not once per exception
@@ -29,14 +30,13 @@ export function confirmationStatements(now: number, confirmed: Confirmation[]): 
                      (SELECT max(p.id) FROM submissions p WHERE p.panel_id = s.panel_id AND p.id < s.id
                          AND p.status = 'Submitted' AND p.registry_counted IS NOT NULL) AS previous
                 FROM submissions s WHERE s.id IN (SELECT sid FROM x) AND s.status = 'Pending')
-            INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-            SELECT s.id, s.panel_id, pt.id, x.kind, x.detail,
+            INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+            SELECT s.id, s.panel_id, x.uli, x.kind, x.detail,
                    coalesce((SELECT e.open_since_submission_id FROM registry_exceptions e
-                              WHERE e.submission_id = s.previous AND e.patient_id = pt.id AND e.kind = x.kind
+                              WHERE e.submission_id = s.previous AND e.uli = x.uli AND e.kind = x.kind
                                 AND (x.kind = 'mismatch' OR e.detail ->> 'provider' = x.detail ->> 'provider')),
                             s.id)
-              FROM x JOIN s ON s.id = x.sid
-              LEFT JOIN patients pt ON pt.uli = x.uli`,
+              FROM x JOIN s ON s.id = x.sid`,
       args: [JSON.stringify(exceptions)],
     },
     {

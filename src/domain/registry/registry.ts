@@ -8,8 +8,10 @@ export type ConflictDetail = { provider: string; clinic: string; confirmedOn: st
 
 export type RegistryItem = {
   id: number;
-  /** null when the patient has since been deleted from the portal */
+  /** the patient with the ULI the registry named; null when no patient in the portal has it now */
   patient: { id: number; lastName: string; firstName: string; uli: string } | null;
+  /** the ULI the registry named (null only for an exception stored before ULIs were kept whose patient was deleted) */
+  uli: string | null;
 } & ({ kind: 'mismatch'; detail: MismatchDetail } | { kind: 'conflict'; detail: ConflictDetail }) & {
   /** the first submission of the unbroken run of outcomes that reported it ("open since March") */
   openSince: { submissionId: number; createdAt: Date };
@@ -34,11 +36,11 @@ export async function registryOutcome(db: Db, submissionId: number): Promise<Reg
   })).rows[0];
   if (!row) return null;
   const items = await db.execute({
-    sql: `SELECT e.id, e.kind, e.detail, e.open_since_submission_id, o.created_at AS open_since_at,
-                 pt.id AS patient_id, pt.last_name, pt.first_name, pt.uli
+    sql: `SELECT e.id, e.kind, e.detail, e.open_since_submission_id, o.created_at AS open_since_at, e.uli,
+                 pt.id AS patient_id, pt.last_name, pt.first_name
             FROM registry_exceptions e
             JOIN submissions o ON o.id = e.open_since_submission_id
-            LEFT JOIN patients pt ON pt.id = e.patient_id
+            LEFT JOIN patients pt ON pt.uli = e.uli
            WHERE e.submission_id = ?
            ORDER BY e.kind DESC, pt.last_name COLLATE NOCASE, pt.first_name COLLATE NOCASE, e.id`,
     args: [submissionId],
@@ -65,6 +67,7 @@ export async function openExceptions(db: Db, panelId: number): Promise<RegistryO
 function toItem(r: Record<string, unknown>): RegistryItem {
   const base = {
     id: Number(r.id),
+    uli: r.uli === null ? null : String(r.uli),
     patient: r.patient_id === null ? null
       : { id: Number(r.patient_id), lastName: String(r.last_name), firstName: String(r.first_name), uli: String(r.uli) },
     openSince: { submissionId: Number(r.open_since_submission_id), createdAt: new Date(Number(r.open_since_at)) },

@@ -200,7 +200,7 @@ test('each answered submission that brought new mismatches or conflicts told its
   assert.ok(expected.length >= 2, 'the demo has registry notices to show');
   assert.equal(notices.map((n) => [n.id, n.recipient]), expected.map((e) => [e.id, e.recipient]));
   assert.ok(notices.some((n) => n.read_at === null) && notices.some((n) => n.read_at !== null), 'the last run\'s unread, older ones read');
-  const names = await all('SELECT DISTINCT pa.last_name FROM registry_exceptions e JOIN patients pa ON pa.id = e.patient_id');
+  const names = await all('SELECT DISTINCT pa.last_name FROM registry_exceptions e JOIN patients pa ON pa.uli = e.uli');
   for (const n of notices) for (const { last_name } of names) assert.not.ok(String(n.body).includes(String(last_name)), `${last_name} in a notice`);
 });
 

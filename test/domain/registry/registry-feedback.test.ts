@@ -22,13 +22,13 @@ async function answered(createdAt: string, counted: number, items: { patient: nu
   for (const item of items) {
     const earlier = await db.execute({
       sql: `SELECT e.open_since_submission_id FROM registry_exceptions e
-             WHERE e.panel_id = ? AND e.patient_id = ? AND e.kind = ? AND e.submission_id =
+             WHERE e.panel_id = ? AND e.uli = (SELECT uli FROM patients WHERE id = ?) AND e.kind = ? AND e.submission_id =
                    (SELECT max(id) FROM submissions WHERE panel_id = ? AND status = 'Submitted' AND registry_counted IS NOT NULL AND id < ?)`,
       args: [panel.panelId, item.patient, item.kind, panel.panelId, id],
     });
     await db.execute({
-      sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-            VALUES (?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+            VALUES (?, ?, (SELECT uli FROM patients WHERE id = ?), ?, ?, ?)`,
       args: [id, panel.panelId, item.patient, item.kind, JSON.stringify(item.detail), earlier.rows[0]?.open_since_submission_id ?? id],
     });
   }

@@ -12,8 +12,8 @@ test('one inbox message per submission that brings new mismatches or conflicts: 
     const id = await addSubmission(db, panelId, { status: 'Submitted', createdAt, patientCount: 4 });
     await db.execute({ sql: 'UPDATE submissions SET registry_counted = 3 WHERE id = ?', args: [id] });
     for (const [patient, kind, since] of items) {
-      await db.execute({ sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-                               VALUES (?, ?, ?, ?, '{}', ?)`, args: [id, panelId, patient, kind, since ?? id] });
+      await db.execute({ sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+                               VALUES (?, ?, (SELECT uli FROM patients WHERE id = ?), ?, '{}', ?)`, args: [id, panelId, patient, kind, since ?? id] });
     }
     return id;
   };
@@ -53,8 +53,8 @@ test('a poll\'s confirmations in one statement: a message for each submission wi
     await db.execute({ sql: 'UPDATE submissions SET registry_counted = 1 WHERE id = ?', args: [id] });
     // A: two mismatches; B: one conflict; C: nothing
     for (const [patient, kind] of ([[[patientIds[0], 'mismatch'], [patientIds[1], 'mismatch']], [[patientIds[0], 'conflict']], []] as const)[i]) {
-      await db.execute({ sql: `INSERT INTO registry_exceptions (submission_id, panel_id, patient_id, kind, detail, open_since_submission_id)
-                               VALUES (?, ?, ?, ?, '{}', ?)`, args: [id, panelId, patient, kind, id] });
+      await db.execute({ sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+                               VALUES (?, ?, (SELECT uli FROM patients WHERE id = ?), ?, '{}', ?)`, args: [id, panelId, patient, kind, id] });
     }
     ids.push(id);
   }
