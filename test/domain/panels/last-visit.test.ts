@@ -97,7 +97,7 @@ lastVisit('a database migrated with visits in it starts with each patient’s la
   const { panelId, patientIds } = await addClinicPanel(db, { name: 'Before', patients: 2, withoutVisit: 1 });
   const practitioner = Number((await db.execute('SELECT id FROM practitioners LIMIT 1')).rows[0].id);
   await db.execute({ sql: "INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, ?, '2026-12-24')", args: [patientIds[0], practitioner] });
-  assert.equal(await migrate(db, all), ['035_kept_last_visit.sql']);
+  assert.equal(await migrate(db, all.filter((m) => m.version <= 35)), ['035_kept_last_visit.sql']);
   await assertAgree(db, panelId, patientIds, 'the migration');
   const kept = await db.execute({ sql: 'SELECT last_visit_on FROM patients WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', args: [JSON.stringify(patientIds)] });
   assert.equal(kept.rows.map((r) => r.last_visit_on), ['2026-12-24', '2026-09-01', null]);
