@@ -37,8 +37,10 @@ function Done({ actions }: { actions: ActionTaken[] }) {
 
 /** The actions a clinic can record; removal asks first. Plain forms: they work without JavaScript. */
 function Actions({ panelId, item, today }: { panelId: number; item: FeedbackItem; today: string }) {
+  // Nothing can be recorded about a patient the clinical record no longer has under this ULI.
+  if (!item.patient) return <p class="meta">Nothing to record: find the patient in the clinical record first.</p>;
   const url = actionUrl(panelId, item.id);
-  const who = item.patient?.name ?? 'this patient';
+  const who = item.patient.name;
   const simple = (action: FeedbackAction) => (
     <form method="post" action={url} class="inline">
       <input type="hidden" name="action" value={action} />

@@ -90,7 +90,9 @@ page('an item whose ULI no patient has now shows the ULI the registry named, and
   await db.execute({ sql: "UPDATE patients SET uli = '199999999' WHERE id = ?", args: [panel.patientIds[1]] });
   try {
     const row = (await dom(await request(app, 'GET', URL(), { cookie }))).querySelector(`#item-${items.mismatch} th`)!;
+    assert.ok(row, 'the item is listed');
     assert.match(row.textContent ?? '', `No patient in the clinical record has this ULI now ${uli}`);
+    assert.is(row.closest('tr')?.querySelectorAll('form').length, 0, 'no action is offered');
     const refused = await request(app, 'POST', `${URL()}/${items.mismatch}`, { cookie, form: { action: 'contacted' } });
     assert.is(refused.status, 422);
     assert.match((await dom(refused)).querySelector('#feedback-error')?.textContent ?? '', 'No patient in the clinical record has the ULI the registry named');
