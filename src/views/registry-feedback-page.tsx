@@ -80,10 +80,10 @@ function PatientCell({ item }: { item: FeedbackItem }) {
 /** What the registry holds against the item: our value beside its value, or the other attachment. */
 function Differs({ item }: { item: FeedbackItem }) {
   if (item.kind === 'conflict') {
-    return <td>{item.other.provider}<span class="meta">, {item.other.clinic}; confirmed there {item.other.confirmedOn}</span></td>;
+    return <td data-label="Also attached to">{item.other.provider}<span class="meta">, {item.other.clinic}; confirmed there {item.other.confirmedOn}</span></td>;
   }
   return (
-    <td>
+    <td data-label="Differs">
       <dl class="side-by-side">
         {item.fields.map((f) => (
           <div><dt>{FIELD_LABELS[f.field]}</dt><dd>Ours: <strong>{f.clinic}</strong></dd><dd>Registry: <strong>{f.registry}</strong></dd></div>
@@ -121,8 +121,8 @@ function Worklist({ kind, panelId, items, current, today }: {
                 <tr id={`item-${item.id}`}>
                   <PatientCell item={item} />
                   <Differs item={item} />
-                  <td><OpenSince item={item} current={current} /></td>
-                  <td><Done actions={item.actions} /></td>
+                  <td data-label="Open"><OpenSince item={item} current={current} /></td>
+                  <td data-label="What we did"><Done actions={item.actions} /></td>
                   <td><Actions panelId={panelId} item={item} today={today} /></td>
                 </tr>
               ))}
