@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
-import { addClinicPanel } from '../support/clinic.ts';
+import { addClinicPanel, addRegistryAnswer } from '../support/clinic.ts';
 import { axeViolations, htmxReady, inBrowser, signInThroughForm } from '../support/browser.ts';
 
 test('every page loads clean: no console error, no CSP violation, no axe-core violation', async () => {
@@ -18,14 +18,10 @@ test('every page loads clean: no console error, no CSP violation, no axe-core vi
   const message = await db.execute({ sql: "INSERT INTO inbox_messages (recipient_id, subject, body, created_at, panel_id, submission_id) VALUES (?, 'CPAR submission failed', 'What failed: …', 0, ?, ?) RETURNING id", args: [admin, panelId, submission] });
   // A second panel the registry answered: one mismatch, one conflict.
   const answered = await addClinicPanel(db, { name: 'Registry Answered Clinic', patients: 2 });
-  const sent = await addSubmission(db, answered.panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 2 });
-  await db.execute({ sql: 'UPDATE submissions SET registry_counted = 1 WHERE id = ?', args: [sent] });
-  await db.execute({
-    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
-          VALUES (?1, ?2, (SELECT uli FROM patients WHERE id = ?3), 'mismatch', '{"fields":[{"field":"gender","clinic":"F","registry":"X"}]}', ?1),
-                 (?1, ?2, (SELECT uli FROM patients WHERE id = ?4), 'conflict', '{"provider":"Dr. Away","clinic":"Away Clinic","confirmedOn":"2025-02-02"}', ?1)`,
-    args: [sent, answered.panelId, answered.patientIds[0], answered.patientIds[1]],
-  });
+  await addRegistryAnswer(db, answered.panelId, { createdAt: '2026-10-15T21:00:00-06:00', patientCount: 2, counted: 1, exceptions: [
+    { patientId: answered.patientIds[0], kind: 'mismatch', detail: { fields: [{ field: 'gender', clinic: 'F', registry: 'X' }] } },
+    { patientId: answered.patientIds[1], kind: 'conflict', detail: { provider: 'Dr. Away', clinic: 'Away Clinic', confirmedOn: '2025-02-02' } },
+  ] });
   const waiting = '0a1b2c3d-0000-4000-8000-000000000001';
   await db.execute({ sql: "INSERT INTO import_previews (token, user_id, file_name, content, created_at) VALUES (?, ?, 'clinic.json', ?, 0)",
     args: [waiting, admin, readFileSync(new URL('../../db/examples/clinic-import.json', import.meta.url), 'utf8')] });

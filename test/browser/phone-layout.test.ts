@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { ManualClock } from '../../src/domain/time/clock.ts';
 import { addPanel, addSubmission, addUser, freshDb, testApp } from '../support/app.ts';
 import { inBrowser, signInThroughForm } from '../support/browser.ts';
-import { addClinicPanel } from '../support/clinic.ts';
+import { addClinicPanel, addRegistryAnswer } from '../support/clinic.ts';
 
 const SUBMISSIONS = '/settings/cii-cpar/submissions';
 
@@ -50,14 +50,10 @@ test('at 390×844 the Registry feedback page does not scroll, even inside its wo
   const db = await freshDb();
   await addUser(db, 'clerk', ['cii_cpar_settings']);
   const panel = await addClinicPanel(db, { name: 'Dr. Fed – Riverbend Family Health Centre', patients: 3 });
-  const sent = await addSubmission(db, panel.panelId, { status: 'Submitted', createdAt: '2026-10-15T21:00:00-06:00', patientCount: 3 });
-  await db.execute({ sql: 'UPDATE submissions SET registry_counted = 2 WHERE id = ?', args: [sent] });
-  await db.execute({
-    sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
-          VALUES (?1, ?2, (SELECT uli FROM patients WHERE id = ?3), 'mismatch', '{"fields":[{"field":"lastName","clinic":"Testperson-Longname","registry":"Testpersson-Longname"}]}', ?1),
-                 (?1, ?2, (SELECT uli FROM patients WHERE id = ?4), 'conflict', '{"provider":"Dr. Somebody Elsewhere-Farther","clinic":"Northgate Health Centre and Walk-in Clinic","confirmedOn":"2025-02-02"}', ?1)`,
-    args: [sent, panel.panelId, panel.patientIds[0], panel.patientIds[1]],
-  });
+  await addRegistryAnswer(db, panel.panelId, { createdAt: '2026-10-15T21:00:00-06:00', patientCount: 3, counted: 2, exceptions: [
+    { patientId: panel.patientIds[0], kind: 'mismatch', detail: { fields: [{ field: 'lastName', clinic: 'Testperson-Longname', registry: 'Testpersson-Longname' }] } },
+    { patientId: panel.patientIds[1], kind: 'conflict', detail: { provider: 'Dr. Somebody Elsewhere-Farther', clinic: 'Northgate Health Centre and Walk-in Clinic', confirmedOn: '2025-02-02' } },
+  ] });
   const { app } = testApp(db, new ManualClock(new Date()));
   try {
     await inBrowser(app, async ({ page, base }) => {

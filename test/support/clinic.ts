@@ -1,4 +1,5 @@
 import type { Db } from '../../src/domain/database/db.ts';
+import { addSubmission } from './app.ts';
 
 let nextUli = 200_000_000;
 
@@ -49,4 +50,24 @@ export async function addClinicPanel(db: Db, spec: PanelSpec): Promise<{ panelId
     if (visits) await db.execute({ sql: 'INSERT INTO visits (patient_id, practitioner_id, visit_date) VALUES (?, ?, ?)', args: [id, practitionerIds[0], '2026-09-01'] });
   }
   return { panelId, patientIds };
+}
+
+export type RegistryException = { patientId: number; kind: 'mismatch' | 'conflict'; detail: object };
+
+/**
+ * A Submitted submission of the panel that the registry answered: `counted` patients counted
+ * and these exceptions, each new with it (kept by the patient's ULI, as the poll keeps them).
+ */
+export async function addRegistryAnswer(db: Db, panelId: number,
+  answer: { createdAt: string; patientCount: number; counted: number; exceptions: RegistryException[] }): Promise<number> {
+  const sent = await addSubmission(db, panelId, { status: 'Submitted', createdAt: answer.createdAt, patientCount: answer.patientCount });
+  await db.execute({ sql: 'UPDATE submissions SET registry_counted = ? WHERE id = ?', args: [answer.counted, sent] });
+  for (const e of answer.exceptions) {
+    await db.execute({
+      sql: `INSERT INTO registry_exceptions (submission_id, panel_id, uli, kind, detail, open_since_submission_id)
+            VALUES (?1, ?2, (SELECT uli FROM patients WHERE id = ?3), ?4, ?5, ?1)`,
+      args: [sent, panelId, e.patientId, e.kind, JSON.stringify(e.detail)],
+    });
+  }
+  return sent;
 }
