@@ -72,7 +72,9 @@ function Actions({ panelId, item, today }: { panelId: number; item: FeedbackItem
 function PatientCell({ item }: { item: FeedbackItem }) {
   return (
     <th scope="row">
-      {item.patient ? <>{item.patient.name}<span class="uli meta"> {item.patient.uli}</span></> : <><span class="meta">No patient in the clinical record has this ULI now</span>{item.uli && <span class="uli meta"> {item.uli}</span>}</>}
+      {/* the patient is found by the ULI the registry named, so theirs is that one */}
+      {item.patient ? item.patient.name : <span class="meta">No patient in the clinical record has this ULI now</span>}
+      {item.uli && <span class="uli meta"> {item.uli}</span>}
     </th>
   );
 }
