@@ -13,6 +13,8 @@ export function membersOfGroup(group: CparGroup): SubmittedMembers {
   const uli = (i: number) => firstUli(patientOf(i).identifier);
   return {
     count: group.member.length,
+    // written with Edmonton's offset (payload.ts): its date part is the clinic's calendar day
+    day: String(group.meta.lastUpdated).slice(0, 10),
     uliNumber: (i) => Number(uli(i)),
     member: (i) => memberOf(patientOf(i), uli(i), group.member[i].period!.start),
   };

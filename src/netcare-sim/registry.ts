@@ -27,6 +27,8 @@ export type SubmittedMember = {
 /** A panel's members, read one at a time: only the few the registry has something to say about are read in full. */
 export type SubmittedMembers = {
   count: number;
+  /** the day the panel was sent (its snapshot's calendar day in Edmonton): what the other attachments are as of */
+  day: string;
   /** the member's ULI as a number: what the registry's hash reads, without making a string for every patient */
   uliNumber(index: number): number;
   member(index: number): SubmittedMember;
@@ -62,7 +64,7 @@ export function judgePanel(config: RegistryConfig, members: SubmittedMembers): R
       mismatched++;
       findings.push({ member: i, uli, kind: 'mismatch', fields });
     }
-    const other = elsewhere ? attachmentOf(config.seed, uli) : null;
+    const other = elsewhere ? attachmentOf(config.seed, uli, members.day) : null;
     // A confirmation here newer than the other one settles it this clinic's way.
     if (other && member.confirmedOn <= other.confirmedOn) findings.push({ member: i, uli, kind: 'conflict', ...other });
   }
@@ -111,17 +113,23 @@ function daysIn(year: number, month: number): number {
 
 const PROVIDERS = ['Dr. Amara Singh', 'Dr. Luc Tremblay', 'Dr. Grace Whitford', 'Dr. Tomas Herrera', 'Dr. Mei Lin Chow', 'Dr. Ruth Okonkwo'];
 const CLINICS = ['Riverbend Family Medicine', 'Whyte Avenue Medical Clinic', 'Bow Valley Primary Care', 'Northgate Health Centre', 'Lethbridge Westside Clinic'];
-/** The other attachments were confirmed between these days (a fixed range: the same every month). */
-const FIRST_DAY = Date.UTC(2025, 5, 1);
-const DAYS = 488; // to 2026-09-30
-
-/** The other provider a ULI is attached to, when it is. */
-export function attachmentOf(seed: number, uli: string): Attachment {
-  const day = new Date(FIRST_DAY + Math.floor(draw(seed, uli, SALT.since) * DAYS) * 86_400_000);
+/**
+ * The other provider a ULI is attached to, when it is, as of `day`. That provider confirms
+ * the patient every year on a date the hash picks (a month, and a day up to the 28th), and
+ * the registry holds the latest confirmation on or before `day`: always within the year
+ * before it, so a clinic's share of conflicts does not wear away as its own confirmations move
+ * on with time (with a fixed range of dates, every conflict would have been settled the
+ * clinic's way within a few years), and the date only moves when that date comes round again.
+ */
+export function attachmentOf(seed: number, uli: string, day: string): Attachment {
+  const pick = Math.floor(draw(seed, uli, SALT.since) * 12 * 28);
+  const monthDay = `-${String(1 + Math.floor(pick / 28)).padStart(2, '0')}-${String(1 + (pick % 28)).padStart(2, '0')}`;
+  const year = Number(day.slice(0, 4));
+  const thisYear = `${year}${monthDay}`;
   return {
     provider: PROVIDERS[Math.floor(draw(seed, uli, SALT.provider) * PROVIDERS.length)],
     clinic: CLINICS[Math.floor(draw(seed, uli, SALT.clinic) * CLINICS.length)],
-    confirmedOn: day.toISOString().slice(0, 10),
+    confirmedOn: thisYear <= day ? thisYear : `${year - 1}${monthDay}`,
   };
 }
 

@@ -32,7 +32,10 @@ test('a conflict and a mismatch worked in the portal are gone from the next subm
     const { panelId } = await addClinicPanel(db, { name: 'Registry Clinic', patients: 24 });
     await monthlyRun('2027-03-15T21:00:00-06:00');
     const march = (await openExceptions(db, panelId))!;
-    const conflict = march.items.find((i) => i.kind === 'conflict' && i.detail.confirmedOn < '2027-03-16')!;
+    // The other provider confirms the patient again every year on the same date: a conflict whose
+    // date does not come round between our new confirmation (03-16) and April's run is settled ours.
+    const comesRound = (date: string) => date.slice(5) >= '03-16' && date.slice(5) <= '04-15';
+    const conflict = march.items.find((i) => i.kind === 'conflict' && !comesRound(i.detail.confirmedOn))!;
     const mismatch = march.items.find((i) => i.kind === 'mismatch')!;
     assert.ok(conflict && mismatch, 'March reports both kinds');
 
@@ -70,10 +73,11 @@ test('a conflict and a mismatch worked in the portal are gone from the next subm
       await signInThroughForm(page, base, 'clerk', '/settings/cii-cpar/submissions');
       await page.goto(`${base}/settings/cii-cpar/panels/${panelId}/registry`);
       assert.match(await page.locator('#feedback-summary').innerText(), '(2027-04-15');
-      const open = await page.locator('#mismatches tbody th, #conflicts tbody th').allInnerTexts();
-      assert.ok(open.length > 0, 'the items nobody worked are still open');
+      const open = { mismatch: await page.locator('#mismatches tbody th').allInnerTexts(), conflict: await page.locator('#conflicts tbody th').allInnerTexts() };
+      assert.ok(open.mismatch.length + open.conflict.length > 0, 'the items nobody worked are still open');
+      // (a patient can be on both lists: each item is looked for on its own)
       for (const item of [conflict, mismatch]) {
-        assert.not.ok(open.some((t) => t.includes(item.patient!.uli)), `${item.kind} of ${item.patient!.uli} resolved in April`);
+        assert.not.ok(open[item.kind].some((t) => t.includes(item.patient!.uli)), `${item.kind} of ${item.patient!.uli} resolved in April`);
       }
     });
   } finally {

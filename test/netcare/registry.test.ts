@@ -13,7 +13,7 @@ const uliOf = (n: number) => String(100_000_000 + n * 7919);
 const member = (n: number, changes: Partial<SubmittedMember> = {}): SubmittedMember => ({
   uli: uliOf(n), family: 'Okafor', given: 'Adaeze', birthDate: '1984-03-15', gender: 'female', confirmedOn: '2020-01-01', ...changes,
 });
-const panelOf = (members: SubmittedMember[]): SubmittedMembers => ({ count: members.length, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
+const panelOf = (members: SubmittedMember[], day = '2026-11-15'): SubmittedMembers => ({ count: members.length, day, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
 
 const registry = suite('the simulated registry');
 
@@ -49,6 +49,31 @@ registry('a conflict stays while the other attachment is as new as ours, and end
   assert.is(judgePanel({ ...ALWAYS, mismatchShare: 0 }, panelOf([member(1, { confirmedOn: since })])).findings.length, 1);
   const dayAfter = new Date(Date.parse(since) + 86_400_000).toISOString().slice(0, 10);
   assert.is(judgePanel({ ...ALWAYS, mismatchShare: 0 }, panelOf([member(1, { confirmedOn: dayAfter })])).findings.length, 0);
+});
+
+registry('the other provider confirms once a year: the registry\'s date is within the year before the day sent, and moves only when that day comes round again', () => {
+  const members = Array.from({ length: 300 }, (_, n) => member(n, { confirmedOn: '2000-01-01' }));
+  const onDay = (day: string) => new Map(judgePanel({ ...ALWAYS, mismatchShare: 0 }, panelOf(members, day)).findings
+    .map((f) => [f.uli, f.kind === 'conflict' ? f.confirmedOn : ''] as const));
+  const days = ['2026-11-15', '2026-12-15', '2027-11-15', '2031-03-15'];
+  const [november, december, nextNovember, later] = days.map(onDay);
+  for (const [day, dates] of [[days[0], november], [days[3], later]] as const) {
+    assert.is(dates.size, members.length, 'every member reported: ours were confirmed long ago');
+    for (const confirmed of dates.values()) {
+      const age = (Date.parse(day) - Date.parse(confirmed)) / 86_400_000;
+      assert.ok(age >= 0 && age < 366, `${confirmed} is within the year before ${day}`);
+    }
+  }
+  let moved = 0;
+  for (const [uli, confirmed] of november) {
+    const inDecember = december.get(uli)!;
+    if (inDecember !== confirmed) {
+      moved++;
+      assert.ok(inDecember > '2026-11-15' && inDecember <= '2026-12-15', `${confirmed} moved to ${inDecember}, inside the month`);
+    }
+    assert.is(nextNovember.get(uli), `${Number(confirmed.slice(0, 4)) + 1}${confirmed.slice(4)}`, 'a year on, the same day of the next year');
+  }
+  assert.ok(moved > 0 && moved < members.length / 5, `${moved} of ${members.length} confirmed again within the month`);
 });
 
 registry('the shares hold over a province of ULIs', () => {

@@ -31,7 +31,7 @@ export function demoRegistryStatements(subs: DemoSubmission[], membersOf: (panel
       uli: m.uli, family: m.last, given: m.first, birthDate: m.birth,
       gender: fhirGender(m.gender) as FhirGenderCode, confirmedOn: m.confirmedOn!,
     }));
-    const judged = judgePanel(DEFAULT_REGISTRY, { count: members.length, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
+    const judged = judgePanel(DEFAULT_REGISTRY, { count: members.length, day, uliNumber: (i) => Number(members[i].uli), member: (i) => members[i] });
     const read = readRegistryOutcome(JSON.parse(JSON.stringify(buildRegistryOutcome(judged.counted, members.length, judged.findings))));
     if (!read.ok) throw new Error(`the demo's registry outcome does not read: ${read.problem}`);
     const mismatched = sub.count - read.outcome.exceptions.filter((e) => e.kind === 'mismatch').length;

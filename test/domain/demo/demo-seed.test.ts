@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../src/domain/database/db.ts';
@@ -249,6 +249,32 @@ test('a Submitted panel shows the registry\'s outcome — mismatches and conflic
     assert.equal(status.registry.exceptions.map((e) => key(e.uli, e.kind)).sort(), view.items.map((i) => key(i.patient!.uli, i.kind)).sort());
   } finally {
     await sim.close();
+  }
+});
+
+test('the README\'s tour tells the demo\'s registry figures for Okafor Family Practice, on whatever day the demo is created', async () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const tour = readme.slice(readme.indexOf('**After "Submitted"**'), readme.indexOf('## Test it'));
+  const said = tour.match(/\*\*(\d+) of (\d+)\s+counted\*\*[\s\S]*?(\d+)\s+demographic mismatches[\s\S]*?"(\w+)" against\s+"(\w+)"[\s\S]*?(\d+) conflicts/);
+  assert.ok(said, 'the tour names the counted patients, the mismatches with an example, and the conflicts');
+  const [counted, sent, mismatches, conflicts] = [said![1], said![2], said![3], said![6]].map(Number);
+  const [clinicName, registryName] = [said![4], said![5]];
+  // Created today, in a year or in five, the demo shows what the tour says (within a patient or two).
+  for (const at of [NOW, '2028-02-29T12:00:00-07:00', '2031-12-01T12:00:00-07:00']) {
+    const seeded = at === NOW ? db : await freshDatabase();
+    if (seeded !== db) await seedDemo(seeded, new ManualClock(at));
+    const latest = (await seeded.execute(`SELECT s.id, s.patient_count, s.registry_counted FROM submissions s JOIN panels p ON p.id = s.panel_id
+      WHERE p.name = 'Okafor Family Practice' ORDER BY s.created_at DESC, s.id DESC LIMIT 1`)).rows[0];
+    const rows = (await seeded.execute({ sql: 'SELECT kind, detail FROM registry_exceptions WHERE submission_id = ?', args: [Number(latest.id)] })).rows;
+    const mismatched = rows.filter((r) => r.kind === 'mismatch');
+    const near = (actual: number, told: number, by: number, what: string) => assert.ok(Math.abs(actual - told) <= by, `${at}: ${actual} ${what}, the tour says ${told}`);
+    assert.is(Number(latest.patient_count), sent, at);
+    near(Number(latest.registry_counted), counted, 1, 'counted');
+    near(mismatched.length, mismatches, 1, 'mismatches');
+    near(rows.length - mismatched.length, conflicts, 3, 'conflicts');
+    const fields = mismatched.flatMap((r) => JSON.parse(String(r.detail)).fields as { clinic: string; registry: string }[]);
+    assert.ok(fields.some((f) => f.clinic === clinicName && f.registry === registryName), `${at}: ${clinicName} against ${registryName}`);
+    if (seeded !== db) seeded.close();
   }
 });
 
