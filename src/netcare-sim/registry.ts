@@ -1,7 +1,9 @@
 // The simulated registry: Alberta's own demographics for each ULI and the CPAR panels of
 // providers outside this clinic. Nothing is stored: the registry's view of a ULI is derived
-// from (seed, ULI) by a hash, so the same patient gets the same answer every month, and the
-// demo seed can show what the simulator will answer by calling the same functions. Imports
+// from (seed, ULI) by a hash — and, for another provider's confirmation, the day the panel was
+// sent — so the same patient gets the same answer every month (until that provider's yearly
+// confirmation comes round), and the demo seed can show what the simulator will answer by
+// calling the same functions. Imports
 // nothing of Hono: the demo seed and the bench use it too.
 
 export type RegistryConfig = {
