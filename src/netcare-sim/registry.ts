@@ -3,8 +3,7 @@
 // from (seed, ULI) by a hash — and, for another provider's confirmation, the day the panel was
 // sent — so the same patient gets the same answer every month (until that provider's yearly
 // confirmation comes round), and the demo seed can show what the simulator will answer by
-// calling the same functions. Imports
-// nothing of Hono: the demo seed and the bench use it too.
+// calling the same functions. Imports nothing of Hono: the demo seed and the bench use it too.
 
 export type RegistryConfig = {
   seed: number;
