@@ -9,7 +9,7 @@ import { connectNetcare, type NetcareConnection } from './netcare-connection.ts'
 import { workerId } from './worker-id.ts';
 import type { Metrics } from './service/metrics.ts';
 import { instrumentNetcare } from './service/instrument-netcare.ts';
-import { preparingThread, sharedDatabase } from './preparer/panels.ts';
+import { panelPreparation } from './preparer/panels.ts';
 
 /** The pipeline's dependencies for this process, with its Netcare connection to close. */
 export async function openPipeline(db: Db, clock: Clock, config: Config, metrics?: Metrics): Promise<{ pipeline: PipelineDeps; connection: NetcareConnection }> {
@@ -18,19 +18,18 @@ export async function openPipeline(db: Db, clock: Clock, config: Config, metrics
   const checkpoint = config.testKillAt === undefined ? undefined : (step: string) => {
     if (step === config.testKillAt) process.kill(process.pid, 'SIGKILL');
   };
-  const thread = sharedDatabase(config.databaseUrl)
-    ? preparingThread(config.databaseUrl, config.databaseAuthToken, netcare.netcare) : null;
+  const preparation = panelPreparation(db, config.databaseUrl, netcare.netcare);
   const connection: NetcareConnection = {
     netcare: netcare.netcare,
     async close() {
-      await thread?.close();
+      await preparation.release();
       await netcare.close();
     },
   };
   // The pipeline's writes wait out another connection's write lock instead of failing the run.
   const pipeline: PipelineDeps = {
     db: retryWhenBusy(db), clock, netcare: connection.netcare, workerId: workerId(), claimMs: config.claimLapseMs,
-    checkpoint, prepare: thread?.prepare, donePreparing: thread?.release,
+    checkpoint, prepare: preparation.prepare, donePreparing: preparation.release,
   };
   return { pipeline, connection };
 }

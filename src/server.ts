@@ -10,7 +10,7 @@ import { describeTick, startScheduler } from './scheduler/scheduler.ts';
 import { createApp } from './app.tsx';
 import { createMetrics } from './service/metrics.ts';
 import { healthChecks } from './service/health.ts';
-import { sharedDatabase } from './preparer/panels.ts';
+import { sharedDatabase } from './threads/pool.ts';
 import { startImportingThread } from './importer/pool.ts';
 
 function configOrExit(): Config {

@@ -14,7 +14,7 @@ import { seedDemo } from '../../src/domain/demo/demo-seed.ts';
 import { adapt } from '../../src/netcare-connection.ts';
 import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
-import { preparingThread } from '../../src/preparer/panels.ts';
+import { panelPreparation } from '../../src/preparer/panels.ts';
 import { measureFloor } from './floor.ts';
 import { peakRssMb, resetPeakRss, sampleRss, threadIds, threadTimes } from './proc.ts';
 import { printResult } from './processes.ts';
@@ -30,11 +30,11 @@ async function pipelineDeps(db: Db, databaseUrl: string, clock: ManualClock, sim
   const netcare = adapt(simulatorUrl, `Netcare simulator at ${simulatorUrl}`, await installationId(db), {
     timeoutMs: config.netcareTimeoutMs, retryBudgetMs: config.netcareRetryBudgetMs,
   });
-  // As openPipeline does for a database file: panels are prepared in their own thread.
-  const thread = preparingThread(databaseUrl, undefined, netcare);
+  // As openPipeline does: panels written from their members' columns (a file's read through the native driver).
+  const preparation = panelPreparation(db, databaseUrl, netcare);
   // As openPipeline does: a write waits out another portal's write lock (sqld answers busy at
   // once) instead of failing the tick.
-  return { db: retryWhenBusy(db), clock, netcare, workerId: workerId(), prepare: thread.prepare, donePreparing: thread.release };
+  return { db: retryWhenBusy(db), clock, netcare, workerId: workerId(), prepare: preparation.prepare, donePreparing: preparation.release };
 }
 
 /**
@@ -88,8 +88,8 @@ async function measured<T>(work: () => Promise<T>) {
   const sampler = sampleRss(50);
   const cpuBefore = process.cpuUsage();
   const timesBefore = new Map(threadIds().map((tid) => [tid, threadTimes(tid)]));
-  // A thread may end before the work does (the preparing thread is let go before the poll):
-  // each thread's times are read every 200 ms, and an ended one counts as last seen.
+  // A thread may end before the work does (V8's and libuv's helpers come and go): each
+  // thread's times are read every 200 ms, and an ended one counts as last seen.
   const lastSeen = new Map<number, { name: string; user: number; system: number }>();
   const look = () => {
     for (const tid of threadIds()) {

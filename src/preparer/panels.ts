@@ -1,37 +1,62 @@
-// The pipeline's preparation in its own thread, wired to the Netcare adapter that sends what
-// it prepared.
+// The monthly run's preparation of each panel: extraction, the rules and the Netcare message,
+// written from the members' columns as the database returned them (encode-columns.ts), and
+// sent through the Netcare adapter. A file is read through the native driver with the
+// extraction's statements prepared once on a read-only connection of its own; a server
+// through the portal's client. Done on the run's own thread: a panel takes a few milliseconds
+// (a 5,000-patient one ~10 ms), no longer than the run's own commits hold the event loop, and
+// a thread of its own cost more CPU and memory than it saved (docs/performance.md, round 14).
+import type { Db } from '../domain/database/db.ts';
+import { extractRows, type Extracted } from '../domain/pipeline/extraction.ts';
 import type { PreparePanel } from '../domain/pipeline/pipeline.ts';
+import { validateFacts } from '../domain/panels/validation.ts';
+import { messageFromColumns } from '../netcare/encode-columns.ts';
+import { BufferPool } from '../netcare/buffer-pool.ts';
 import type { AdaptedNetcare } from '../netcare-connection.ts';
-import { startPreparer, type Preparer } from './pool.ts';
+import { filePath, nativeExtractor } from './native-extraction.ts';
 
-/** Another thread can open the same database only when it is a file or a server, not memory. */
-export function sharedDatabase(url: string): boolean {
-  return url !== ':memory:' && !/^file::memory:|[?&]mode=memory\b/.test(url);
-}
+export type PanelPreparation = {
+  prepare: PreparePanel;
+  /** the run's sends are done: the file's reading connection and the message buffers are let go (opened again when needed) */
+  release(): Promise<void>;
+  /** whether the reading connection is open now */
+  open(): boolean;
+};
 
-export function preparingThread(databaseUrl: string, authToken: string | undefined, netcare: AdaptedNetcare,
-  preparer: Preparer = startPreparer({ databaseUrl, authToken })):
-  { prepare: PreparePanel; release(): Promise<void>; running(): boolean; close(): Promise<void> } {
+type Reader = { extract(panelId: number, at: Date): Extracted | null | Promise<Extracted | null>; close(): void };
+
+export function panelPreparation(db: Db, databaseUrl: string, netcare: AdaptedNetcare): PanelPreparation {
+  const path = filePath(databaseUrl);
+  let reader: Reader | null = null;
+  // The buffers of messages already sent, written into again (buffer-pool.ts says why).
+  let buffers = new BufferPool();
+  const opened = (): Reader => (reader ??= path ? nativeExtractor(path) : { extract: (id, at) => extractRows(db, id, at), close() {} });
   return {
     async prepare(panelId, submissionId, runAt) {
-      const prepared = await preparer.prepare(panelId, submissionId, runAt);
-      if (!prepared) return null;
-      const { body, problems } = prepared;
+      const extracted = await opened().extract(panelId, runAt);
+      if (!extracted) return null;
+      const validation = validateFacts(extracted.facts);
+      // A panel that fails the rules is never sent: no message is built for it (nor its names read).
+      const members = validation.ok ? extracted.members() : null;
+      const pool = buffers;
+      const message = members && messageFromColumns(members.panel, members.columns, members.order, submissionId, pool);
       return {
-        panelId, patientCount: prepared.patientCount, ulis: prepared.ulis, validation: prepared.validation,
+        panelId, patientCount: extracted.facts.patientCount, ulis: members ? extracted.uliList() : '[]', validation,
         send: async () => {
-          if (!body) throw new Error('a panel that failed validation has no message to send');
-          const sent = await netcare.sendMessage({ body, problems }, submissionId);
+          if (!message) throw new Error('a panel that failed validation has no message to send');
+          const sent = await netcare.sendMessage(message, submissionId);
           // Accepted: Netcare read the whole message, so nothing reads these bytes any more and
-          // the preparing thread may write the next message into them. After any other outcome
-          // a write may still be under way; that buffer is left to the collector.
-          if (sent.kind === 'accepted') preparer.recycle(body.buffer as ArrayBuffer);
+          // the next message may be written into them. After any other outcome a write may
+          // still be under way; that buffer is left to the collector.
+          if (sent.kind === 'accepted') pool.give(Buffer.from(message.body.buffer));
           return sent;
         },
       };
     },
-    release: () => preparer.release(),
-    running: () => preparer.running(),
-    close: () => preparer.close(),
+    async release() {
+      reader?.close();
+      reader = null;
+      buffers = new BufferPool();
+    },
+    open: () => reader !== null,
   };
 }

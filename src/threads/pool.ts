@@ -1,9 +1,14 @@
 // One worker thread answering requests in turn, for work that would otherwise hold the event
-// loop (a panel's preparation, a received message's parsing). Requests and answers are
+// loop (an upload's reading, checking and applying). Requests and answers are
 // structured clones; bytes can be transferred. If the thread dies, what waits fails and the
 // next request starts a new thread; an idle thread does not keep the process alive and stops
 // after a while.
 import { parentPort, Worker } from 'node:worker_threads';
+
+/** Another thread can open the same database only when it is a file or a server, not memory. */
+export function sharedDatabase(url: string): boolean {
+  return url !== ':memory:' && !/^file::memory:|[?&]mode=memory\b/.test(url);
+}
 
 export type ThreadPool<Req, Res> = {
   request(request: Req, transfer?: ArrayBuffer[]): Promise<Res>;

@@ -1,6 +1,6 @@
 // The property behind "one rulebook": for generated clinics and instants, readiness's verdict
 // and reasons (readinessOfCparPanels and panelReadiness) are what the run does — its
-// validation, in the run's own thread and in the preparing thread, and the message check: a
+// validation, from a snapshot and from the members' columns, and the message check: a
 // panel the rules pass makes a message with no problem, one they fail is never built.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,20 +101,20 @@ rulebook('readiness\'s verdict and reasons are the run\'s, message check include
             assert.equal(alone, judgementOf(validation));
             assert.equal(one, warnings, 'warnings gathered for one panel');
           }
-          // The run's own thread: the snapshot, its rules and its message.
+          // From a snapshot: its rules and its message.
           const snapshot = (await extractPanel(db, panelId, at))!;
           assert.equal(validatePanel(snapshot), validation);
-          // The preparing thread: the native driver's extraction, and the client's.
-          const threaded = native.extract(panelId, at)!;
-          assert.equal(validateFacts(threaded.facts), validation);
+          // The run's preparation: the native driver's extraction, and the client's.
+          const natively = native.extract(panelId, at)!;
+          assert.equal(validateFacts(natively.facts), validation);
           assert.equal(validateFacts((await extractRows(db, panelId, at))!.facts), validation);
           if (!validation.ok) continue; // never built, never sent: the pipeline fails it first
           const here = messageFromSnapshot(snapshot, 9);
           assert.equal(here.problems, [], 'the message check confirms what the rules decided');
-          const members = threaded.members();
+          const members = natively.members();
           const there = messageFromColumns(members.panel, members.columns, members.order, 9);
           assert.equal(there.problems, []);
-          assert.ok(Buffer.from(there.body).equals(Buffer.from(here.body)), 'both threads write the same message');
+          assert.ok(Buffer.from(there.body).equals(Buffer.from(here.body)), 'both ways write the same message');
           assert.equal(validateCparGroup(JSON.parse(Buffer.from(here.body).toString('utf8'))), [], 'the simulator accepts it');
         }
       }

@@ -20,11 +20,11 @@ export type PipelineDeps = {
   /** called at the steps where a crash is most harmful; the fault tests kill the process there */
   checkpoint?: (step: Checkpoint) => void;
   /**
-   * Extraction, validation and the message, done elsewhere (a worker thread, so that a
-   * province's panels do not hold this thread's event loop); in this thread when absent.
+   * Extraction, validation and the message, written from the members' columns
+   * (src/preparer/panels.ts); from a snapshot through the Netcare port when absent.
    */
   prepare?: PreparePanel;
-  /** the tick's sends are done: what `prepare` holds may be let go (it starts again when needed) */
+  /** the tick's sends are done: what `prepare` holds may be let go (opened again when needed) */
   donePreparing?: () => Promise<void>;
   /** true once the process is shutting down: a run stops at its next safe point */
   stopping?: () => boolean;

@@ -1,5 +1,5 @@
-// One rulebook: what readiness says before the run is what the run does, through the run's
-// own thread and the preparing thread, with the message check and the simulator agreeing.
+// One rulebook: what readiness says before the run is what the run does, from a snapshot and
+// from the members' columns, with the message check and the simulator agreeing.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { migrate } from '../../../src/domain/database/migrate.ts';
 import { panelReadiness, readinessOfCparPanels } from '../../../src/domain/panels/readiness.ts';
 import { tick } from '../../../src/domain/pipeline/runs.ts';
 import { adapt } from '../../../src/netcare-connection.ts';
-import { preparingThread } from '../../../src/preparer/panels.ts';
+import { panelPreparation } from '../../../src/preparer/panels.ts';
 import { startTestSimulator } from '../../netcare/support/simulator.ts';
 import { addUser } from '../../support/app.ts';
 import { addClinicPanel } from '../../support/clinic.ts';
@@ -33,15 +33,15 @@ async function reportedClinic(db: Db) {
   return { name, longer, born, confirmed };
 }
 
-for (const threaded of [false, true]) {
-  rulebook(`readiness's verdict is the run's, message check included (${threaded ? 'preparing thread' : 'run thread'})`, async () => {
+for (const columns of [false, true]) {
+  rulebook(`readiness's verdict is the run's, message check included (${columns ? "the run's preparation from the columns" : 'from a snapshot'})`, async () => {
     const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-rulebook-')), 'test.db')}`;
     const db = await openDatabase(url);
     await migrate(db);
     const clock = new ManualClock(RUN);
     const simulator = await startTestSimulator({ clock, confirmDelayMs: 30_000 });
     const netcare = adapt(simulator.url, 'test simulator', 'test-installation', { retryBudgetMs: 1000, timeoutMs: 2000 });
-    const thread = threaded ? preparingThread(url, undefined, netcare) : null;
+    const preparation = columns ? panelPreparation(db, url, netcare) : null;
     try {
       const panels = await reportedClinic(db);
       const readiness = await readinessOfCparPanels(db, RUN);
@@ -55,7 +55,7 @@ for (const threaded of [false, true]) {
       const one = await panelReadiness(db, panels.confirmed.panelId, RUN);
       assert.equal(one!.failures.map((f) => [f.reason, f.patientIds]), [['date_in_future', panels.confirmed.patientIds.slice(0, 2)]]);
 
-      await tick({ db, clock, netcare, workerId: 'rulebook-test', ...(thread ? { prepare: thread.prepare } : {}) });
+      await tick({ db, clock, netcare, workerId: 'rulebook-test', ...(preparation ? { prepare: preparation.prepare } : {}) });
       const rows = (await db.execute('SELECT panel_id, status, brief_error FROM submissions ORDER BY panel_id')).rows;
       assert.equal(rows.map((r) => [Number(r.panel_id), r.status, r.brief_error]),
         Object.values(panels).map((p) => [p.panelId, readiness.get(p.panelId)!.ok ? 'Pending' : 'Failed', readiness.get(p.panelId)!.briefError]));
@@ -64,7 +64,7 @@ for (const threaded of [false, true]) {
       assert.equal(recorded.filter((r) => r.reason === 'date_in_future').map((r) => Number(r.patient_id)),
         [panels.born.patientIds[1], ...panels.confirmed.patientIds.slice(0, 2)]);
     } finally {
-      await thread?.close();
+      await preparation?.release();
       await simulator.close();
       db.close();
     }
