@@ -7,7 +7,7 @@ import { startSimulator } from './netcare-sim/embed.ts';
 
 export type NetcareConnection = { netcare: AdaptedNetcare; close(): Promise<void> };
 
-/** The port, and a way to send a message already built (by the preparing thread). */
+/** The port, and a way to send a message already built (the run writes it from the members' columns: src/preparer/panels.ts). */
 export type AdaptedNetcare = Netcare & { url: string; sendMessage(message: CparMessage, submissionId: number): Promise<SendOutcome> };
 
 /**

@@ -54,8 +54,9 @@ function profileOptions(dir: string | undefined, name: string): string[] {
 /**
  * A Node process of the bench, with glibc's malloc arenas limited as `npm start` and
  * docs/OPERATIONS.md run the portal (MALLOC_ARENA_MAX=2: each thread that allocates gets an
- * arena of its own otherwise, and the preparing thread's freed memory stays in its arena —
- * the province run's peak RSS 285 MB with the default, 253 MB with two).
+ * arena of its own otherwise, and what one thread frees stays in its arena — the province
+ * run's peak RSS 285 MB with the default, 253 MB with two, when its panels were prepared on a
+ * thread of their own).
  */
 function node(args: string[], env: Record<string, string> = {}, nodeOptions: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', ...args], {

@@ -1,4 +1,4 @@
-// Extraction for the preparing thread when the database is a file: the same statements as
+// The run's extraction when the database is a file: the same statements as
 // extractPanel (src/domain/pipeline/extraction.ts), prepared once on a read-only connection of the
 // native driver instead of parsed, planned and copied through the client for every panel
 // (1.8 s of a province's run).

@@ -1,6 +1,6 @@
 // Issue 16: the portal's client reaches a libSQL server (a real sqld) over a WebSocket for its
 // statements (src/domain/database/server-streams.ts) and over node:http for the rest
-// (server-fetch.ts), uncompressed either way — gzip was most of the preparing thread's CPU on
+// (server-fetch.ts), uncompressed either way — gzip was most of the run's preparation CPU on
 // sqld. What passes between them is seen through a forwarding proxy (test/support/hrana-proxy.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
