@@ -15,7 +15,7 @@ import { adapt } from '../../src/netcare-connection.ts';
 import { sendDemoSubmissions } from '../../src/run-pipeline.ts';
 import { workerId } from '../../src/worker-id.ts';
 import { panelPreparation } from '../../src/preparer/panels.ts';
-import { measureFloor } from './floor.ts';
+import { floorPasses, measureFloor } from './floor.ts';
 import { peakRssMb, resetPeakRss, sampleRss, threadIds, threadTimes } from './proc.ts';
 import { printResult } from './processes.ts';
 
@@ -164,6 +164,11 @@ async function monthlyRun(db: Db, databaseUrl: string, at: Date, simulator: stri
 const tasks: Record<string, (o: Options) => Promise<object>> = {
   async floor(o) {
     return measureFloor(o.db, new Date(o.at));
+  },
+
+  /** The floor's two passes again, right after the run: did the machine's speed move meanwhile? */
+  async 'floor-again'(o) {
+    return floorPasses(o.db, new Date(o.at));
   },
 
   /**

@@ -18,6 +18,8 @@ export type FloorFigures = {
   seconds: number; cpuSeconds?: number; rows: number; withVisit: number; peakRssMb: number | null; passes: number[]; engineSeconds: number;
   fullColumns: { seconds: number; rows: number }; throughClient: { seconds: number; rows: number; peakRssMb: number | null };
 };
+/** The floor's passes measured again right after the run (floor.ts's floorPasses). */
+export type FloorPassFigures = { seconds: number; cpuSeconds: number; rows: number; passes: number[] };
 export type SimulatorFigures = { peakRssMb: number | null; cpuSeconds: number | null };
 /** One of the two portals of a run on sqld (child.ts's shared-run). */
 export type PortalShare = TaskFigures & {
@@ -35,6 +37,7 @@ export type ReadinessFigures = TaskFigures & {
 export type Results = {
   dataset?: Dataset;
   floor?: FloorFigures;
+  floorAfterRun?: FloorPassFigures;
   readiness?: ReadinessFigures;
   run?: RunFigures & { simulator: SimulatorFigures };
   sharedRun?: SharedRunFigures;
@@ -52,6 +55,26 @@ function outcomes(run: RunFigures): string {
   const o = run.runs.find((r) => r.job === 'monthly-run')?.outcomes ?? {};
   return `${run.submissions} submissions: ${o.pending ?? 0} sent, ${o.invalid ?? 0} failed validation, `
     + `${(o.rejected ?? 0) + (o.unreachable ?? 0)} rejected/unreachable; ${run.polled.submitted ?? 0} confirmed by the poll`;
+}
+
+/**
+ * The floor's CPU the run is judged against: the best the machine did, of the passes before the
+ * run and those right after it. On a shared host the same statement's CPU moves by a third from
+ * one minute to the next; a floor measured only before could make a run pass that should not.
+ */
+function floorCpuOf(r: Results): number | undefined {
+  const before = r.floor?.cpuSeconds ?? r.floor?.seconds;
+  if (before === undefined) return undefined;
+  return r.floorAfterRun ? Math.min(before, r.floorAfterRun.cpuSeconds) : before;
+}
+
+function floorNote(r: Results): string {
+  const before = r.floor?.cpuSeconds ?? r.floor?.seconds ?? 0;
+  if (!r.floorAfterRun) return `the floor's pass took ${before.toFixed(2)} s of CPU`;
+  const after = r.floorAfterRun.cpuSeconds;
+  const moved = Math.abs(after - before) / Math.min(after, before);
+  return `the floor's best pass took ${before.toFixed(2)} s of CPU before the run and ${after.toFixed(2)} s right after: the faster counts`
+    + (moved > 0.15 ? ` (the host's speed moved by ${(moved * 100).toFixed(0)}% between them: compare builds by alternated runs)` : '');
 }
 
 /** `trivial`: the route whose req/s the Submissions page's is judged against (both ratios are shown). */
@@ -73,6 +96,11 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
     add('Floor (one SQL statement, rows streamed)', 'same, counted inside SQLite', f.engineSeconds, 's', { note: 'no row handed to JS' });
     add('Floor (one SQL statement, rows streamed)', 'same with the demographics', f.fullColumns.seconds, 's', { note: 'ordered by panel, patient' });
     add('Floor (one SQL statement, rows streamed)', 'first statement through @libsql/client', f.throughClient.seconds, 's', { note: `materialised rows; peak RSS ${f.throughClient.peakRssMb?.toFixed(0) ?? '?'} MB` });
+    if (r.floorAfterRun) {
+      const a = r.floorAfterRun;
+      add('Floor (one SQL statement, rows streamed)', 'the same statement again, right after the run', a.seconds, 's',
+        { note: `best of ${a.passes.map((p) => p.toFixed(2)).join(' and ')} s; CPU ${a.cpuSeconds.toFixed(2)} s` });
+    }
   }
   if (r.run) {
     const s = 'Monthly run (tick at the 15th 21:00; simulator in its own process, confirm delay 0)';
@@ -92,9 +120,9 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
           + r.run.threads.slice(0, 8).map((t) => `${t.name} ${t.user.toFixed(1)} + ${t.system.toFixed(1)}`).join(', '),
       });
     }
-    // CPU against CPU: on a busy machine the floor's wall time grows with the load, its CPU does not.
-    const floorCpu = r.floor?.cpuSeconds ?? r.floor?.seconds;
-    if (floorCpu) add(s, "portal process's CPU / floor's CPU", r.run.cpuSeconds / floorCpu, '×', { target: 'runCpuVsFloor', note: `every thread of the portal; the floor's pass took ${floorCpu.toFixed(2)} s of CPU; Netcare's cost is the simulator's, below` });
+    // CPU against CPU: on a busy machine the floor's wall time grows with the load.
+    const floorCpu = floorCpuOf(r);
+    if (floorCpu) add(s, "portal process's CPU / floor's CPU", r.run.cpuSeconds / floorCpu, '×', { target: 'runCpuVsFloor', note: `every thread of the portal; ${floorNote(r)}; Netcare's cost is the simulator's, below` });
     if (r.floor && r.run.busiestThreadCpuSeconds != null) {
       add(s, "busiest portal thread's CPU / floor's CPU", r.run.busiestThreadCpuSeconds / floorCpu!, '×', { note: 'what the portal alone would need with Netcare on other cores' });
     }
@@ -115,7 +143,7 @@ export function rowsOf(r: Results, trivial: 'login' | 'static' | 'unread' = 'unr
       add(s, `portal ${i + 1}: peak RSS`, peak(p), 'MB', { digits: 0, target: 'runRss' });
     });
     const cpu = run.portals.reduce((n, p) => n + p.cpuSeconds, 0);
-    const floorCpu = r.floor?.cpuSeconds ?? r.floor?.seconds;
+    const floorCpu = floorCpuOf(r);
     if (floorCpu) add(s, "both portals' CPU / floor's CPU", cpu / floorCpu, '×', { note: 'the floor is read from the file: what the hop to sqld adds is in this' });
     add(s, 'CPU, sqld (apart)', run.sqld.cpuSeconds, 's', { note: `peak RSS ${run.sqld.peakRssMb?.toFixed(0) ?? '?'} MB` });
     add(s, 'CPU, simulator process (apart)', run.simulator.cpuSeconds, 's', { note: `peak RSS ${run.simulator.peakRssMb?.toFixed(0) ?? '?'} MB` });
