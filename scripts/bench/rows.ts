@@ -57,19 +57,22 @@ function outcomes(run: RunFigures): string {
     + `${(o.rejected ?? 0) + (o.unreachable ?? 0)} rejected/unreachable; ${run.polled.submitted ?? 0} confirmed by the poll`;
 }
 
+/** The floor's CPU measured before the run (its wall time when CPU was not recorded). */
+const floorBefore = (r: Results) => r.floor?.cpuSeconds ?? r.floor?.seconds;
+
 /**
  * The floor's CPU the run is judged against: the best the machine did, of the passes before the
  * run and those right after it. On a shared host the same statement's CPU moves by a third from
  * one minute to the next; a floor measured only before could make a run pass that should not.
  */
 function floorCpuOf(r: Results): number | undefined {
-  const before = r.floor?.cpuSeconds ?? r.floor?.seconds;
+  const before = floorBefore(r);
   if (before === undefined) return undefined;
   return r.floorAfterRun ? Math.min(before, r.floorAfterRun.cpuSeconds) : before;
 }
 
 function floorNote(r: Results): string {
-  const before = r.floor?.cpuSeconds ?? r.floor?.seconds ?? 0;
+  const before = floorBefore(r) ?? 0;
   if (!r.floorAfterRun) return `the floor's pass took ${before.toFixed(2)} s of CPU`;
   const after = r.floorAfterRun.cpuSeconds;
   const moved = Math.abs(after - before) / Math.min(after, before);

@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { sharedDatabase } from '../../src/threads/pool.ts';
 
 const pool = suite('thread pool');
 
@@ -26,5 +27,13 @@ for (const how of ['close', 'release'] as const) {
     assert.match(child.stdout, /stopped 4; done/, `the process ended early: "${child.stdout}"`);
   });
 }
+
+pool('only a database another thread can open is imported on a thread of its own', () => {
+  assert.ok(sharedDatabase('file:db/cpar.db'));
+  assert.ok(sharedDatabase('libsql://db.example:8080'));
+  assert.not.ok(sharedDatabase(':memory:'));
+  assert.not.ok(sharedDatabase('file::memory:'));
+  assert.not.ok(sharedDatabase('file:test.db?mode=memory'));
+});
 
 pool.run();

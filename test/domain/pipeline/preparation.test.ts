@@ -14,7 +14,6 @@ import { tick } from '../../../src/domain/pipeline/runs.ts';
 import { adapt, type AdaptedNetcare } from '../../../src/netcare-connection.ts';
 import { encodeCparGroup } from '../../../src/netcare/encode.ts';
 import { panelPreparation } from '../../../src/preparer/panels.ts';
-import { sharedDatabase } from '../../../src/threads/pool.ts';
 import { setFault, startTestSimulator } from '../../netcare/support/simulator.ts';
 import { addUser, count } from '../../support/app.ts';
 import { addClinicPanel } from '../../support/clinic.ts';
@@ -161,14 +160,6 @@ preparation('a fault in the simulator reaches the run as the adapter\'s outcome'
     await simulator.close();
     db.close();
   }
-});
-
-preparation('only a database another thread can open is imported on a thread of its own', () => {
-  assert.ok(sharedDatabase('file:db/cpar.db'));
-  assert.ok(sharedDatabase('libsql://db.example:8080'));
-  assert.not.ok(sharedDatabase(':memory:'));
-  assert.not.ok(sharedDatabase('file::memory:'));
-  assert.not.ok(sharedDatabase('file:test.db?mode=memory'));
 });
 
 preparation.run();
