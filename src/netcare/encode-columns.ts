@@ -102,18 +102,42 @@ function genderOf(column: JsonColumn, i: number): FhirGender | undefined {
 const ONE_LETTER: (FhirGender | undefined)[] = [];
 for (const code of ['F', 'M', 'X', 'U']) ONE_LETTER[code.charCodeAt(0)] = fhirGender(code);
 
-/** encode.ts's snapshotProblems, read off the columns. */
+/**
+ * encode.ts's snapshotProblems, read off the columns. A repeated ULI is looked for by sorting
+ * the panel's ULIs as numbers: a Map of a panel's thousands, built for every panel, was a fifth
+ * of everything a province's run allocated (177 MB). Only a panel that does repeat one is read
+ * again with a Map, to name the member each repeat follows.
+ */
 function columnProblems(panel: PanelHead, c: MemberColumns, order: number[], submissionId: number): string[] {
+  if (uliScratch.length < order.length) uliScratch = new Int32Array(Math.max(order.length, 2 * uliScratch.length));
+  const ulis = uliScratch.subarray(0, order.length);
+  const problems = memberProblems(panel, c, order, submissionId, ulis, null);
+  return repeats(ulis) ? memberProblems(panel, c, order, submissionId, ulis, new Map()) : problems;
+}
+
+/** The ULIs of the panel being checked (one panel at a time: the check never awaits). */
+let uliScratch = new Int32Array(1024);
+
+/** Whether a valid ULI (not -1) appears twice; sorts `ulis`. */
+function repeats(ulis: Int32Array): boolean {
+  ulis.sort();
+  for (let k = 1; k < ulis.length; k++) if (ulis[k] >= 0 && ulis[k] === ulis[k - 1]) return true;
+  return false;
+}
+
+/** Every member's problems; repeated ULIs only when `seenUlis` is given. Writes each member's ULI into `ulis`. */
+function memberProblems(panel: PanelHead, c: MemberColumns, order: number[], submissionId: number, ulis: Int32Array,
+  seenUlis: Map<number, number> | null): string[] {
   const problems = panelProblems({ ...panel, patients: [] }, submissionId);
   const todayText = edmontonDate(panel.takenAt);
   const today = calendarDayAt(Buffer.from(todayText, 'latin1'), 0);
-  const seenUlis = new Map<number, number>();
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
     const uli = uliOf(c.uli, i);
+    ulis[k] = uli;
     if (uli < 0) problems.push(`member[${k}].entity: ULI must be 9 digits`);
-    else if (seenUlis.has(uli)) problems.push(`member[${k}].entity: same ULI as member[${seenUlis.get(uli)}]`);
-    else seenUlis.set(uli, k);
+    else if (seenUlis?.has(uli)) problems.push(`member[${k}].entity: same ULI as member[${seenUlis.get(uli)}]`);
+    else seenUlis?.set(uli, k);
     if (!isFilled(c.lastName, i)) problems.push(`member[${k}].entity: family name is empty`);
     if (!isFilled(c.firstName, i)) problems.push(`member[${k}].entity: given name is empty`);
     if (genderOf(c.gender, i) === undefined) problems.push(`member[${k}].entity: gender must be female, male, other or unknown`);
