@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
+import { readinessOfCparPanels } from '../../src/domain/panels/readiness.ts';
 import { ensureDataset } from './generate.ts';
 import { loadTest, resubmit, type LoadFigures, type Route } from './pages.ts';
 import { INBOX_PAGE, pageDuringImport, type ImportPage } from './import-load.ts';
@@ -211,8 +212,13 @@ try {
     }
     if (opts.phases.has('resubmit')) {
       step('Resubmit: the Submit POST, one request at a time');
+      // A panel that is not ready answers Submit with the question whether to send it anyway
+      // (the check page, or its row asking): the click measured is the one that queues.
+      const readDb = await openDatabase(`file:${dbPath}`);
+      const readiness = await readinessOfCparPanels(readDb, PAGES_AT);
+      readDb.close();
       const rng = seeded(7);
-      const ids = sizes.map((s) => s.id);
+      const ids = sizes.map((s) => s.id).filter((id) => readiness.get(id)?.ok);
       for (let i = ids.length - 1; i > 0; i--) {
         const j = Math.floor(rng() * (i + 1));
         [ids[i], ids[j]] = [ids[j], ids[i]];
