@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli.ts';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { simSubmissions } from '../netcare/support/simulator.ts';
-import { cli, run, startSimulatorProcess, tempDir } from '../support/processes.ts';
+import { cli, holdWriteLock, startSimulatorProcess, tempDir } from '../support/processes.ts';
 
 // A portal killed during its run, and the survivor's resumed tick meeting a database whose
 // write lock another process holds for longer than SQLite's busy timeout (5 s): the tick
@@ -19,17 +19,6 @@ async function clinic(env: Record<string, string>) {
   for (const args of [['migrate'], ['user', 'add', 'jsmith', '--name', 'Jan Smith'], ['import', 'db/examples/clinic-import.json']]) {
     assert.is(await runCli(args, io), 0);
   }
-}
-
-/** Another process holds the write lock for `ms`; resolves once it holds it. */
-async function holdWriteLock(databaseUrl: string, ms: number) {
-  const holder = run(process.execPath, ['--import', 'tsx', 'test/support/hold-write-lock.ts', databaseUrl, String(ms)]);
-  const end = Date.now() + 15_000;
-  while (!holder.out().includes('locked')) {
-    if (Date.now() > end) throw new Error(`no lock: ${holder.err()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return holder;
 }
 
 busy('the resumed tick after kill -9 waits out a 7 s write lock and finishes the run, recorded as late', async () => {

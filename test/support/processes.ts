@@ -44,6 +44,13 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 15_000
   }
 }
 
+/** Another process holds the database's write lock for `ms` (hold-write-lock.ts); resolves once it holds it. */
+export async function holdWriteLock(databaseUrl: string, ms: number): Promise<Proc> {
+  const holder = run(process.execPath, ['--import', 'tsx', 'test/support/hold-write-lock.ts', databaseUrl, String(ms)]);
+  await until(() => holder.out().includes('locked'), 15_000, `the write lock (${holder.err()})`);
+  return holder;
+}
+
 /** A standalone Netcare simulator process. */
 export async function startSimulatorProcess(env: Record<string, string> = {}) {
   const port = await freePort();

@@ -7,7 +7,7 @@ import type { Db } from './db.ts';
 // is its own read transaction, so it sees every write committed before it — by this process's
 // client or by another process — exactly as the client's own read would.
 
-/** how long a statement waits for the database's lock (the client's and the reader's) */
+/** how long a statement waits for the database's lock: the client tries again within it (busy-retry.ts), the reader's busy handler waits it out */
 export const BUSY_TIMEOUT_MS = 5000;
 
 type Reader = { db: Database.Database; statements: Map<string, Database.Statement> };

@@ -31,7 +31,7 @@ export type Expected = { status: 'Queued'; claimedBy: string } | { status: 'Pend
  * in the failure recipient's inbox. Returns false when the state had moved on.
  *
  * One batch, not an interactive transaction: a transaction held across awaits would make
- * every other write of this process wait on it, and libSQL waits by blocking the thread.
+ * every other write of this process wait on it.
  */
 export async function failSubmission(db: Db, clock: Clock, submissionId: number, expected: Expected, failure: Failure): Promise<boolean> {
   const statements = await failureStatements(db, clock, submissionId, expected, failure);
