@@ -45,7 +45,7 @@ locked('a page that writes waits for the lock while a page asked meanwhile is an
     assert.ok(readAfter < HOLD_MS - 500, `the read was answered ${readAfter} ms after the members page was asked, the lock held ${HOLD_MS} ms`);
     assert.is((await members).status, 200);
     const membersAfter = Date.now() - asked;
-    assert.ok(membersAfter >= HOLD_MS - 300, `the members page waited for the lock (${membersAfter} ms)`);
+    assert.ok(membersAfter >= HOLD_MS / 2, `the members page waited for the lock (${membersAfter} ms)`);
     assert.is(await count(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'view' AND object_type = 'panel_members'"), 1);
   }));
 
@@ -54,7 +54,7 @@ locked('a Submit asked while the lock is held is queued once the lock is release
     const submit = await request(app, 'POST', `/settings/cii-cpar/panels/${panelId}/submissions`, { cookie, form: { anyway: 'yes' } });
     const answeredAfter = Date.now() - asked;
     assert.is(submit.status, 303);
-    assert.ok(answeredAfter >= HOLD_MS - 300, `the Submit waited for the lock (${answeredAfter} ms)`);
+    assert.ok(answeredAfter >= HOLD_MS / 2, `the Submit waited for the lock (${answeredAfter} ms)`);
     assert.is(await count(db, "SELECT count(*) AS n FROM submissions WHERE panel_id = ? AND status = 'Queued'", [panelId]), 1);
   }));
 
