@@ -25,7 +25,7 @@ export async function whenNotBusy<T>(work: () => Promise<T>, { budgetMs = 60_000
   }
 }
 
-/** The database with its statements, batches and transactions' starts retried while it is busy (whenNotBusy). */
+/** The database with its statements and batches retried while it is busy (whenNotBusy), with its own budget. */
 export function retryWhenBusy(db: Db, options: BusyRetry = {}): Db {
   return new Proxy(db, {
     get(target, name) {
