@@ -87,7 +87,7 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
     await until(async () => (caught = await holder()) !== undefined || await finished(), 90_000, `the run's ${killPoint}`).catch(async (error) => {
       throw new Error(`${error.message}\n${await state(db)}\n${portals.map((p, i) => `portal ${i} (pid ${p.child.pid}, exit ${p.child.exitCode}):\n${p.out().slice(-1500)}\n${p.err().slice(-1500)}`).join('\n')}`);
     });
-    if (caught === undefined) return missedRun(db);
+    if (caught === undefined) return await missedRun(db);
     // A worker id is host:pid:random.
     const pid = Number(String(caught).split(':')[1]);
     const victim = portals.find((p) => p.child.pid === pid)!;
@@ -97,7 +97,7 @@ async function repetition(databaseUrl: string, simulatorUrl: string, killPoint: 
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.exited;
-    if (await finished()) return missedRun(db);
+    if (await finished()) return await missedRun(db);
     await until(finished, TAKEOVER_BOUND_MS, 'the survivor finishing the run');
     const takeoverMs = Date.now() - killedAt;
     await until(async () => Number((await db.execute(
