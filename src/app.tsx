@@ -7,6 +7,8 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import { can } from './domain/people/permissions.ts';
 import { ErrorPage } from './views/error-page.tsx';
+import { errorAnswer } from './routes/error-answer.tsx';
+import { databaseTrouble } from './domain/database/trouble.ts';
 import { page, type AppEnv, type Deps } from './routes/env.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { requireSession } from './routes/session.ts';
@@ -123,13 +125,18 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {
       // Hono's csrf(): an unsafe request whose Origin / Sec-Fetch-Site is not this site.
-      return page(c, <ErrorPage status={403} message="The request did not come from this portal's own pages, so nothing was changed." />, 403);
+      return errorAnswer(c, 403, "The request did not come from this portal's own pages, so nothing was changed.");
     }
     if (error instanceof HTTPException) return error.getResponse();
     // The browser gets a reference only; the log gets the error under the same reference.
     const reference = (c.get('requestId') ?? crypto.randomUUID()).slice(0, 8);
     console.error(JSON.stringify({ level: 'error', reference, method: c.req.method, path: c.req.path, error: String(error.stack ?? error) }));
-    return page(c, <ErrorPage status={500} message={`Please try again. If it keeps happening, give this reference to support: ${reference}.`} />, 500);
+    // Trying again cannot help while the disk is full: say so, and who can fix it.
+    if (databaseTrouble(error) === 'full') {
+      return errorAnswer(c, 503, `The server's disk is full, so the portal cannot save anything, and nothing was changed. `
+        + `Tell whoever looks after the server; give them this reference: ${reference}.`);
+    }
+    return errorAnswer(c, 500, `Please try again. If it keeps happening, give this reference to support: ${reference}.`);
   });
   return app;
 }

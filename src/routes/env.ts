@@ -38,7 +38,7 @@ export function wantsFragment(c: Context): boolean {
 }
 
 /** A whole page with its doctype. */
-export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 = 200) {
+export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503 = 200) {
   return c.html(html`<!DOCTYPE html>${node}`, status);
 }
 

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { can, PERMISSION_LABELS, type Permission } from '../domain/people/permissions.ts';
-import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
-import { page, wantsFragment, type AppEnv } from './env.ts';
+import type { AppEnv } from './env.ts';
+import { errorAnswer } from './error-answer.tsx';
 import { audit } from './audit.ts';
 
 /** A signed-in user without the permission gets a 403, on pages, fragments and POSTs alike. */
@@ -11,11 +11,6 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     if (can(c.var.scope, permission)) return next();
     await audit(c, { action: 'denied', objectType: 'permission', objectId: permission });
     const message = `This needs the “${PERMISSION_LABELS[permission]}” permission. Ask an administrator if you need it.`;
-    if (wantsFragment(c)) {
-      c.header('HX-Retarget', '#flash');
-      c.header('HX-Reswap', 'outerHTML');
-      return c.html(<ErrorFlash status={403} message={message} />, 403);
-    }
-    return page(c, <ErrorPage status={403} message={message} chrome={c.var.chrome} />, 403);
+    return errorAnswer(c, 403, message);
   });
 }

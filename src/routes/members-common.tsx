@@ -10,7 +10,7 @@ import { rendered } from '../views/rendered.ts';
 import { MembersRegion, type BulkForm, type MembersNotice } from '../views/member-region.tsx';
 import { MembersSummary } from '../views/member-summary.tsx';
 import { membersUrl } from '../views/member-row.tsx';
-import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
+import { errorAnswer } from './error-answer.tsx';
 import { page, wantsFragment, type AppContext } from './env.ts';
 import { audit } from './audit.ts';
 import { pageNumber, recordId, wholeNumber } from './query.ts';
@@ -34,12 +34,7 @@ export function patientIds(body: Body): number[] | null {
 }
 
 export function notFound(c: AppContext, message: string) {
-  if (wantsFragment(c)) {
-    c.header('HX-Retarget', '#flash');
-    c.header('HX-Reswap', 'outerHTML');
-    return c.html(<ErrorFlash status={404} message={message} />, 404);
-  }
-  return page(c, <ErrorPage status={404} message={message} chrome={c.var.chrome} />, 404);
+  return errorAnswer(c, 404, message);
 }
 
 /**

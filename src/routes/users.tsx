@@ -7,7 +7,7 @@ import { UsersPage } from '../views/users-page.tsx';
 import { UserRowView, usersUrl, type RowNotice } from '../views/user-row.tsx';
 import { NewUserForm, type NewUserValues } from '../views/user-form.tsx';
 import { NewUserPage } from '../views/user-new-page.tsx';
-import { ErrorFlash, ErrorPage } from '../views/error-page.tsx';
+import { errorAnswer } from './error-answer.tsx';
 import { page, wantsFragment, type AppContext, type AppEnv } from './env.ts';
 import { requirePermission } from './guard.tsx';
 import { audit } from './audit.ts';
@@ -49,12 +49,7 @@ async function formOf(c: AppContext) {
 }
 
 function notFound(c: AppContext) {
-  if (wantsFragment(c)) {
-    c.header('HX-Retarget', '#flash');
-    c.header('HX-Reswap', 'outerHTML');
-    return c.html(<ErrorFlash status={404} message={NOT_FOUND} />, 404);
-  }
-  return page(c, <ErrorPage status={404} message={NOT_FOUND} chrome={c.var.chrome} />, 404);
+  return errorAnswer(c, 404, NOT_FOUND);
 }
 
 async function listPage(c: AppContext, notice?: { userId: number } & RowNotice, status: 200 | 409 | 422 = 200) {

@@ -6,6 +6,7 @@ const TITLES: Record<number, string> = {
   409: 'Already in progress',
   413: 'Too large',
   500: 'Something went wrong',
+  503: 'The portal cannot save right now',
 };
 
 export function ErrorPage({ status, message, chrome }: { status: number; message: string; chrome?: Chrome }) {
