@@ -47,11 +47,12 @@ const scheduler = startScheduler(pipeline, {
     const line = describeTick(report);
     if (line) console.log(line);
   },
+  failed: () => metrics.tickFailed(),
 });
 
 const health = healthChecks({
   db, netcareUrl: connection.netcare.url, now: () => new Date(),
-  scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs },
+  scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs, failing: () => scheduler.failing() },
 });
 // An upload is read, checked and applied on a thread of its own, so pages stay responsive
 // (an in-memory database cannot be shared with a thread: its imports run in place).

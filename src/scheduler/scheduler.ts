@@ -5,9 +5,13 @@ import { tick, type TickReport } from '../domain/pipeline/runs.ts';
 import type { PipelineDeps } from '../domain/pipeline/pipeline.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { startUliLookup } from './uli-lookup.ts';
+import { databaseTrouble, type DatabaseTrouble } from '../domain/database/trouble.ts';
+
+/** Ticks that failed one after another, since the first of them (null after a tick that worked). */
+export type Failing = { since: Date; ticks: number; trouble: DatabaseTrouble | null };
 
 /** lastBeat: when its heartbeat last renewed this process's claims (what /readyz looks at) */
-export type Scheduler = { stop(): Promise<void>; idle(): Promise<void>; lastBeat(): Date };
+export type Scheduler = { stop(): Promise<void>; idle(): Promise<void>; lastBeat(): Date; failing(): Failing | null };
 
 export type SchedulerOptions = {
   /** how often Pending submissions are checked with Netcare */
@@ -15,6 +19,8 @@ export type SchedulerOptions = {
   /** how often this process renews its claims, and looks for runs whose claims lapsed */
   heartbeatMs: number;
   log: (report: TickReport) => void;
+  /** a tick that failed (it is logged, and tried again at the next interval) */
+  failed?: (error: unknown) => void;
   /** how often the audit trail's new entries are taken into its ULI lookup (10 s unless set) */
   uliLookupMs?: number;
 };
@@ -33,6 +39,7 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
   let running: Promise<void> | null = null;
   let again = false;
   let lastPoll = -Infinity;
+  let failing: Failing | null = null;
   const run = (): Promise<void> => {
     if (running) {
       again = true;
@@ -42,7 +49,14 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
     const poll = Date.now() - lastPoll >= options.pollIntervalMs;
     if (poll) lastPoll = Date.now();
     running = tick(deps, deps.clock.now(), { poll })
-      .then(options.log, (error) => console.error(JSON.stringify({ level: 'error', msg: 'scheduler tick failed', error: String(error) })))
+      .then((report) => {
+        failing = null;
+        options.log(report);
+      }, (error) => {
+        failing = { since: failing?.since ?? new Date(), ticks: (failing?.ticks ?? 0) + 1, trouble: databaseTrouble(error) };
+        options.failed?.(error);
+        console.error(JSON.stringify({ level: 'error', msg: 'scheduler tick failed', error: String(error) }));
+      })
       .finally(() => {
         running = null;
         if (again) {
@@ -70,6 +84,7 @@ export function startScheduler(pipeline: PipelineDeps, options: SchedulerOptions
       while (running) await running;
     },
     lastBeat: () => heartbeat.lastBeat(),
+    failing: () => failing,
   };
 }
 

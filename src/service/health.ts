@@ -3,14 +3,16 @@
 import type { Db } from '../domain/database/db.ts';
 import { readMigrations } from '../domain/database/migrate.ts';
 import { send } from '../netcare/http.ts';
+import { TROUBLE_WORDS } from '../domain/database/trouble.ts';
+import type { Failing } from '../scheduler/scheduler.ts';
 
 export type Check = { ok: boolean; detail: string };
 export type Readiness = { ready: boolean; checks: { database: Check; scheduler: Check; netcare: Check } };
 
 export type HealthProbes = {
   db: Db;
-  /** when the scheduler last renewed its claims (or started), and how often it should */
-  scheduler: null | { lastBeat(): Date; everyMs: number };
+  /** when the scheduler last renewed its claims (or started), how often it should, and its ticks failing in a row */
+  scheduler: null | { lastBeat(): Date; everyMs: number; failing(): Failing | null };
   /** Netcare's address: any HTTP answer means it is reachable */
   netcareUrl: string;
   now(): Date;
@@ -27,14 +29,26 @@ async function database(db: Db, shipped: readonly number[]): Promise<Check> {
   }
 }
 
-/** The heartbeat beats every `everyMs`; three missed beats mean the scheduler is stuck. */
+/** Ticks failing this many times in a row mean the scheduled work is not being done (one can be a passing moment). */
+export const FAILED_TICKS = 3;
+
+/**
+ * The heartbeat beats every `everyMs`; three missed beats mean the scheduler is stuck. A
+ * heartbeat can go on while every tick fails (renewing no claim writes nothing, and a full
+ * disk refuses only writes): three failed ticks in a row mean no run is being carried out.
+ */
 function scheduler(probe: HealthProbes['scheduler'], now: Date): Check {
   if (!probe) return { ok: false, detail: 'not running in this process' };
   const ago = now.getTime() - probe.lastBeat().getTime();
   const seconds = Math.round(ago / 1000);
-  return ago <= 3 * probe.everyMs
-    ? { ok: true, detail: `last heartbeat ${seconds} s ago` }
-    : { ok: false, detail: `no heartbeat for ${seconds} s` };
+  if (ago > 3 * probe.everyMs) return { ok: false, detail: `no heartbeat for ${seconds} s` };
+  const failing = probe.failing();
+  if (failing && failing.ticks >= FAILED_TICKS) {
+    const since = Math.round((now.getTime() - failing.since.getTime()) / 1000);
+    const why = failing.trouble ? TROUBLE_WORDS[failing.trouble] : 'see the log';
+    return { ok: false, detail: `the last ${failing.ticks} scheduled ticks failed, for ${since} s: ${why}` };
+  }
+  return { ok: true, detail: `last heartbeat ${seconds} s ago` };
 }
 
 const NETCARE_PROBE_MS = 2_000;

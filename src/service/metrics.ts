@@ -38,6 +38,10 @@ export function createMetrics(db: Db) {
     name: 'cpar_netcare_errors_total', help: 'Calls to Netcare that ended without an answer or with an error, by call and outcome.',
     labelNames: ['call', 'outcome'] as const, registers: [registry],
   });
+  const tickFailures = new Counter({
+    name: 'cpar_scheduler_tick_failures_total', help: 'Scheduler ticks that failed (each is logged and tried again at the next interval).',
+    registers: [registry],
+  });
   // Read from the database when scraped: every portal process reports the same shared figures.
   new Gauge({
     name: 'cpar_submissions', help: 'Submissions in the database, by status.', labelNames: ['status'] as const, registers: [registry],
@@ -69,6 +73,9 @@ export function createMetrics(db: Db) {
         for (const [outcome, n] of Object.entries(run.outcomes)) if (n) runOutcomes.inc({ job: run.job, outcome }, n);
       }
       for (const [result, n] of Object.entries(report.polled)) if (n) confirmations.inc({ result }, n);
+    },
+    tickFailed() {
+      tickFailures.inc();
     },
     netcare(call: string, outcome: string, seconds: number, failed: boolean) {
       netcare.observe({ call, outcome }, seconds);

@@ -3,41 +3,20 @@
 // can fix it, changes nothing, and answers an htmx action in the page's #flash rather than in
 // place of the row that asked (htmx 4 swaps an error's body like any other). Once there is
 // room again, the same action works. Mounting the tmpfs needs root, as CI runs.
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import { verifyChain } from '../../src/domain/audit/audit-chain.ts';
+import { smallDisk } from '../support/disk.ts';
 import { addPanel, addUser, count, dom, request, signIn, testApp } from '../support/app.ts';
 
 const full = suite('the database disk is full');
 
-/** Writes zeros into `path` until the disk has no room left. */
-function fillDisk(path: string) {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  try {
-    for (;;) {
-      try {
-        writeSync(fd, chunk);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return;
-        throw error;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 full('a Submit and a members page say the disk is full, change nothing, and work once there is room', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cpar-disk-full-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir]);
-  const db = await openDatabase(`file:${join(dir, 'portal.db')}`);
+  const disk = smallDisk();
+  const db = await openDatabase(`file:${join(disk.dir, 'portal.db')}`);
   try {
     await migrate(db);
     await addUser(db, 'clerk', ['cii_cpar_settings']);
@@ -46,8 +25,7 @@ full('a Submit and a members page say the disk is full, change nothing, and work
     const cookie = await signIn(app, 'clerk');
     // Everything into the database file, the WAL emptied: the next write has to grow the WAL.
     await db.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-    const filler = join(dir, 'filler');
-    fillDisk(filler);
+    disk.fill();
 
     const submit = () => request(app, 'POST', `/settings/cii-cpar/panels/${panelId}/submissions`, { cookie, htmx: true, form: { anyway: 'yes' } });
     const refused = await submit();
@@ -66,7 +44,7 @@ full('a Submit and a members page say the disk is full, change nothing, and work
     assert.match(page.querySelector('main')?.textContent ?? '', "The server's disk is full");
     assert.ok(page.querySelector('nav'), 'the page keeps the portal\'s navigation');
 
-    rmSync(filler);
+    disk.makeRoom();
     const queued = await submit();
     assert.is(queued.status, 200);
     assert.is(await count(db, "SELECT count(*) AS n FROM submissions WHERE panel_id = ? AND status = 'Queued'", [panelId]), 1);
@@ -74,9 +52,7 @@ full('a Submit and a members page say the disk is full, change nothing, and work
     assert.ok((await verifyChain(db)).ok, 'the audit trail verifies: nothing was half-written');
   } finally {
     db.close();
-    // Lazily: the native driver lets a closed connection's file go only once its statements are collected.
-    execFileSync('umount', ['--lazy', dir]);
-    rmSync(dir, { recursive: true, force: true });
+    disk.unmount();
   }
 });
 

@@ -23,7 +23,7 @@ type Served = { base: string; stop(): Promise<void>; beat: { at: Date } };
 async function serve(db: Db, netcareUrl: string): Promise<Served> {
   const metrics = createMetrics(db);
   const beat = { at: new Date() };
-  const health = healthChecks({ db, netcareUrl, now: () => new Date(), scheduler: { lastBeat: () => beat.at, everyMs: 10_000 } });
+  const health = healthChecks({ db, netcareUrl, now: () => new Date(), scheduler: { lastBeat: () => beat.at, everyMs: 10_000, failing: () => null } });
   const config = loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: TOKEN });
   const app = createApp({ db, clock: new ManualClock(new Date()), config, service: { metrics, health } });
   // A Netcare call through the instrumented port, as the pipeline makes them.
