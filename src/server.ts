@@ -10,6 +10,7 @@ import { describeTick, startScheduler } from './scheduler/scheduler.ts';
 import { createApp } from './app.tsx';
 import { createMetrics } from './service/metrics.ts';
 import { healthChecks } from './service/health.ts';
+import { filePath } from './domain/database/file-path.ts';
 import { sharedDatabase } from './threads/pool.ts';
 import { startImportingThread } from './importer/pool.ts';
 
@@ -30,7 +31,7 @@ const clock = config.testClockOffsetMs === undefined ? systemClock : offsetClock
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
-const metrics = createMetrics(db);
+const metrics = createMetrics(db, filePath(config.databaseUrl));
 const { pipeline, connection } = await openPipeline(db, clock, config, metrics);
 
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
@@ -51,7 +52,7 @@ const scheduler = startScheduler(pipeline, {
 });
 
 const health = healthChecks({
-  db, netcareUrl: connection.netcare.url, now: () => new Date(),
+  db, databaseFile: filePath(config.databaseUrl), netcareUrl: connection.netcare.url, now: () => new Date(),
   scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs, failing: () => scheduler.failing() },
 });
 // An upload is read, checked and applied on a thread of its own, so pages stay responsive

@@ -5,13 +5,6 @@
 import Database from 'libsql';
 import { EXTRACTION, extractedOf, type Extracted } from '../domain/pipeline/extraction.ts';
 
-/** The file a `file:` URL names, or null for anything this thread should open through the client. */
-export function filePath(url: string): string | null {
-  if (!url.startsWith('file:') || url.includes('?')) return null;
-  const path = url.slice('file:'.length);
-  return path === '' || path.startsWith(':') ? null : path;
-}
-
 export function nativeExtractor(path: string) {
   const db = new Database(path, { readonly: true });
   // .raw(true) is the driver's "rows as arrays" switch (no HTML here: these are SQL statements).

@@ -13,7 +13,8 @@ import { validateFacts } from '../domain/panels/validation.ts';
 import { messageFromColumns } from '../netcare/encode-columns.ts';
 import { BufferPool } from '../netcare/buffer-pool.ts';
 import type { AdaptedNetcare } from '../netcare-connection.ts';
-import { filePath, nativeExtractor } from './native-extraction.ts';
+import { nativeExtractor } from './native-extraction.ts';
+import { filePath } from '../domain/database/file-path.ts';
 
 export type PanelPreparation = {
   prepare: PreparePanel;

@@ -1,5 +1,7 @@
 // Liveness and readiness, as a load balancer or an orchestrator asks for them. Each check
 // says ok or not and why, in words about the service — never a patient, a panel or a secret.
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Db } from '../domain/database/db.ts';
 import { readMigrations } from '../domain/database/migrate.ts';
 import { send } from '../netcare/http.ts';
@@ -11,6 +13,8 @@ export type Readiness = { ready: boolean; checks: { database: Check; scheduler: 
 
 export type HealthProbes = {
   db: Db;
+  /** the database's file, when it is one: the room left on its disk is checked too */
+  databaseFile?: string | null;
   /** when the scheduler last renewed its claims (or started), how often it should, and its ticks failing in a row */
   scheduler: null | { lastBeat(): Date; everyMs: number; failing(): Failing | null };
   /** Netcare's address: any HTTP answer means it is reachable */
@@ -18,15 +22,33 @@ export type HealthProbes = {
   now(): Date;
 };
 
-/** Reachable and migrated: every migration this version ships is applied. */
-async function database(db: Db, shipped: readonly number[]): Promise<Check> {
+/**
+ * Below this much room on the database's disk, a write (a page view's audit entry, a run's
+ * commit, which can take megabytes of WAL) may fail at any moment: the portal is not ready. Alert
+ * long before, on cpar_database_disk_free_bytes.
+ */
+export const MIN_FREE_BYTES = 8 * 2 ** 20;
+
+/** The room left for the database file's growth (and its WAL's), in bytes. */
+export async function diskFreeBytes(file: string): Promise<number> {
+  const s = await statfs(dirname(file));
+  return s.bavail * s.bsize;
+}
+
+/** Reachable and migrated: every migration this version ships is applied; and, for a file, room on its disk. */
+async function database(db: Db, file: string | null | undefined, shipped: readonly number[]): Promise<Check> {
   try {
     const applied = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
     const missing = shipped.filter((version) => !applied.has(version)).length;
-    return missing ? { ok: false, detail: `${missing} migration(s) not applied` } : { ok: true, detail: 'reachable and migrated' };
+    if (missing) return { ok: false, detail: `${missing} migration(s) not applied` };
   } catch {
     return { ok: false, detail: 'not reachable' };
   }
+  const free = file ? await diskFreeBytes(file).catch(() => null) : null;
+  if (free !== null && free < MIN_FREE_BYTES) {
+    return { ok: false, detail: `reachable and migrated, but its disk has ${Math.floor(free / 2 ** 20)} MB free: nothing can be saved` };
+  }
+  return { ok: true, detail: 'reachable and migrated' };
 }
 
 /** Ticks failing this many times in a row mean the scheduled work is not being done (one can be a passing moment). */
@@ -69,7 +91,7 @@ export function healthChecks(probes: HealthProbes): { readiness(): Promise<Readi
   };
   return {
     async readiness() {
-      const [db, nc] = await Promise.all([database(probes.db, shipped), netcareCheck()]);
+      const [db, nc] = await Promise.all([database(probes.db, probes.databaseFile, shipped), netcareCheck()]);
       const checks = { database: db, scheduler: scheduler(probes.scheduler, probes.now()), netcare: nc };
       return { ready: checks.database.ok && checks.scheduler.ok && checks.netcare.ok, checks };
     },

@@ -4,10 +4,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../domain/database/db.ts';
 import type { TickReport } from '../domain/pipeline/runs.ts';
+import { diskFreeBytes } from './health.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(db: Db) {
+/** `databaseFile`: the database's file, when it is one (the room on its disk is reported). */
+export function createMetrics(db: Db, databaseFile?: string | null) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -42,6 +44,15 @@ export function createMetrics(db: Db) {
     name: 'cpar_scheduler_tick_failures_total', help: 'Scheduler ticks that failed (each is logged and tried again at the next interval).',
     registers: [registry],
   });
+  if (databaseFile) {
+    new Gauge({
+      name: 'cpar_database_disk_free_bytes', help: 'Room left on the disk that holds the database file (for it and its WAL to grow).',
+      registers: [registry],
+      async collect() {
+        this.set(await diskFreeBytes(databaseFile));
+      },
+    });
+  }
   // Read from the database when scraped: every portal process reports the same shared figures.
   new Gauge({
     name: 'cpar_submissions', help: 'Submissions in the database, by status.', labelNames: ['status'] as const, registers: [registry],
