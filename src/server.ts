@@ -11,6 +11,7 @@ import { createApp } from './app.tsx';
 import { createMetrics } from './service/metrics.ts';
 import { healthChecks } from './service/health.ts';
 import { filePath } from './domain/database/file-path.ts';
+import { watchDisk } from './service/disk-watch.ts';
 import { sharedDatabase } from './threads/pool.ts';
 import { startImportingThread } from './importer/pool.ts';
 
@@ -59,7 +60,9 @@ const health = healthChecks({
 // (an in-memory database cannot be shared with a thread: its imports run in place).
 const importer = sharedDatabase(config.databaseUrl)
   ? startImportingThread({ databaseUrl: config.databaseUrl, authToken: config.databaseAuthToken }, clock) : undefined;
-const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health }, importer });
+const databaseFile = filePath(config.databaseUrl);
+const disk = databaseFile ? watchDisk(databaseFile) : undefined;
+const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health }, importer, disk });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const shown = info.address.includes(':') ? `[${info.address}]` : info.address;
   console.log(`CPAR portal on http://${shown}:${info.port} (database ${config.databaseUrl}; ${connection.netcare.label})`);

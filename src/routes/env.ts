@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { DiskWatch } from '../service/disk-watch.ts';
 import { html } from 'hono/html';
 import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import { atDataVersion } from '../domain/database/data-version.ts';
@@ -16,7 +17,8 @@ import type { Importer } from '../domain/import/importer.ts';
 export type ServiceDeps = { metrics: Metrics; health: { readiness(): Promise<Readiness> } };
 
 /** importer: where the Import page's work runs (the portal's importing thread); absent, in place. */
-export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string; service?: ServiceDeps; importer?: Importer };
+/** disk: the room left on the database file's disk, when it is a file (the chrome warns when it runs low) */
+export type Deps = { db: Db; clock: Clock; config: Config; netcareLabel?: string; service?: ServiceDeps; importer?: Importer; disk?: DiskWatch };
 
 export type AppEnv = {
   Variables: {
@@ -51,7 +53,7 @@ export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 
  */
 export async function keptPage(c: AppContext, key: string, render: () => Promise<unknown>) {
   const { scope, unread, netcare } = c.var.chrome;
-  const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null]);
+  const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null, c.var.chrome.diskLowMb ?? null]);
   const bytes = await atDataVersion(c.var.deps.db, `page|${key}|${chrome}`, c.var.dataVersion, async () => {
     const text = await resolveCallback(html`<!DOCTYPE html>${await render()}`, HtmlEscapedCallbackPhase.Stringify, false, {});
     return Buffer.from(`${text}`);

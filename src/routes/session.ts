@@ -49,6 +49,7 @@ export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv
   // (a POST reads it again after its change).
   c.set('dataVersion', c.req.method === 'GET' || c.req.method === 'HEAD' ? signedIn.dataVersion : undefined);
   c.set('scope', scope);
-  c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel });
+  const diskLowMb = c.var.deps.disk?.lowMb() ?? undefined;
+  c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel, ...(diskLowMb === undefined ? {} : { diskLowMb }) });
   await next();
 });

@@ -6,6 +6,7 @@ import type { Db } from '../domain/database/db.ts';
 import { readMigrations } from '../domain/database/migrate.ts';
 import { send } from '../netcare/http.ts';
 import { TROUBLE_WORDS } from '../domain/database/trouble.ts';
+import { FULL_BELOW_BYTES } from './disk-watch.ts';
 import type { Failing } from '../scheduler/scheduler.ts';
 
 export type Check = { ok: boolean; detail: string };
@@ -21,13 +22,6 @@ export type HealthProbes = {
   netcareUrl: string;
   now(): Date;
 };
-
-/**
- * Below this much room on the database's disk, a write (a page view's audit entry, a run's
- * commit, which can take megabytes of WAL) may fail at any moment: the portal is not ready. Alert
- * long before, on cpar_database_disk_free_bytes.
- */
-export const MIN_FREE_BYTES = 8 * 2 ** 20;
 
 /** The room left for the database file's growth (and its WAL's), in bytes. */
 export async function diskFreeBytes(file: string): Promise<number> {
@@ -45,7 +39,7 @@ async function database(db: Db, file: string | null | undefined, shipped: readon
     return { ok: false, detail: 'not reachable' };
   }
   const free = file ? await diskFreeBytes(file).catch(() => null) : null;
-  if (free !== null && free < MIN_FREE_BYTES) {
+  if (free !== null && free < FULL_BELOW_BYTES) {
     return { ok: false, detail: `reachable and migrated, but its disk has ${Math.floor(free / 2 ** 20)} MB free: nothing can be saved` };
   }
   return { ok: true, detail: 'reachable and migrated' };

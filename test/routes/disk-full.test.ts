@@ -10,6 +10,10 @@ import { openDatabase } from '../../src/domain/database/db.ts';
 import { migrate } from '../../src/domain/database/migrate.ts';
 import { verifyChain } from '../../src/domain/audit/audit-chain.ts';
 import { smallDisk } from '../support/disk.ts';
+import { createApp } from '../../src/app.tsx';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/domain/time/clock.ts';
+import { watchDisk } from '../../src/service/disk-watch.ts';
 import { addPanel, addUser, count, dom, request, signIn, testApp } from '../support/app.ts';
 
 const full = suite('the database disk is full');
@@ -50,6 +54,42 @@ full('a Submit and a members page say the disk is full, change nothing, and work
     assert.is(await count(db, "SELECT count(*) AS n FROM submissions WHERE panel_id = ? AND status = 'Queued'", [panelId]), 1);
     assert.is((await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}/members`, { cookie })).status, 200);
     assert.ok((await verifyChain(db)).ok, 'the audit trail verifies: nothing was half-written');
+  } finally {
+    db.close();
+    disk.unmount();
+  }
+});
+
+full('staff who run the submissions are told when the disk runs low, and when it is full; others are not', async () => {
+  const disk = smallDisk(64);
+  const file = join(disk.dir, 'portal.db');
+  const db = await openDatabase(`file:${file}`);
+  try {
+    await migrate(db);
+    await addUser(db, 'clerk', ['cii_cpar_settings']);
+    await addUser(db, 'physician');
+    await addPanel(db, 'North');
+    // Measured at every request here (once a minute in the portal), warning below 32 MB.
+    const app = createApp({ db, clock: new ManualClock('2026-11-10T12:00:00-07:00'), config: loadConfig({ NODE_ENV: 'test' }),
+      disk: watchDisk(file, { everyMs: 0, warnBelowBytes: 32 * 2 ** 20 }) });
+    const [clerk, physician] = [await signIn(app, 'clerk'), await signIn(app, 'physician')];
+    const told = async (cookie: string, path = '/settings/cii-cpar/submissions') => {
+      const response = await request(app, 'GET', path, { cookie });
+      assert.is(response.status, 200);
+      return (await dom(response)).querySelector('.disk-low[role=status]')?.textContent ?? null;
+    };
+    assert.is(await told(clerk), null, 'room enough: nothing said');
+
+    disk.fill(20 * 2 ** 20);
+    assert.match(await told(clerk) ?? '', /^The server's disk has (19|20) MB left\. The monthly CPAR run on the 15th needs room to save its work\. Tell whoever looks after the server\.$/);
+    assert.is(await told(physician, '/inbox'), null, 'not for someone who neither runs the submissions nor manages the portal');
+
+    disk.makeRoom();
+    disk.fill();
+    assert.match(await told(clerk) ?? '', "The server's disk is full: the portal cannot save anything, and the CPAR submissions cannot be sent.");
+
+    disk.makeRoom();
+    assert.is(await told(clerk), null, 'the page kept at the same data version is not served with the old warning');
   } finally {
     db.close();
     disk.unmount();

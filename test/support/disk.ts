@@ -1,11 +1,11 @@
 // A real disk that fills up: a small tmpfs (mounting it needs root, as CI runs) and a filler
 // file that takes every byte left on it.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type SmallDisk = { dir: string; fill(): void; makeRoom(): void; unmount(): void };
+export type SmallDisk = { dir: string; fill(leaveBytes?: number): void; makeRoom(): void; unmount(): void };
 
 export function smallDisk(megabytes = 8): SmallDisk {
   const dir = mkdtempSync(join(tmpdir(), 'cpar-small-disk-'));
@@ -13,22 +13,23 @@ export function smallDisk(megabytes = 8): SmallDisk {
   const filler = join(dir, 'filler');
   return {
     dir,
-    /** Writes zeros into a filler file until the disk has no room left. */
-    fill() {
+    /** Writes zeros into a filler file until the disk has no room left, then gives `leaveBytes` of it back. */
+    fill(leaveBytes = 0) {
       const fd = openSync(filler, 'w');
       const chunk = Buffer.alloc(1024 * 1024);
       try {
-        for (;;) {
+        for (let full = false; !full;) {
           try {
             writeSync(fd, chunk);
           } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return;
-            throw error;
+            if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+            full = true;
           }
         }
       } finally {
         closeSync(fd);
       }
+      if (leaveBytes > 0) truncateSync(filler, Math.max(0, statSync(filler).size - leaveBytes));
     },
     makeRoom: () => rmSync(filler, { force: true }),
     unmount() {
