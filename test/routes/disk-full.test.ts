@@ -14,19 +14,14 @@ import { createApp } from '../../src/app.tsx';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/domain/time/clock.ts';
 import { watchDisk } from '../../src/service/disk-watch.ts';
-import { addPanel, addUser, count, dom, request, signIn, testApp } from '../support/app.ts';
+import { addPanel, addUser, clerkOnFile, count, dom, request, signIn } from '../support/app.ts';
 
 const full = suite('the database disk is full');
 
 full('a Submit and a members page say the disk is full, change nothing, and work once there is room', async () => {
   const disk = smallDisk();
-  const db = await openDatabase(`file:${join(disk.dir, 'portal.db')}`);
+  const { db, app, panelId, cookie } = await clerkOnFile(`file:${join(disk.dir, 'portal.db')}`);
   try {
-    await migrate(db);
-    await addUser(db, 'clerk', ['cii_cpar_settings']);
-    const panelId = await addPanel(db, 'North');
-    const { app } = testApp(db);
-    const cookie = await signIn(app, 'clerk');
     // Everything into the database file, the WAL emptied: the next write has to grow the WAL.
     await db.execute('PRAGMA wal_checkpoint(TRUNCATE)');
     disk.fill();

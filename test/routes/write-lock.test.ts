@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from '../../src/domain/database/db.ts';
-import { migrate } from '../../src/domain/database/migrate.ts';
-import { addPanel, addUser, count, request, signIn, testApp } from '../support/app.ts';
+import type { Db } from '../../src/domain/database/db.ts';
+import { clerkOnFile, count, request, type testApp } from '../support/app.ts';
 import { holdWriteLock, type Proc } from '../support/processes.ts';
 
 const locked = suite('another connection holds the write lock');
@@ -19,13 +18,8 @@ type Clinic = { db: Db; app: ReturnType<typeof testApp>['app']; cookie: string; 
 /** A clinic on a file, signed in, with another process holding the write lock from `asked` for HOLD_MS. */
 async function whileLocked(test: (clinic: Clinic) => Promise<void>) {
   const url = `file:${join(mkdtempSync(join(tmpdir(), 'cpar-write-lock-')), 'portal.db')}`;
-  const db = await openDatabase(url);
+  const { db, app, panelId, cookie } = await clerkOnFile(url);
   try {
-    await migrate(db);
-    await addUser(db, 'clerk', ['cii_cpar_settings']);
-    const panelId = await addPanel(db, 'North');
-    const { app } = testApp(db);
-    const cookie = await signIn(app, 'clerk');
     const holder = await holdWriteLock(url, HOLD_MS);
     await test({ db, app, cookie, panelId, holder, asked: Date.now() });
     assert.is(await holder.exited, 0, holder.err());

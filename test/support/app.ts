@@ -111,3 +111,18 @@ export async function count(db: Db, sql: string, args: (string | number)[] = [])
   const result = await db.execute({ sql, args });
   return Number(Object.values(result.rows[0])[0]);
 }
+
+/** A clinic in the database file at `url`, migrated, with one panel and a clerk signed in to the app. */
+export async function clerkOnFile(url: string) {
+  const db = await openDatabase(url);
+  try {
+    await migrate(db);
+    await addUser(db, 'clerk', ['cii_cpar_settings']);
+    const panelId = await addPanel(db, 'North');
+    const { app } = testApp(db);
+    return { db, app, panelId, cookie: await signIn(app, 'clerk') };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
