@@ -32,7 +32,9 @@ const clock = config.testClockOffsetMs === undefined ? systemClock : offsetClock
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
 await migrate(db);
 
-const metrics = createMetrics(db, filePath(config.databaseUrl));
+// A database file: the room on its disk is reported, checked for readiness and, when low, shown to staff.
+const databaseFile = filePath(config.databaseUrl);
+const metrics = createMetrics(db, databaseFile);
 const { pipeline, connection } = await openPipeline(db, clock, config, metrics);
 
 if (config.nodeEnv !== 'production' && (await isEmptyClinic(db))) {
@@ -53,14 +55,13 @@ const scheduler = startScheduler(pipeline, {
 });
 
 const health = healthChecks({
-  db, databaseFile: filePath(config.databaseUrl), netcareUrl: connection.netcare.url, now: () => new Date(),
+  db, databaseFile, netcareUrl: connection.netcare.url, now: () => new Date(),
   scheduler: { lastBeat: () => scheduler.lastBeat(), everyMs: config.heartbeatMs, failing: () => scheduler.failing() },
 });
 // An upload is read, checked and applied on a thread of its own, so pages stay responsive
 // (an in-memory database cannot be shared with a thread: its imports run in place).
 const importer = sharedDatabase(config.databaseUrl)
   ? startImportingThread({ databaseUrl: config.databaseUrl, authToken: config.databaseAuthToken }, clock) : undefined;
-const databaseFile = filePath(config.databaseUrl);
 const disk = databaseFile ? watchDisk(databaseFile) : undefined;
 const app = createApp({ db, clock, config, netcareLabel: connection.netcare.label, service: { metrics, health }, importer, disk });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
