@@ -79,7 +79,12 @@ test('SIGTERM during a run: the sends in flight are recorded, nothing is lost or
     // At once, not after the claims' 60 s lapse: the first portal gave its claims up.
     await until(async () => Number((await db.execute(
       "SELECT count(*) AS n FROM scheduled_runs WHERE job = 'monthly-run' AND finished_at IS NOT NULL")).rows[0].n) === 1, 20_000, 'the next portal finishing the run')
-      .catch((error) => { throw new Error(`${error.message}\n${next.out().slice(-1500)}\n${next.err().slice(-1500)}`); });
+      .catch(async (error) => {
+        const state = (await db.execute('SELECT id, status, claimed_by FROM submissions')).rows.map((r) => `${r.id}:${r.status}:${r.claimed_by ?? '-'}`).join(' ');
+        const runs = JSON.stringify((await db.execute('SELECT * FROM scheduled_runs')).rows);
+        throw new Error(`${error.message}\nsubmissions ${state}\nruns ${runs}\nfirst (pid ${first.child.pid}):\n${first.out().slice(-1500)}${first.err().slice(-800)}`
+          + `\nnext (pid ${next.child.pid}, exit ${next.child.exitCode}):\n${next.out().slice(-1500)}${next.err().slice(-800)}`);
+      });
     await until(async () => Number((await db.execute(
       "SELECT count(*) AS n FROM submissions WHERE status = 'Submitted'")).rows[0].n) === PANELS, 30_000, 'every panel Submitted');
     const perPanel = (await db.execute('SELECT count(*) AS n FROM submissions GROUP BY panel_id')).rows;
