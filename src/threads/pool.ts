@@ -20,7 +20,8 @@ export type ThreadPool<Req, Res> = {
 };
 
 type Envelope<T> = { id: number; body: T };
-export type Reply<Res> = { id: number; answer: Res } | { id: number; error: string };
+/** error: the message; code: its code when it has one (SQLITE_FULL, …), so the portal can say what it means */
+export type Reply<Res> = { id: number; answer: Res } | { id: number; error: string; code?: string };
 
 /**
  * Starts (lazily) the thread whose module is `entry`; it runs TypeScript like the rest of the
@@ -57,7 +58,7 @@ export function threadPool<Req, Res>(entry: URL, workerData: unknown, { label, i
           }
         }, idleMs).unref();
       }
-      if ('error' in reply) w?.reject(new Error(`${label} failed: ${reply.error}`));
+      if ('error' in reply) w?.reject(Object.assign(new Error(`${label} failed: ${reply.error}`), reply.code ? { code: reply.code } : {}));
       else w?.resolve(reply.answer);
     });
     started.on('error', (error) => {
@@ -113,7 +114,8 @@ export function serveRequests<Req, Res>(answer: (request: Req) => Promise<Res> |
       try {
         reply = { id, answer: await answer(body) };
       } catch (error) {
-        reply = { id, error: error instanceof Error ? error.message : 'unknown error' };
+        const code = (error as { code?: unknown } | null)?.code;
+        reply = { id, error: error instanceof Error ? error.message : 'unknown error', ...(typeof code === 'string' ? { code } : {}) };
       }
       port.postMessage(reply, 'answer' in reply ? transferOf(reply.answer) : []);
     });
