@@ -74,7 +74,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     if (bodiless) return next();
     return (c.req.method === 'POST' && c.req.path === importUrl ? upload : forms)(c, next);
   });
-  // A per-request nonce, no inline script, no eval: htmx is loaded from /static and its
+  // A per-request nonce, no inline script, no eval: htmx and public/app.js are loaded from /static; htmx's
   // eval-based features (hx-on, js: and trigger filters) are not used anywhere.
   app.use(secureHeaders({
     contentSecurityPolicy: {

@@ -65,6 +65,7 @@ export function Document({ title, children }: { title: string; children: Child }
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
+        <script src={assetUrl('app.js')} defer></script>
       </head>
       <body>{children}</body>
     </html>

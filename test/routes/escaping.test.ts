@@ -44,7 +44,7 @@ escaping.before(async () => {
 function assertInert(html: string, where: string) {
   const { document } = parseHTML(html);
   const scripts = [...document.querySelectorAll('script')].map((s) => s.getAttribute('src'));
-  assert.equal(scripts.filter((src) => !/^\/static\/htmx\.min\.js\?v=[0-9a-f]{12}$/.test(src ?? '')), [], `${where}: only htmx is a script`);
+  assert.equal(scripts.filter((src) => !/^\/static\/(htmx\.min|app)\.js\?v=[0-9a-f]{12}$/.test(src ?? '')), [], `${where}: only htmx and the portal's app.js are scripts`);
   assert.is(document.querySelectorAll('[onmouseover]').length, 0, `${where}: no event handler attribute`);
   assert.is(document.querySelectorAll('[hx-get="/logout"]').length, 0, `${where}: no injected htmx attribute`);
   assert.not.match(html, '<script>alert', `${where}: the text is escaped`);
