@@ -53,7 +53,7 @@ export function page(c: Context, node: unknown, status: 200 | 400 | 401 | 403 | 
  */
 export async function keptPage(c: AppContext, key: string, render: () => Promise<unknown>) {
   const { scope, unread, netcare } = c.var.chrome;
-  const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null, c.var.chrome.diskLowMb ?? null]);
+  const chrome = JSON.stringify([scope.userId, scope.fullName, [...scope.permissions].sort(), unread, netcare ?? null, c.var.chrome.diskLow ?? null]);
   const bytes = await atDataVersion(c.var.deps.db, `page|${key}|${chrome}`, c.var.dataVersion, async () => {
     const text = await resolveCallback(html`<!DOCTYPE html>${await render()}`, HtmlEscapedCallbackPhase.Stringify, false, {});
     return Buffer.from(`${text}`);

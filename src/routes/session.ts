@@ -49,7 +49,7 @@ export const requireSession: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv
   // (a POST reads it again after its change).
   c.set('dataVersion', c.req.method === 'GET' || c.req.method === 'HEAD' ? signedIn.dataVersion : undefined);
   c.set('scope', scope);
-  const diskLowMb = c.var.deps.disk?.lowMb() ?? undefined;
-  c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel, ...(diskLowMb === undefined ? {} : { diskLowMb }) });
+  const diskLow = c.var.deps.disk?.low();
+  c.set('chrome', { scope, unread, netcare: c.var.deps.netcareLabel, ...(diskLow ? { diskLow } : {}) });
   await next();
 });

@@ -12,24 +12,31 @@ export const WARN_FREE_BYTES = 256 * 2 ** 20;
  * of WAL) may fail at any moment: the disk is as good as full, and /readyz says the portal is not ready.
  */
 export const FULL_BELOW_BYTES = 8 * 2 ** 20;
-export const FULL_BELOW_MB = FULL_BELOW_BYTES / 2 ** 20;
+
+/** The room left on the disk that holds `file`, for it (and its WAL) to grow, in bytes. */
+export function diskFreeBytes(file: string): number {
+  const s = statfsSync(dirname(file));
+  return s.bavail * s.bsize;
+}
+
+/** The disk running low: MB left, and whether that is as good as full. */
+export type DiskLow = { mb: number; full: boolean };
 
 export type DiskWatch = {
-  /** MB left when it is below the warning's threshold; null when there is room (or it cannot be told) */
-  lowMb(): number | null;
+  /** the disk when it is below the warning's threshold; null when there is room (or it cannot be told) */
+  low(): DiskLow | null;
 };
 
 export function watchDisk(file: string, { everyMs = 60_000, warnBelowBytes = WARN_FREE_BYTES } = {}): DiskWatch {
   let measured = -Infinity;
-  let low: number | null = null;
+  let low: DiskLow | null = null;
   return {
-    lowMb() {
+    low() {
       if (Date.now() - measured >= everyMs) {
         measured = Date.now();
         try {
-          const s = statfsSync(dirname(file));
-          const free = s.bavail * s.bsize;
-          low = free < warnBelowBytes ? Math.floor(free / 2 ** 20) : null;
+          const free = diskFreeBytes(file);
+          low = free < warnBelowBytes ? { mb: Math.floor(free / 2 ** 20), full: free < FULL_BELOW_BYTES } : null;
         } catch {
           low = null;
         }

@@ -1,12 +1,10 @@
 // Liveness and readiness, as a load balancer or an orchestrator asks for them. Each check
 // says ok or not and why, in words about the service — never a patient, a panel or a secret.
-import { statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Db } from '../domain/database/db.ts';
 import { readMigrations } from '../domain/database/migrate.ts';
 import { send } from '../netcare/http.ts';
 import { TROUBLE_WORDS } from '../domain/database/trouble.ts';
-import { FULL_BELOW_BYTES } from './disk-watch.ts';
+import { diskFreeBytes, FULL_BELOW_BYTES } from './disk-watch.ts';
 import type { Failing } from '../scheduler/scheduler.ts';
 
 export type Check = { ok: boolean; detail: string };
@@ -23,12 +21,6 @@ export type HealthProbes = {
   now(): Date;
 };
 
-/** The room left for the database file's growth (and its WAL's), in bytes. */
-export async function diskFreeBytes(file: string): Promise<number> {
-  const s = await statfs(dirname(file));
-  return s.bavail * s.bsize;
-}
-
 /** Reachable and migrated: every migration this version ships is applied; and, for a file, room on its disk. */
 async function database(db: Db, file: string | null | undefined, shipped: readonly number[]): Promise<Check> {
   try {
@@ -38,7 +30,12 @@ async function database(db: Db, file: string | null | undefined, shipped: readon
   } catch {
     return { ok: false, detail: 'not reachable' };
   }
-  const free = file ? await diskFreeBytes(file).catch(() => null) : null;
+  let free: number | null = null;
+  try {
+    free = file ? diskFreeBytes(file) : null;
+  } catch {
+    // a disk that cannot be asked is not said to be full
+  }
   if (free !== null && free < FULL_BELOW_BYTES) {
     return { ok: false, detail: `reachable and migrated, but its disk has ${Math.floor(free / 2 ** 20)} MB free: nothing can be saved` };
   }

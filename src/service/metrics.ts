@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../domain/database/db.ts';
 import type { TickReport } from '../domain/pipeline/runs.ts';
-import { diskFreeBytes } from './health.ts';
+import { diskFreeBytes } from './disk-watch.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -48,8 +48,8 @@ export function createMetrics(db: Db, databaseFile?: string | null) {
     new Gauge({
       name: 'cpar_database_disk_free_bytes', help: 'Room left on the disk that holds the database file (for it and its WAL to grow).',
       registers: [registry],
-      async collect() {
-        this.set(await diskFreeBytes(databaseFile));
+      collect() {
+        this.set(diskFreeBytes(databaseFile));
       },
     });
   }

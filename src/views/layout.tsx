@@ -1,11 +1,10 @@
 import type { Child } from 'hono/jsx';
-import { FULL_BELOW_MB } from '../service/disk-watch.ts';
 import type { Scope } from '../domain/people/permissions.ts';
 import { can } from '../domain/people/permissions.ts';
 import { assetUrl } from '../assets.ts';
 
-/** diskLowMb: MB left on the database's disk, when it is running low */
-export type Chrome = { scope: Scope; unread: number; netcare?: string; diskLowMb?: number };
+/** diskLow: the database's disk, when it is running low (MB left, and whether it is as good as full) */
+export type Chrome = { scope: Scope; unread: number; netcare?: string; diskLow?: { mb: number; full: boolean } };
 
 export function UnreadCount({ count }: { count: number }) {
   return (
@@ -76,13 +75,13 @@ export function Document({ title, children }: { title: string; children: Child }
  * The database's disk running low, told to those who run the CPAR submissions and those who
  * manage the portal: the run on the 15th, and the messages that would say it failed, need room.
  */
-function DiskLow({ scope, diskLowMb }: Chrome) {
-  if (diskLowMb === undefined || !(can(scope, 'cii_cpar_settings') || can(scope, 'manage_users'))) return null;
+function DiskLow({ scope, diskLow }: Chrome) {
+  if (!diskLow || !(can(scope, 'cii_cpar_settings') || can(scope, 'manage_users'))) return null;
   return (
     <p class="disk-low" role="status">
-      {diskLowMb < FULL_BELOW_MB
+      {diskLow.full
         ? "The server's disk is full: the portal cannot save anything, and the CPAR submissions cannot be sent. "
-        : `The server's disk has ${diskLowMb} MB left. The monthly CPAR run on the 15th needs room to save its work. `}
+        : `The server's disk has ${diskLow.mb} MB left. The monthly CPAR run on the 15th needs room to save its work. `}
       Tell whoever looks after the server.
     </p>
   );
