@@ -133,6 +133,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     console.error(JSON.stringify({ level: 'error', reference, method: c.req.method, path: c.req.path, error: String(error.stack ?? error) }));
     // Trying again cannot help while the disk is full: say so, and who can fix it.
     if (databaseTrouble(error) === 'full') {
+      // The pages' warning may have measured the disk up to a minute ago: say the same as this answer.
+      const { disk } = c.var.deps;
+      const chrome = c.get('chrome');
+      if (disk && chrome) {
+        disk.remeasure();
+        const diskLow = disk.low();
+        c.set('chrome', { ...chrome, diskLow: diskLow ?? undefined });
+      }
       return errorAnswer(c, 503, `The server's disk is full, so the portal cannot save anything, and nothing was changed. `
         + `Tell whoever looks after the server; give them this reference: ${reference}.`);
     }

@@ -25,6 +25,8 @@ export type DiskLow = { mb: number; full: boolean };
 export type DiskWatch = {
   /** the disk when it is below the warning's threshold; null when there is room (or it cannot be told) */
   low(): DiskLow | null;
+  /** measure again at the next `low()`: a write just failed for want of room */
+  remeasure(): void;
 };
 
 export function watchDisk(file: string, { everyMs = 60_000, warnBelowBytes = WARN_FREE_BYTES } = {}): DiskWatch {
@@ -42,6 +44,9 @@ export function watchDisk(file: string, { everyMs = 60_000, warnBelowBytes = WAR
         }
       }
       return low;
+    },
+    remeasure() {
+      measured = -Infinity;
     },
   };
 }

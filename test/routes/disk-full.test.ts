@@ -55,18 +55,24 @@ full('a Submit and a members page say the disk is full, change nothing, and work
   }
 });
 
-full('staff who run the submissions are told when the disk runs low, and when it is full; others are not', async () => {
+/** A clinic on a 64 MB tmpfs whose app warns below 32 MB, measuring the disk every `everyMs`. */
+async function watchedClinic(everyMs: number) {
   const disk = smallDisk(64);
   const file = join(disk.dir, 'portal.db');
   const db = await openDatabase(`file:${file}`);
+  await migrate(db);
+  await addUser(db, 'clerk', ['cii_cpar_settings']);
+  await addUser(db, 'physician');
+  const panelId = await addPanel(db, 'North');
+  const app = createApp({ db, clock: new ManualClock('2026-11-10T12:00:00-07:00'), config: loadConfig({ NODE_ENV: 'test' }),
+    disk: watchDisk(file, { everyMs, warnBelowBytes: 32 * 2 ** 20 }) });
+  return { disk, db, app, panelId, done() { db.close(); disk.unmount(); } };
+}
+
+full('staff who run the submissions are told when the disk runs low, and when it is full; others are not', async () => {
+  // Measured at every request here (once a minute in the portal).
+  const { disk, app, done } = await watchedClinic(0);
   try {
-    await migrate(db);
-    await addUser(db, 'clerk', ['cii_cpar_settings']);
-    await addUser(db, 'physician');
-    await addPanel(db, 'North');
-    // Measured at every request here (once a minute in the portal), warning below 32 MB.
-    const app = createApp({ db, clock: new ManualClock('2026-11-10T12:00:00-07:00'), config: loadConfig({ NODE_ENV: 'test' }),
-      disk: watchDisk(file, { everyMs: 0, warnBelowBytes: 32 * 2 ** 20 }) });
     const [clerk, physician] = [await signIn(app, 'clerk'), await signIn(app, 'physician')];
     const told = async (cookie: string, path = '/settings/cii-cpar/submissions') => {
       const response = await request(app, 'GET', path, { cookie });
@@ -86,8 +92,26 @@ full('staff who run the submissions are told when the disk runs low, and when it
     disk.makeRoom();
     assert.is(await told(clerk), null, 'the page kept at the same data version is not served with the old warning');
   } finally {
-    db.close();
-    disk.unmount();
+    done();
+  }
+});
+
+full('a write refused for want of room brings the warning up to date with it', async () => {
+  // Measured once an hour: without the refused write the warning would still say there is room.
+  const { disk, db, app, panelId, done } = await watchedClinic(3_600_000);
+  try {
+    const cookie = await signIn(app, 'clerk');
+    disk.fill(20 * 2 ** 20);
+    const before = await request(app, 'GET', '/settings/cii-cpar/submissions', { cookie });
+    assert.match((await dom(before)).querySelector('.disk-low')?.textContent ?? '', /has (19|20) MB left/);
+    disk.makeRoom();
+    await db.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    disk.fill();
+    const members = await request(app, 'GET', `/settings/cii-cpar/panels/${panelId}/members`, { cookie });
+    assert.is(members.status, 503);
+    assert.match((await dom(members)).querySelector('.disk-low')?.textContent ?? '', "The server's disk is full");
+  } finally {
+    done();
   }
 });
 
